@@ -1,0 +1,54 @@
+"""Where the services are and which token to use: environment defaults, per-client overrides."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+
+DEFAULT_DOWNLOADSERVICE = "https://platform.cta.cscs.ch/services/downloadservice/"
+DEFAULT_CERTIFICATESERVICE = "https://platform.cta.cscs.ch/services/certificateservice/"
+DEFAULT_CHUNK_SIZE = 10 * 1024 * 1024
+
+
+def _with_slash(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a request needs to know about where it goes and as whom.
+
+    `repr` hides the token so that a Settings object can be logged or shown safely.
+    """
+
+    downloadservice: str
+    certificateservice: str
+    token: str | None
+    chunk_size: int = DEFAULT_CHUNK_SIZE
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "downloadservice", _with_slash(self.downloadservice))
+        object.__setattr__(self, "certificateservice", _with_slash(self.certificateservice))
+        if self.chunk_size <= 0:
+            raise ValueError("chunk_size must be a positive number of bytes")
+
+    def __repr__(self) -> str:
+        token = "set" if self.token else "missing"
+        return (
+            f"Settings(downloadservice={self.downloadservice!r}, "
+            f"certificateservice={self.certificateservice!r}, token={token}, "
+            f"chunk_size={self.chunk_size})"
+        )
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        return cls(
+            downloadservice=os.environ.get("CTADS_URL", DEFAULT_DOWNLOADSERVICE),
+            certificateservice=os.environ.get("CTACS_URL", DEFAULT_CERTIFICATESERVICE),
+            token=os.environ.get("JUPYTERHUB_API_TOKEN"),
+        )
+
+    def override(self, **changes: object) -> Settings:
+        """A copy with the given fields changed; `None` values leave a field as it is."""
+        given = {k: v for k, v in changes.items() if v is not None}
+        return replace(self, **given) if given else self

@@ -1,0 +1,52 @@
+"""The one exception hierarchy of ctadata.
+
+Every message names the remote path and the service's reason; none ever holds the token
+(messages are built from paths and response bodies, and bodies are scrubbed of it).
+"""
+
+from __future__ import annotations
+
+
+class CtadataError(Exception):
+    """Base class of every error ctadata raises on purpose."""
+
+    def __init__(self, message: str, *, path: str | None = None, status: int | None = None):
+        super().__init__(message)
+        self.path = path
+        self.status = status
+
+
+class AuthenticationError(CtadataError):
+    """No token, a bad or expired token, or the service redirected to the hub's login page."""
+
+
+class PermissionDenied(CtadataError):
+    """The token is valid but may not do this (missing scope, write outside the user folder)."""
+
+
+class NotFound(CtadataError):
+    """The remote path does not exist."""
+
+
+class StorageException(CtadataError):
+    """The storage or the service refused or failed an operation."""
+
+
+class CertificateError(CtadataError):
+    """The certificate service refused a certificate, or the file could not be read."""
+
+
+class TransferError(CtadataError):
+    """A transfer did not complete: short read, connection lost, disk full, ..."""
+
+
+class ServiceUnreachable(TransferError):
+    """The service could not be reached at all (connection refused, DNS, timeout)."""
+
+
+class Cancelled(TransferError):
+    """The transfer was cancelled by its caller; partial files were removed."""
+
+
+class InvalidPath(CtadataError, ValueError):
+    """A path was refused before any call: `..`, or a local path outside its root."""
