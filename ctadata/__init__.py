@@ -1,0 +1,76 @@
+"""ctadata: the client of the CTA data services at CTAO-CH (download and certificate services).
+
+    import ctadata
+    ctadata.list_dir("lst/DL1/")
+    ctadata.fetch_and_save_file("lst/DL1/20241114/run1.h5")
+    ctadata.upload_file("result.h5", "analysis/")      # lands in <area>/users/<you>/analysis/
+
+Configuration: `CTADS_URL`, `CTACS_URL`, `JUPYTERHUB_API_TOKEN`, or keywords on each call.
+"""
+
+from ._version import __version__
+from .api import (
+    APIClient,
+    download_dir,
+    entries,
+    fetch_and_save_file,
+    fetch_and_save_file_or_dir,
+    list_dir,
+    mkdirs,
+    stat,
+    upload_certificate,
+    upload_dir,
+    upload_file,
+    upload_folder,
+    upload_personal_certificate,
+    upload_shared_certificate,
+    webdav4_client,
+)
+from .errors import (
+    AuthenticationError,
+    Cancelled,
+    CertificateError,
+    CtadataError,
+    InvalidPath,
+    NotFound,
+    PermissionDenied,
+    ServiceUnreachable,
+    StorageException,
+    TransferError,
+)
+from .progress import Progress
+from .protocol import Entry
+from .tree import FileResult, TransferSummary
+
+__all__ = [
+    "APIClient",
+    "AuthenticationError",
+    "Cancelled",
+    "CertificateError",
+    "CtadataError",
+    "Entry",
+    "FileResult",
+    "InvalidPath",
+    "NotFound",
+    "PermissionDenied",
+    "Progress",
+    "ServiceUnreachable",
+    "StorageException",
+    "TransferError",
+    "TransferSummary",
+    "__version__",
+    "download_dir",
+    "entries",
+    "fetch_and_save_file",
+    "fetch_and_save_file_or_dir",
+    "list_dir",
+    "mkdirs",
+    "stat",
+    "upload_certificate",
+    "upload_dir",
+    "upload_file",
+    "upload_folder",
+    "upload_personal_certificate",
+    "upload_shared_certificate",
+    "webdav4_client",
+]
