@@ -13,8 +13,8 @@ from typing import Any, TypeVar
 
 import httpx
 
-from .client import TIMEOUT
 from .config import Settings
+from .engine import TIMEOUT
 from .errors import TransferError
 from .protocol import Entry, Flow, Protocol
 from .transfer import as_ctadata_error
