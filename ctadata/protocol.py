@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import httpx
 
@@ -63,7 +63,7 @@ class Entry:
         size = raw.get("size")
         mtime = raw.get("mtime")
         return cls(
-            path=str(raw["href"]).lstrip("/"),
+            path=unquote(str(raw["href"])).lstrip("/"),
             type=str(raw.get("type", "file")),
             size=int(size) if size not in (None, "") else None,
             mtime=parsedate_to_datetime(mtime) if mtime else None,
