@@ -3,12 +3,13 @@
 The body is never held whole, in memory or on disk: tornado hands it over in chunks
 (`stream_request_body`), a small bounded queue passes them to `AsyncAPIClient.upload_stream`,
 and `data_received` waits while the queue is full, so a slow service slows the browser.
+If the upload fails or is cancelled midway, its job says so at once; the answer (the JSON
+error) comes when the body has ended.
 """
 
 from __future__ import annotations
 
 import asyncio
-import sys
 from collections.abc import AsyncIterator
 
 from tornado import web
@@ -81,16 +82,10 @@ class BrowserUploadHandler(CtadataHandler):
             put.cancel()
 
     async def data_received(self, chunk: bytes) -> None:
-        assert self.upload is not None
+        # Once the upload has ended early (the service failed, or a cancel), the rest of the
+        # body is read and dropped: answering before its end would make the connection close
+        # with unread data, and the browser would see a reset instead of the JSON error.
         await self.pass_on(chunk)
-        if self.upload.done() and not self._finished:
-            # The upload ended before the body did (service failed, or cancelled): answer now;
-            # tornado closes the connection rather than read the rest.
-            try:
-                self.outcome()
-            except Exception:
-                self.log_exception(*sys.exc_info())
-                self.send_error(500, exc_info=sys.exc_info())
 
     @web.authenticated
     async def put(self) -> None:
