@@ -10,6 +10,7 @@ import datetime as dt
 import email.utils
 import http.client
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -294,6 +295,13 @@ def test_list_of_a_file_gives_the_file(alice: httpx.Client) -> None:
     assert entries[0]["type"] == "file" and entries[0]["size"] == "20"
     empty = alice.get("list/lst/DL1/20241114/empty.dat").json()
     assert empty[0]["size"] == "0"
+
+
+def test_list_of_the_storage_root(alice: httpx.Client) -> None:
+    entries = alice.get("list/").json()
+    # As in production: the root's own href is what is left of the base path, "".
+    assert entries[0]["href"] == ""
+    assert {"lst/", "cta/"} <= {e["href"] for e in entries[1:]}
 
 
 def test_list_errors(alice: httpx.Client) -> None:
@@ -679,7 +687,7 @@ def test_cli_banner_default_users_and_clean_stop(tmp_path: Path) -> None:
     from conftest import SOURCE_ROOT
 
     command = [sys.executable, "-m", "ctadata.devservice", "--storage", str(tmp_path / "s")]
-    env = {"PYTHONPATH": str(SOURCE_ROOT), "PATH": "/usr/bin:/bin"}
+    env = {**os.environ, "PYTHONPATH": str(SOURCE_ROOT)}
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
     try:
         lines = []

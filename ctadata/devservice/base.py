@@ -171,8 +171,9 @@ class StreamedBodyHandler(AuthenticatedHandler):
     """Base of the `stream_request_body` handlers: the body goes through `self.pipe`.
 
     An answer given before the request body was read (a refusal in `prepare`) is held back
-    until the body has been read and dropped: tornado would otherwise close the connection
-    under a client still sending, and that client would see a reset instead of the answer.
+    until the body has been read and dropped. tornado would otherwise close the connection
+    after answering: under a client still sending its body, which then sees a reset instead
+    of the answer, or under a client about to reuse the connection for its next request.
     """
 
     held: tuple[int, str, str | bytes, str | None] | None = None
@@ -189,10 +190,17 @@ class StreamedBodyHandler(AuthenticatedHandler):
     def answer(
         self, status: int, content_type: str, body: str | bytes, location: str | None = None
     ) -> None:
-        if not self.body_done and self.has_body():
+        if not self.body_done:
             self.held = (status, content_type, body, location)
             return
         super().answer(status, content_type, body, location)
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        # An error before the body was read (tornado's own 405 for DELETE, MOVE, ...) ends
+        # the connection: say so, so that the client does not reuse it.
+        if not self.body_done:
+            self.set_header("Connection", "close")
+        super().write_error(status_code, **kwargs)
 
     @property
     def answered(self) -> bool:
