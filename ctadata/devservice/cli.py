@@ -95,7 +95,7 @@ def dev_service(
 ) -> None:
     """Run local development versions of the download and certificate services.
 
-    They serve the folder STORAGE through a local WebDAV server, check tokens against a small
+    They serve the --storage folder through a local WebDAV server, check tokens against a small
     user table, and behave like the CTA-CH services, quirks included. For development and
     tests only.
     """
