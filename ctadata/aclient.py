@@ -76,7 +76,7 @@ class AsyncAPIClient:
         self, path: str, body: AsyncIterable[bytes], size: int | None = None
     ) -> dict[str, Any]:
         """Upload a body that arrives asynchronously; checks the stored size when known."""
-        request = self.protocol.upload_request(path, body)
+        request = self.protocol.upload_request(path, body, size)
         try:
             response = await self.http.send(request)
         except httpx.TransportError as exc:

@@ -114,7 +114,7 @@ class APIClient(TransferClient):
         proto = self.protocol
         response = upload(
             self.http,
-            lambda body: proto.upload_request(remote, body),
+            lambda body: proto.upload_request(remote, body, size),
             proto.check,
             source,
             remote,

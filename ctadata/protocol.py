@@ -114,12 +114,15 @@ class Protocol:
             headers=headers,
         )
 
-    def upload_request(self, path: str, content: Any) -> httpx.Request:
+    def upload_request(self, path: str, content: Any, size: int | None = None) -> httpx.Request:
+        """A streamed upload; with `size`, sent with a Content-Length rather than chunked."""
         path = clean_remote(path)
         if not path or path.endswith("/"):
             raise InvalidPath(f"upload path {path!r} names no file", path=path)
         headers = self._headers(json_body=False)
         headers["Content-Type"] = "application/octet-stream"
+        if size is not None:
+            headers["Content-Length"] = str(size)
         return httpx.Request(
             "POST",
             self.url("upload", path),
@@ -227,8 +230,15 @@ class Protocol:
         for part in clean_remote(relative_dir).strip("/").split("/"):
             if not part:
                 continue
-            current = remote_join(current, part) + "/"
+            parent, current = current, remote_join(current, part) + "/"
             response = yield self.webdav_request("MKCOL", current)
+            if response.status_code == 409 and parent == folder:
+                # The user folder itself is missing: the service makes it on a first upload
+                # only. Make it, then the directory again.
+                made = yield self.webdav_request("MKCOL", folder)
+                if made.status_code != 405:
+                    self.check(made, "create directory", folder)
+                response = yield self.webdav_request("MKCOL", current)
             if response.status_code != 405:  # 405: it exists already
                 self.check(response, "create directory", current)
 
