@@ -75,7 +75,7 @@ def cli(ctx: click.Context, downloadservice: str | None, certificateservice: str
 @reports_errors
 def list_path(api: APIClient, path: str, long: bool) -> None:
     """List a remote directory (or show one file)."""
-    for entry in api.entries(path):
+    for entry in sorted(api.entries(path), key=lambda e: e.path):
         click.echo(long_line(entry) if long else entry.path)
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import httpx
 
@@ -63,7 +63,8 @@ class Entry:
         size = raw.get("size")
         mtime = raw.get("mtime")
         return cls(
-            path=str(raw["href"]).lstrip("/"),
+            # The storage's hrefs come percent-encoded (`with%20space.h5`).
+            path=unquote(str(raw["href"])).lstrip("/"),
             type=str(raw.get("type", "file")),
             size=int(size) if size not in (None, "") else None,
             mtime=parsedate_to_datetime(mtime) if mtime else None,
@@ -161,10 +162,11 @@ class Protocol:
                 path=path,
                 status=status,
             )
+        if status == 404:
+            raise NotFound(f"{where}: no such file or directory (HTTP 404)", path=path, status=404)
         error_class: type[CtadataError] = {
             400: InvalidPath,
             403: PermissionDenied,
-            404: NotFound,
         }.get(status, StorageException)
         raise error_class(f"{where}: {reason} (HTTP {status})", path=path, status=status)
 
@@ -206,7 +208,8 @@ class Protocol:
     def entries_flow(self, path: str) -> Flow[list[Entry]]:
         """The children of a directory (the directory itself dropped), or the file itself."""
         listing = [Entry.from_service(raw) for raw in (yield from self.list_flow(path))]
-        if listing and listing[0].is_dir:
+        # The listed directory comes first; the storage root comes as a "file" named "".
+        if listing and (listing[0].is_dir or listing[0].path == ""):
             return listing[1:]
         return listing
 

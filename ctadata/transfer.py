@@ -127,8 +127,10 @@ def _write_body(
 
 
 def local_error(exc: OSError, local: Path, path: str) -> TransferError:
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return TransferError(f"disk full while writing {str(local)!r} ({path!r})", path=path)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return TransferError(
+            f"disk full (or file size limit) while writing {str(local)!r} ({path!r})", path=path
+        )
     return TransferError(f"cannot use {str(local)!r} ({path!r}): {exc.strerror}", path=path)
 
 
