@@ -63,7 +63,7 @@ class Entry:
         size = raw.get("size")
         mtime = raw.get("mtime")
         return cls(
-            path=str(raw["href"]),
+            path=str(raw["href"]).lstrip("/"),
             type=str(raw.get("type", "file")),
             size=int(size) if size not in (None, "") else None,
             mtime=parsedate_to_datetime(mtime) if mtime else None,
