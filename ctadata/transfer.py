@@ -6,6 +6,7 @@ download service (`fetch/`, `upload/`) and direct dCache access (plain WebDAV GE
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import time
@@ -90,7 +91,7 @@ def download(
 
     def attempt() -> None:
         offset = part.stat().st_size if part.exists() else 0
-        with client.send(request_for(offset), stream=True) as response:
+        with contextlib.closing(client.send(request_for(offset), stream=True)) as response:
             check(response, "download", path)
             if offset and response.status_code != 206:
                 meter.rewind(offset)
