@@ -684,7 +684,7 @@ def test_memory_stays_flat_for_large_transfers(spawn_dev_service) -> None:
 
 
 def test_cli_banner_default_users_and_clean_stop(tmp_path: Path) -> None:
-    from conftest import SOURCE_ROOT
+    from tests.conftest import SOURCE_ROOT
 
     command = [sys.executable, "-m", "ctadata.devservice", "--storage", str(tmp_path / "s")]
     env = {**os.environ, "PYTHONPATH": str(SOURCE_ROOT)}
