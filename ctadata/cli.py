@@ -34,6 +34,15 @@ def long_line(entry: Entry) -> str:
     return f"{'d' if entry.is_dir else '-'} {human_size(entry.size):>10}  {mtime}  {name}"
 
 
+PROG_KEY = "ctadata.prog"
+
+
+def prog_name() -> str:
+    """The command's name in messages: `cta-data`, or what the group put in `ctx.meta`."""
+    ctx = click.get_current_context(silent=True)
+    return ctx.meta.get(PROG_KEY, "cta-data") if ctx is not None else "cta-data"
+
+
 def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     """Expected failures end in one line on stderr and exit status 1, not a traceback."""
 
@@ -42,10 +51,10 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return command(*args, **kwargs)
         except CtadataError as exc:
-            click.echo(f"cta-data: error: {exc}", err=True)
+            click.echo(f"{prog_name()}: error: {exc}", err=True)
             sys.exit(1)
         except KeyboardInterrupt:
-            click.echo("cta-data: interrupted; no partial file was left", err=True)
+            click.echo(f"{prog_name()}: interrupted; no partial file was left", err=True)
             sys.exit(130)
 
     return wrapper
@@ -75,7 +84,7 @@ def cli(ctx: click.Context, downloadservice: str | None, certificateservice: str
 @reports_errors
 def list_path(api: APIClient, path: str, long: bool) -> None:
     """List a remote directory (or show one file)."""
-    for entry in api.entries(path):
+    for entry in sorted(api.entries(path), key=lambda e: e.path):
         click.echo(long_line(entry) if long else entry.path)
 
 

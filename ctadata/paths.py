@@ -18,7 +18,7 @@ def clean_remote(path: str) -> str:
     """
     if "\x00" in path:
         raise InvalidPath(f"remote path {path!r} contains a NUL character", path=path)
-    parts = [p for p in path.replace("\\", "/").split("/") if p not in ("", ".")]
+    parts = [p for p in path.split("/") if p not in ("", ".")]
     if ".." in parts:
         raise InvalidPath(
             f"remote path {path!r} contains '..'; give a path from the root", path=path
