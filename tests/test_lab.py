@@ -612,6 +612,28 @@ def test_cancel_a_browser_upload(lab: Lab) -> None:
     assert lab.call("GET", f"transfers/{job['id']}")["state"] == "cancelled"
 
 
+def test_browser_going_away_cancels_its_upload(lab: Lab) -> None:
+    async def scenario() -> dict:
+        async def body() -> AsyncIterator[bytes]:
+            while True:
+                await asyncio.sleep(0.01)
+                yield b"z" * 65536
+
+        put = asyncio.ensure_future(
+            lab.arequest("PUT", "upload", params={"path": "gone/away.bin"}, content=body())
+        )
+        job = None
+        while not job:
+            jobs = (await lab.arequest("GET", "transfers")).json()["transfers"]
+            job = jobs[0] if jobs and jobs[0]["bytes_done"] > 0 else None
+            await asyncio.sleep(0.02)
+        put.cancel()  # the tab is closed: the connection goes
+        return await lab.await_job(job["id"], lambda j: j["state"] in FINISHED, 10)
+
+    job = lab.run(scenario())
+    assert job["state"] == "cancelled" and job["error"] == "the browser closed the connection"
+
+
 @own()
 def test_service_killed_mid_download_fails_the_job(lab: Lab) -> None:
     write_big(lab.service.storage_dir / "lst/big/killed.bin", 300 * MiB)

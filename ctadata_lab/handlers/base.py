@@ -85,6 +85,8 @@ class CtadataHandler(APIHandler):
 
     def local_path(self, relative: str) -> Path:
         """A workspace path: relative, no `..`, and (symlinks followed) inside the root."""
+        if "\x00" in relative:
+            raise bad_request("a workspace path may not contain a NUL character")
         relative = relative.replace("\\", "/")
         if relative.startswith("/") or PureWindowsPath(relative).drive:
             raise bad_request(f"{relative!r}: give a path relative to the workspace")

@@ -10,6 +10,7 @@ error) comes when the body has ended.
 from __future__ import annotations
 
 import asyncio
+import copy
 from collections.abc import AsyncIterator
 
 from tornado import web
@@ -20,13 +21,32 @@ from ..errors import ApiError, bad_request
 from ..jobs import CANCELLED, DONE, Job
 from .base import CtadataHandler
 
-QUEUE_CHUNKS = 16  # tornado hands over at most 64 KiB at a time: about 1 MiB in flight
+BLOCK = 1024 * 1024  # the service gets the body in blocks of this size
+QUEUE_BLOCKS = 4  # at most this many blocks wait for the service
+
+
+def read_in_blocks(connection: object) -> None:
+    """Let tornado read this connection's body in blocks of BLOCK rather than 64 KiB.
+
+    Fewer, larger reads take about a third less of the server's CPU per byte. Tornado has no
+    API for it: its connection parameters are copied for this connection only (they are shared
+    by all connections) and its stream's read size raised; if that changes, nothing is done.
+    """
+    try:
+        params = copy.copy(connection.params)  # type: ignore[attr-defined]
+        params.chunk_size = BLOCK
+        connection.params = params  # type: ignore[attr-defined]
+        connection.stream.read_chunk_size = BLOCK  # type: ignore[attr-defined]
+    except AttributeError:
+        pass
 
 
 @web.stream_request_body
 class BrowserUploadHandler(CtadataHandler):
     job: Job | None = None
     upload: asyncio.Future | None = None
+    gone = False  # the client closed the connection
+    cancel_reason = "cancelled"
 
     async def prepare(self) -> None:
         await super().prepare()
@@ -36,6 +56,7 @@ class BrowserUploadHandler(CtadataHandler):
             return
         lab = self.lab
         self.request.connection.set_max_body_size(lab.max_upload_size)
+        read_in_blocks(self.request.connection)
         path = self.remote_path(self.get_query_argument("path", ""))
         if not path or path.endswith("/"):
             raise bad_request("'path' must name the file to create")
@@ -45,10 +66,14 @@ class BrowserUploadHandler(CtadataHandler):
         parent = path.rpartition("/")[0]
         if parent:
             await lab.aclient.mkdirs(parent, lab.hub_user)
+        if self.gone:
+            return  # left while we prepared: no body will come
         self.job = lab.jobs.register(
             Job("browser-upload", remote_join(folder, path), None, bytes_total=size)
         )
-        self.queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=QUEUE_CHUNKS)
+        self.queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=QUEUE_BLOCKS)
+        self.pending: list[bytes] = []  # chunks received, not yet a block
+        self.pending_size = 0
         self.upload = asyncio.ensure_future(lab.aclient.upload_stream(path, self.body(), size))
         self.upload.add_done_callback(self.upload_finished)
         self.job.on_cancel = self.upload.cancel
@@ -62,7 +87,7 @@ class BrowserUploadHandler(CtadataHandler):
     def upload_finished(self, upload: asyncio.Future) -> None:
         assert self.job is not None
         if upload.cancelled():
-            self.job.finish(CANCELLED, "cancelled")
+            self.job.finish(CANCELLED, self.cancel_reason)
         elif upload.exception() is not None:
             self.job.fail_from(upload.exception())
         else:
@@ -85,11 +110,22 @@ class BrowserUploadHandler(CtadataHandler):
         # Once the upload has ended early (the service failed, or a cancel), the rest of the
         # body is read and dropped: answering before its end would make the connection close
         # with unread data, and the browser would see a reset instead of the JSON error.
-        await self.pass_on(chunk)
+        self.pending.append(chunk)
+        self.pending_size += len(chunk)
+        if self.pending_size >= BLOCK:
+            await self.pass_on(self.take_pending())
+
+    def take_pending(self) -> bytes:
+        block = b"".join(self.pending)
+        self.pending.clear()
+        self.pending_size = 0
+        return block
 
     @web.authenticated
     async def put(self) -> None:
         assert self.upload is not None
+        if self.pending:
+            await self.pass_on(self.take_pending())
         await self.pass_on(None)
         await asyncio.wait((self.upload,))
         self.finish(self.outcome())
@@ -106,5 +142,7 @@ class BrowserUploadHandler(CtadataHandler):
 
     def on_connection_close(self) -> None:
         super().on_connection_close()
+        self.gone = True
         if self.upload is not None and not self.upload.done():
-            self.upload.cancel()  # the browser went away: stop the upload to the service
+            self.cancel_reason = "the browser closed the connection"
+            self.upload.cancel()  # stop the upload to the service
