@@ -80,10 +80,17 @@ class Job:
             return True
 
     def progress(self, snapshot: Progress) -> None:
-        """A `progress=` callback for the library's engine."""
+        """A `progress=` callback for the library's engine.
+
+        The workers of a folder transfer call it concurrently: a snapshot taken before a file
+        was counted done may arrive after it, and is dropped.
+        """
+        with self._lock:
+            if snapshot.files_done < self.files_done:
+                return
+            self.files_done = snapshot.files_done
         self.bytes_total = snapshot.bytes_total
         self.files_total = snapshot.files_total
-        self.files_done = snapshot.files_done
         self._set_bytes(snapshot.bytes_done)
 
     def advance(self, nbytes: int) -> None:
