@@ -110,6 +110,7 @@ def peak_rss(pid: int) -> Iterator[dict[str, float]]:
     """Samples the RSS of `pid`; yields a dict that holds `growth_mb` when the block ends."""
     proc = psutil.Process(pid)
     base = proc.memory_info().rss
+    cpu, idle = sum(proc.cpu_times()[:2]), psutil.cpu_times().idle
     result = {"base_mb": base / 1e6, "growth_mb": 0.0}
     stop = threading.Event()
     peak = [base]
@@ -126,6 +127,8 @@ def peak_rss(pid: int) -> Iterator[dict[str, float]]:
         stop.set()
         thread.join()
         result["growth_mb"] = (peak[0] - base) / 1e6
+        result["cpu_s"] = sum(proc.cpu_times()[:2]) - cpu  # the server's CPU seconds
+        result["idle_s"] = psutil.cpu_times().idle - idle  # the machine's idle CPU seconds
 
 
 def timed(action: Callable[[], Any]) -> tuple[float, Any]:
@@ -186,15 +189,16 @@ def library(code: str, env: dict[str, str]) -> tuple[float, float]:
 
 def interleaved(
     pid: int, lib_code: str, env: dict[str, str], lab_action: Callable[[], Any]
-) -> tuple[float, float, float, float]:
+) -> tuple[float, float, float, float, float, float]:
     """Library and extension runs alternating, REPEAT each, dirty pages flushed before each
     (the disk's write-back would otherwise slow whichever side runs later).
 
     Returns (best library seconds, library peak RSS MB, best extension seconds, the largest
-    peak RSS growth of the Jupyter server in MB).
+    peak RSS growth of the Jupyter server in MB, and for that best run the server's CPU
+    seconds and the machine's idle share).
     """
     t_lib = t_lab = float("inf")
-    rss_lib = growth = 0.0
+    rss_lib = growth = cpu = idle = 0.0
     for _ in range(REPEAT):
         os.sync()
         seconds, rss = library(lib_code, env)
@@ -202,8 +206,17 @@ def interleaved(
         os.sync()
         with peak_rss(pid) as memory:
             seconds, _ = timed(lab_action)
-        t_lab, growth = min(t_lab, seconds), max(growth, memory["growth_mb"])
-    return t_lib, rss_lib, t_lab, growth
+        if seconds < t_lab:
+            t_lab, cpu = seconds, memory["cpu_s"]
+            idle = memory["idle_s"] / seconds / psutil.cpu_count()
+        growth = max(growth, memory["growth_mb"])
+    return t_lib, rss_lib, t_lab, growth, cpu, idle
+
+
+def show_server(growth: float, cpu: float, idle: float, size: int) -> None:
+    print(f"{'  Jupyter server RSS growth (peak)':<46} {growth:8.1f} MB")
+    print(f"{'  Jupyter server CPU per GiB moved':<46} {cpu / (size / 2**30):8.2f} s")
+    print(f"{'  machine idle during that run':<46} {100 * idle:8.0f} %")
 
 
 def main() -> None:
@@ -228,7 +241,7 @@ def main() -> None:
 
             # -- download into the workspace -----------------------------------------------
             target = work / "lib.bin"
-            t_lib, rss_lib, t_lab, growth = interleaved(
+            t_lib, rss_lib, t_lab, *server_figures = interleaved(
                 pid,
                 f"ctadata.fetch_and_save_file({remote!r}, {str(target)!r}, progress_bar=False)",
                 env,
@@ -238,12 +251,12 @@ def main() -> None:
             report("POST transfers (download to workspace)", t_lab, size, t_lib)
             assert digest(target) == expected, "library download corrupted"
             assert digest(root / "data/big.bin") == expected, "download corrupted"
-            print(f"{'  Jupyter server RSS growth (peak)':<46} {growth:8.1f} MB")
+            show_server(*server_figures, size)
             print(f"{'  (library process, whole peak RSS)':<46} {rss_lib:8.1f} MB", flush=True)
 
             # -- upload ----------------------------------------------------------------------
             source = root / "data/big.bin"
-            t_lib, rss_lib, t_lab, growth = interleaved(
+            t_lib, rss_lib, t_lab, *server_figures = interleaved(
                 pid,
                 f"ctadata.upload_file({str(target)!r}, 'bench/lib-up.bin', progress_bar=False)",
                 env,
@@ -254,7 +267,7 @@ def main() -> None:
             assert digest(svc.storage_dir / folder / "bench/lab-up.bin") == expected, (
                 "upload corrupted"
             )
-            print(f"{'  Jupyter server RSS growth (peak)':<46} {growth:8.1f} MB")
+            show_server(*server_figures, size)
             print(f"{'  (library process, whole peak RSS)':<46} {rss_lib:8.1f} MB")
 
 
