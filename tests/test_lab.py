@@ -570,7 +570,7 @@ def test_cancel_removes_partial_files(lab: Lab) -> None:
     write_big(lab.service.storage_dir / "lst/big/next.bin", MiB)
     running = lab.download("lst/big/cancel.bin", "c")
     queued = lab.download("lst/big/next.bin", "c")
-    lab.wait_bytes(running["id"])
+    assert lab.wait_bytes(running["id"])["rate"] > 0
     assert lab.call("GET", f"transfers/{queued['id']}")["state"] == "queued"
     job = lab.call("DELETE", f"transfers/{queued['id']}")
     assert job["state"] == "cancelled" and job["bytes_done"] == 0
