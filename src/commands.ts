@@ -20,6 +20,7 @@ import {
   IFileBrowserFactory
 } from '@jupyterlab/filebrowser';
 import { Contents } from '@jupyterlab/services';
+import { ReadonlyJSONValue } from '@lumino/coreutils';
 import { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import {
   copyIcon,
@@ -242,11 +243,7 @@ export class StorageActions {
       settings.cacheFolder.replace(/^\/+|\/+$/g, '') || 'ctadata-cache';
     const folder = PathExt.join(cache, parentDir(entry.path));
     await this._ensureDirectory(folder);
-    const notice = Notification.emit(
-      trans.__('Opening %1…', entry.name),
-      'in-progress',
-      { autoClose: false }
-    );
+    const notice = new ProgressNotice(trans.__('Opening %1…', entry.name));
     try {
       const job = await panel.transfers.startTransfer({
         kind: 'download',
@@ -261,12 +258,11 @@ export class StorageActions {
           end.error ?? trans.__('The download was %1.', end.state)
         );
       }
-      Notification.dismiss(notice);
+      void notice.dismiss();
       this._refreshFileBrowsers();
       docManager.openOrReveal(end.local || PathExt.join(folder, entry.name));
     } catch (error) {
-      Notification.update({
-        id: notice,
+      void notice.update({
         message: trans.__(
           'Could not open %1: %2',
           entry.name,
@@ -298,15 +294,13 @@ export class StorageActions {
       return;
     }
     const where = folder + dir;
-    const notice = Notification.emit(
+    const notice = new ProgressNotice(
       trans._n(
         'Uploading %1 file to %2',
         'Uploading %1 files to %2',
         files.length,
         where
-      ),
-      'in-progress',
-      { autoClose: false }
+      )
     );
     panel.showTransfers();
     const result = await panel.transfers.uploadFiles(
@@ -315,8 +309,7 @@ export class StorageActions {
     this._refreshIfShowing(where);
     if (result.failed.length) {
       const first = result.failed[0];
-      Notification.update({
-        id: notice,
+      void notice.update({
         type: 'error',
         autoClose: false,
         message: trans._n(
@@ -328,15 +321,13 @@ export class StorageActions {
         )
       });
     } else if (result.cancelled.length && !result.done.length) {
-      Notification.update({
-        id: notice,
+      void notice.update({
         type: 'info',
         autoClose: 5000,
         message: trans.__('Upload to %1 cancelled', where)
       });
     } else {
-      Notification.update({
-        id: notice,
+      void notice.update({
         type: 'success',
         autoClose: 5000,
         message: trans._n(
@@ -443,10 +434,7 @@ export class StorageActions {
         ? trans.__('Downloading %1 to %2', request.path, request.to || '/')
         : trans.__('Uploading %1 to %2', request.from, job.path);
     if (!isFinished(job)) {
-      this._notices.set(
-        job.id,
-        Notification.emit(message, 'in-progress', { autoClose: false })
-      );
+      this._notices.set(job.id, new ProgressNotice(message));
     }
     return job;
   }
@@ -470,7 +458,7 @@ export class StorageActions {
       type = 'success';
       message =
         job.kind === 'download'
-          ? trans.__('Downloaded %1 to %2', name, job.local ?? '')
+          ? trans.__('Downloaded %1 to %2', job.path, job.local || '/')
           : trans.__('Uploaded %1 to %2', name, job.path);
     } else if (job.state === 'cancelled') {
       type = 'info';
@@ -480,12 +468,17 @@ export class StorageActions {
       message = trans.__('Transfer of %1 failed: %2', name, job.error ?? '');
     }
     const autoClose = type === 'error' ? false : 5000;
-    const id = this._notices.get(job.id);
+    const notice = this._notices.get(job.id);
     this._notices.delete(job.id);
-    if (id && Notification.update({ id, message, type, autoClose })) {
-      return;
+    if (notice) {
+      void notice.update({ message, type, autoClose }).then(updated => {
+        if (!updated) {
+          Notification.emit(message, type, { autoClose });
+        }
+      });
+    } else {
+      Notification.emit(message, type, { autoClose });
     }
-    Notification.emit(message, type, { autoClose });
   }
 
   private async _confirmReplace(
@@ -520,7 +513,11 @@ export class StorageActions {
         'Replace %1 entries?',
         existing.length
       ),
-      body: trans.__('%1 already in %2. Upload and replace?', shown, remoteDir),
+      body: trans.__(
+        'Already in %1: %2. Replace with the uploaded copies?',
+        remoteDir,
+        shown
+      ),
       buttons: [
         Dialog.cancelButton({ label: trans.__('Cancel') }),
         Dialog.warnButton({ label: trans.__('Replace') })
@@ -580,8 +577,46 @@ export class StorageActions {
     }
   }
 
-  private _notices = new Map<string, string>();
+  private _notices = new Map<string, ProgressNotice>();
 }
+
+/**
+ * An in-progress notification that is later turned into its result.
+ *
+ * JupyterLab loses the update of a toast that is not on screen yet, which
+ * happens when a transfer ends within milliseconds: updates wait until the
+ * toast has been shown for a moment.
+ */
+class ProgressNotice {
+  constructor(message: string) {
+    this.id = Notification.emit(message, 'in-progress', { autoClose: false });
+  }
+
+  readonly id: string;
+
+  async update(
+    args: Omit<Notification.IUpdate<ReadonlyJSONValue>, 'id'>
+  ): Promise<boolean> {
+    await this._settled();
+    return Notification.update({ ...args, id: this.id });
+  }
+
+  async dismiss(): Promise<void> {
+    await this._settled();
+    Notification.dismiss(this.id);
+  }
+
+  private _settled(): Promise<void> {
+    const wait = this._shownAt + NOTICE_SETTLE_MS - Date.now();
+    return wait > 0
+      ? new Promise(resolve => window.setTimeout(resolve, wait))
+      : Promise.resolve();
+  }
+
+  private _shownAt = Date.now();
+}
+
+const NOTICE_SETTLE_MS = 600;
 
 /**
  * The Python code that fetches these entries with the ctadata library.
@@ -625,7 +660,10 @@ export function addCommands(
   const { commands } = app;
   const model = panel.model;
   const selected = () => model.selectedItems;
-  const ready = () => model.config !== null && model.configError === null;
+  const ready = () =>
+    !!model.config?.token_present &&
+    !!model.config.downloadservice &&
+    model.configError === null;
   const category = trans.__('CTA Storage');
 
   commands.addCommand(CommandIDs.showPanel, {
@@ -640,7 +678,7 @@ export function addCommands(
 
   commands.addCommand(CommandIDs.refresh, {
     describedBy: ARGS,
-    label: trans.__('Refresh CTA Storage'),
+    label: args => (args.toolbar ? '' : trans.__('Refresh CTA Storage')),
     caption: trans.__('List the current storage folder again'),
     icon: args => (args.toolbar ? refreshIcon : undefined),
     execute: async () => {
@@ -664,7 +702,7 @@ export function addCommands(
 
   commands.addCommand(CommandIDs.goToUploadFolder, {
     describedBy: ARGS,
-    label: trans.__('Go to My Upload Folder'),
+    label: args => (args.toolbar ? '' : trans.__('Go to My Upload Folder')),
     caption: trans.__('Show your users/<name>/ folder, where uploads land'),
     icon: args => (args.toolbar ? homeIcon : undefined),
     isEnabled: () => ready() && !!model.uploadFolder,
@@ -694,7 +732,7 @@ export function addCommands(
 
   commands.addCommand(CommandIDs.filter, {
     describedBy: ARGS,
-    label: trans.__('Filter CTA Storage Listing'),
+    label: args => (args.toolbar ? '' : trans.__('Filter CTA Storage Listing')),
     icon: args => (args.toolbar ? filterIcon : undefined),
     execute: () => {
       app.shell.activateById(panel.id);
@@ -790,7 +828,8 @@ export function addCommands(
 
   commands.addCommand(CommandIDs.uploadFolder, {
     describedBy: ARGS,
-    label: trans.__('Upload Folder to CTA Storage…'),
+    label: args =>
+      args.toolbar ? '' : trans.__('Upload Folder to CTA Storage…'),
     caption: trans.__(
       'Upload a folder from this computer to your storage folder'
     ),

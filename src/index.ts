@@ -28,7 +28,7 @@ import {
   StorageActions
 } from './commands';
 import { StorageModel } from './model';
-import { StoragePanel } from './panel';
+import { openOnDragHover, StoragePanel } from './panel';
 import { TransferStatus } from './statusbar';
 import { TransferModel } from './transferModel';
 
@@ -177,6 +177,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     if (restorer) {
       restorer.add(panel, 'ctadata-storage');
     }
+    openOnDragHover(panel, () => app.shell.activateById(panel.id));
 
     if (statusBar) {
       const item = new TransferStatus({

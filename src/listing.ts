@@ -4,6 +4,7 @@
  * directory of 10,000 entries scrolls as smoothly as one of ten.
  */
 import { DocumentRegistry } from '@jupyterlab/docregistry';
+import { Time } from '@jupyterlab/coreutils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import {
   caretDownIcon,
@@ -34,6 +35,12 @@ const OVERSCAN = 8;
  * How long typed characters add up to one search (type-ahead), in ms.
  */
 const TYPEAHEAD_MS = 800;
+
+/**
+ * From this width (px) the listing shows absolute dates, below it relative
+ * ones ("2 days ago") as JupyterLab's file browser does.
+ */
+const WIDE_WIDTH = 420;
 
 const ITEM_CLASS = 'jp-CtadataListing-item';
 const SELECTED_CLASS = 'jp-mod-selected';
@@ -319,6 +326,19 @@ export class Listing extends Widget {
     );
     const count = Math.max(0, last - first);
 
+    // Keep the header columns above the row columns when a scrollbar shows.
+    const scrollbar = view.offsetWidth - view.clientWidth;
+    this._header.style.paddingRight = scrollbar > 0 ? `${scrollbar}px` : '';
+
+    const wide = view.clientWidth >= WIDE_WIDTH;
+    if (wide !== this._wide) {
+      this._wide = wide;
+      this.toggleClass('jp-mod-wide', wide);
+      for (const row of this._rows) {
+        row.entry = null;
+      }
+    }
+
     while (this._rows.length < count) {
       this._rows.push(this._createRow());
     }
@@ -389,7 +409,11 @@ export class Listing extends Widget {
     row.name.textContent = entry.name;
     row.size.textContent =
       entry.type === 'directory' ? '' : formatSize(entry.size);
-    row.modified.textContent = formatDate(entry.mtime);
+    if (this._wide || !entry.mtime || isNaN(Date.parse(entry.mtime))) {
+      row.modified.textContent = formatDate(entry.mtime);
+    } else {
+      row.modified.textContent = Time.formatHuman(entry.mtime, 'narrow');
+    }
     row.modified.title = formatFullDate(entry.mtime);
   }
 
@@ -575,6 +599,7 @@ export class Listing extends Widget {
   private _lastItems: readonly IEntry[] | null = null;
   private _lastPath: string | null = null;
   private _lastFocus = -1;
+  private _wide = false;
   private _typed = '';
   private _typedAt = 0;
   private _opened = new Signal<this, IEntry>(this);

@@ -6,6 +6,7 @@
 import { DocumentRegistry } from '@jupyterlab/docregistry';
 import { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import { searchIcon, SidePanel } from '@jupyterlab/ui-components';
+import { DisposableDelegate, IDisposable } from '@lumino/disposable';
 import { IDragEvent } from '@lumino/dragdrop';
 import { Message } from '@lumino/messaging';
 import { PanelLayout, Widget } from '@lumino/widgets';
@@ -76,6 +77,7 @@ export class BrowserSection extends Widget {
       }
     });
     layout.addWidget(filter);
+    this._filter = filter;
 
     this.breadcrumbs = new Breadcrumbs({
       model: this._model,
@@ -231,6 +233,8 @@ export class BrowserSection extends Widget {
     const blocking = notice?.blocking ?? false;
     this.listing.setHidden(blocking);
     this._footer.setHidden(blocking);
+    this._filter.setHidden(blocking);
+    this.breadcrumbs.setHidden(blocking);
     this._renderFooter();
   }
 
@@ -425,6 +429,7 @@ export class BrowserSection extends Widget {
   private _model: StorageModel;
   private _trans: TranslationBundle;
   private _options: StoragePanel.IOptions;
+  private _filter: Widget;
   private _filterInput: HTMLInputElement;
   private _filterTimer = 0;
   private _notice: Widget;
@@ -460,8 +465,13 @@ export class StoragePanel extends SidePanel {
     this.addWidget(this.transfersView);
     const accordion = this.content as unknown as {
       setRelativeSizes(sizes: number[]): void;
+      collapse(index: number): void;
     };
-    accordion.setRelativeSizes([4, 1]);
+    accordion.setRelativeSizes([3, 1]);
+    // The transfers section opens when the first transfer starts.
+    if (!options.transfers.transfers.length) {
+      accordion.collapse(1);
+    }
   }
 
   readonly model: StorageModel;
@@ -481,8 +491,12 @@ export class StoragePanel extends SidePanel {
   showTransfers(): void {
     const accordion = this.content as unknown as {
       expand(index: number): void;
+      setRelativeSizes(sizes: number[]): void;
     };
-    accordion.expand(1);
+    if (this.transfersView.isHidden) {
+      accordion.expand(1);
+      accordion.setRelativeSizes([3, 1]);
+    }
   }
 
   protected onAfterShow(msg: Message): void {
@@ -495,6 +509,32 @@ export class StoragePanel extends SidePanel {
       this.listing.focus();
     }
   }
+}
+
+/**
+ * Open the panel when something dragged from the file browser hovers its tab
+ * in the sidebar: the file browser and the panel share the left sidebar, so
+ * this is how a drag from one reaches the other.
+ */
+export function openOnDragHover(
+  panel: StoragePanel,
+  activate: () => void
+): IDisposable {
+  const onDragEnter = (event: Event) => {
+    const drag = event as IDragEvent;
+    if (!drag.mimeData?.hasData?.(CONTENTS_MIME) || panel.isVisible) {
+      return;
+    }
+    const target = event.target as HTMLElement | null;
+    const tab = target?.closest?.('.lm-TabBar-tab');
+    if (tab instanceof HTMLElement && tab.dataset.id === panel.id) {
+      activate();
+    }
+  };
+  document.addEventListener('lm-dragenter', onDragEnter, true);
+  return new DisposableDelegate(() =>
+    document.removeEventListener('lm-dragenter', onDragEnter, true)
+  );
 }
 
 export namespace StoragePanel {

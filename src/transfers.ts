@@ -172,15 +172,14 @@ export class TransfersView extends PanelWithToolbar {
     const state = document.createElement('span');
     state.className = 'jp-CtadataTransfer-state';
     const cancel = document.createElement('button');
-    cancel.className =
-      'jp-CtadataTransfer-cancel jp-Button jp-mod-minimal jp-mod-styled';
+    cancel.className = 'jp-CtadataTransfer-cancel';
     cancel.title = this._trans.__('Cancel this transfer');
     cancel.setAttribute('aria-label', this._trans.__('Cancel'));
     closeIcon.element({
       container: cancel,
       tag: 'span',
-      height: '14px',
-      width: '14px'
+      height: '16px',
+      width: '16px'
     });
     line.append(icon, name, state, cancel);
     const bar = document.createElement('div');
