@@ -1,0 +1,131 @@
+"""Library and CLI transfers against curl/rclone on the same files, in the same run.
+
+    python bench/bench_transfer.py [--size-mb 1024] [--files 1000]
+
+Prints, for each case, seconds, MB/s and the ratio against its reference (higher is better
+for the library: ratio = reference time / library time), and the library's peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import tempfile
+from pathlib import Path
+
+from common import (
+    Service,
+    have,
+    header_file,
+    library,
+    local_service,
+    report,
+    timed,
+    write_random_file,
+)
+
+SMALL_FILE = 64 * 1024
+
+
+def digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            h.update(block)
+    return h.hexdigest()
+
+
+def big_file(svc: Service, work: Path, size: int) -> None:
+    remote = "lst/bench/big.bin"
+    write_random_file(svc.storage_dir / remote, size)
+    expected = digest(svc.storage_dir / remote)
+    env = svc.env()
+    print(f"\n== one file of {size / 1e6:.0f} MB")
+    with header_file(svc.token) as hdr:
+        curl = ["curl", "-sS", "-f", "-H", f"@{hdr}", "-o"]
+        t_curl, _ = timed([*curl, str(work / "curl.bin"), svc.downloadservice + "fetch/" + remote])
+        report("curl fetch/", t_curl, size)
+        target = str(work / "lib.bin")
+        t_lib, rss = library(
+            f"ctadata.fetch_and_save_file({remote!r}, {target!r}, progress_bar=False)", env
+        )
+        report("ctadata.fetch_and_save_file (fetch/)", t_lib, size, t_curl)
+        print(f"{'  peak RSS of the library process':<46} {rss:8.1f} MB")
+        assert digest(work / "lib.bin") == expected, "download corrupted"
+
+        t_curl_dav, _ = timed(
+            [*curl, str(work / "curl2.bin"), svc.downloadservice + "webdav/" + remote]
+        )
+        report("curl webdav/", t_curl_dav, size)
+        t_cli, _ = timed(["cta-data", "get", remote, "--to", str(work / "cli")], env)
+        report("cta-data get (fetch/)", t_cli, size, t_curl)
+
+        upload = ["curl", "-sS", "-f", "-H", f"@{hdr}", "-X", "POST", "-T", str(work / "lib.bin")]
+        t_curl_up, _ = timed([*upload, svc.downloadservice + "upload/curl-up.bin"])
+        report("curl -T upload/", t_curl_up, size)
+        t_lib_up, rss_up = library(
+            f"ctadata.upload_file({str(work / 'lib.bin')!r}, 'lib-up.bin', progress_bar=False)", env
+        )
+        report("ctadata.upload_file (upload/)", t_lib_up, size, t_curl_up)
+        print(f"{'  peak RSS of the library process':<46} {rss_up:8.1f} MB")
+
+
+def many_files(svc: Service, work: Path, count: int) -> None:
+    base = "lst/bench/many"
+    for i in range(count):
+        write_random_file(
+            svc.storage_dir / base / f"run{i // 100:03d}" / f"f{i:05d}.bin", SMALL_FILE
+        )
+    size = count * SMALL_FILE
+    env = svc.env()
+    print(f"\n== {count} files of {SMALL_FILE // 1024} KB in {count // 100 + 1} directories")
+    # The old client: one list and one fetch per file, one at a time, a new connection each.
+    old_loop = f"""
+import httpx, os
+h = {{"Authorization": "Bearer " + os.environ["JUPYTERHUB_API_TOKEN"]}}
+svc = os.environ["CTADS_URL"]
+def walk(p):
+    for e in httpx.get(svc + "list/" + p, headers=h).json()[1:]:
+        if e["type"] == "directory":
+            yield from walk(e["href"])
+        else:
+            yield e["href"]
+for href in walk({base + "/"!r}):
+    os.makedirs(os.path.join({str(work / "old")!r}, os.path.dirname(href)), exist_ok=True)
+    httpx.get(svc + "list/" + href, headers=h)
+    with open(os.path.join({str(work / "old")!r}, href), "wb") as f:
+        f.write(httpx.get(svc + "fetch/" + href, headers=h).content)
+"""
+    t_old, _ = library(old_loop, env)
+    report("sequential loop like the old client", t_old, size)
+    for jobs in (4, 8):
+        t_lib, _ = library(
+            f"ctadata.APIClient(concurrency={jobs}, progress_bar=False).fetch_and_save_file_or_dir("
+            f"{base + '/'!r}, recursive=True, to={str(work / f'lib{jobs}')!r})",
+            env,
+        )
+        report(f"ctadata recursive, {jobs} at once", t_lib, size, t_old)
+    if have("rclone"):
+        remote = f":webdav,url='{svc.downloadservice}webdav/':{base}"
+        t_rclone, _ = timed(
+            ["rclone", "copy", "--transfers", "8", remote, str(work / "rclone")],
+            env | {"RCLONE_WEBDAV_BEARER_TOKEN": svc.token},
+        )
+        report("rclone copy (webdav/, 8 transfers)", t_rclone, size)
+        print(f"{'  ctadata (8 at once) vs rclone':<46} {t_rclone / t_lib:8.2f} x")
+    else:
+        print("rclone is not installed: no rclone comparison")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size-mb", type=int, default=1024)
+    parser.add_argument("--files", type=int, default=1000)
+    args = parser.parse_args()
+    with local_service() as svc, tempfile.TemporaryDirectory(prefix="ctadata-work-") as tmp:
+        big_file(svc, Path(tmp), args.size_mb * 1024 * 1024)
+        many_files(svc, Path(tmp), args.files)
+
+
+if __name__ == "__main__":
+    main()

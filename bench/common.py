@@ -1,0 +1,118 @@
+"""What every benchmark needs: a local service in a subprocess, timing, curl, child RSS."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class Service:
+    downloadservice: str
+    certificateservice: str
+    storage_url: str
+    token: str
+    storage_dir: Path
+    process: subprocess.Popen
+
+    def env(self) -> dict[str, str]:
+        return os.environ | {
+            "CTADS_URL": self.downloadservice,
+            "CTACS_URL": self.certificateservice,
+            "JUPYTERHUB_API_TOKEN": self.token,
+        }
+
+
+@contextmanager
+def local_service() -> Iterator[Service]:
+    """The development service on ephemeral ports over a temporary storage folder."""
+    with tempfile.TemporaryDirectory(prefix="ctadata-bench-") as tmp:
+        storage, state = Path(tmp, "storage"), Path(tmp, "state")
+        storage.mkdir()
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "ctadata.devservice",
+                "--storage",
+                str(storage),
+                "--state",
+                str(state),
+                "--port",
+                "0",
+                "--ready-json",
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            info = json.loads(process.stdout.readline())
+            yield Service(
+                info["downloadservice"],
+                info["certificateservice"],
+                info["storage_url"],
+                info["token"],
+                storage,
+                process,
+            )
+        finally:
+            process.terminate()
+            process.wait(10)
+
+
+def write_random_file(path: Path, size: int) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    block = os.urandom(1024 * 1024)
+    with open(path, "wb") as f:
+        for _ in range(size // len(block)):
+            f.write(block)
+        f.write(block[: size % len(block)])
+
+
+def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, str]:
+    """Run a command in a child process: (seconds, what it printed)."""
+    start = time.perf_counter()
+    done = subprocess.run(command, check=True, env=env, stdout=subprocess.PIPE, text=True)
+    return time.perf_counter() - start, done.stdout
+
+
+def library(code: str, env: dict[str, str]) -> tuple[float, float]:
+    """Run library code in a fresh Python: (seconds, that process's peak RSS in MB)."""
+    script = (
+        "import resource, ctadata\n"
+        f"{code}\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    seconds, out = timed([sys.executable, "-c", script], env)
+    return seconds, int(out.split()[-1]) / 1024
+
+
+@contextmanager
+def header_file(token: str) -> Iterator[str]:
+    """curl reads the Authorization header from a file: the token stays off command lines."""
+    with tempfile.NamedTemporaryFile("w", suffix=".hdr", delete=False) as f:
+        f.write(f"Authorization: Bearer {token}\n")
+    os.chmod(f.name, 0o600)
+    try:
+        yield f.name
+    finally:
+        os.unlink(f.name)
+
+
+def have(program: str) -> bool:
+    return shutil.which(program) is not None
+
+
+def report(name: str, seconds: float, size: int, reference: float | None = None) -> None:
+    rate = size / seconds / 1e6
+    ratio = f"  ratio vs reference {reference / seconds:5.2f}" if reference else ""
+    print(f"{name:<46} {seconds:8.2f} s {rate:9.1f} MB/s{ratio}", flush=True)

@@ -1,0 +1,95 @@
+"""ctadata: the client of the CTA data services at CTAO-CH (download and certificate services).
+
+    import ctadata
+    ctadata.list_dir("lst/DL1/")
+    ctadata.fetch_and_save_file("lst/DL1/20241114/run1.h5")
+    ctadata.upload_file("result.h5", "analysis/")      # lands in <area>/users/<you>/analysis/
+
+    with ctadata.open("lst/DL1/20241114/run1.h5") as f:   # read in place, by HTTP Range
+        h5py.File(f)["dl1/..."][:10]                    # (also: fsspec.open("ctadata://..."))
+
+Configuration: `CTADS_URL`, `CTACS_URL`, `JUPYTERHUB_API_TOKEN`, or keywords on each call.
+"""
+
+from ._version import __version__
+from .api import (
+    APIClient,
+    download_dir,
+    entries,
+    fetch_and_save_file,
+    fetch_and_save_file_or_dir,
+    list_dir,
+    mkdirs,
+    stat,
+    upload_certificate,
+    upload_dir,
+    upload_file,
+    upload_folder,
+    upload_personal_certificate,
+    upload_shared_certificate,
+    webdav4_client,
+)
+from .errors import (
+    AuthenticationError,
+    Cancelled,
+    CertificateError,
+    CtadataError,
+    InvalidPath,
+    NotFound,
+    PermissionDenied,
+    ServiceUnreachable,
+    StorageException,
+    TransferError,
+)
+from .progress import Progress
+from .protocol import Entry
+from .tree import FileResult, TransferSummary
+
+
+def open(path: str, mode: str = "rb", **kwargs):
+    """Open a storage file in place, without downloading it: a seekable binary file object.
+
+    Reads are HTTP Range requests for 1 MiB blocks, cached per file, so `h5py.File(f)` reading
+    one dataset of a 10 GB file transfers only the blocks it touches. Keywords: `token`,
+    `downloadservice`, `direct`, `dcache_url` (which storage), `block_size`, `cache_type`,
+    `cache_options` (how it is read). Writing (`mode="wb"`) works only in your user folder.
+    See `ctadata.fs.CtadataFileSystem`, also registered as fsspec's `ctadata://`.
+    """
+    from .fs import open_file  # late: webdav4 and fsspec are imported only when used
+
+    return open_file(path, mode, **kwargs)
+
+
+__all__ = [
+    "APIClient",
+    "AuthenticationError",
+    "Cancelled",
+    "CertificateError",
+    "CtadataError",
+    "Entry",
+    "FileResult",
+    "InvalidPath",
+    "NotFound",
+    "PermissionDenied",
+    "Progress",
+    "ServiceUnreachable",
+    "StorageException",
+    "TransferError",
+    "TransferSummary",
+    "__version__",
+    "download_dir",
+    "entries",
+    "fetch_and_save_file",
+    "fetch_and_save_file_or_dir",
+    "list_dir",
+    "mkdirs",
+    "open",
+    "stat",
+    "upload_certificate",
+    "upload_dir",
+    "upload_file",
+    "upload_folder",
+    "upload_personal_certificate",
+    "upload_shared_certificate",
+    "webdav4_client",
+]

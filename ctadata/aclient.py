@@ -1,0 +1,92 @@
+"""`AsyncAPIClient`: the same protocol flows as `APIClient`, driven by `httpx.AsyncClient`.
+
+For asynchronous hosts such as the Jupyter server extension, which must not block its event
+loop. Transfers of whole files and trees stay in the synchronous engine (run in a thread);
+what lives here is what an event loop needs directly: listings, the user folder, certificates
+and a streamed upload whose body arrives asynchronously (a browser upload piped through).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterable
+from typing import Any, TypeVar
+
+import httpx
+
+from .config import Settings
+from .engine import TIMEOUT
+from .errors import TransferError
+from .protocol import Entry, Flow, Protocol
+from .transfer import as_ctadata_error
+
+T = TypeVar("T")
+
+
+class AsyncAPIClient:
+    def __init__(self, settings: Settings, http: httpx.AsyncClient | None = None):
+        self.protocol = Protocol(settings)
+        self.http = http or httpx.AsyncClient(timeout=TIMEOUT, follow_redirects=False)
+        self._upload_folder: str | None = None
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    async def run(self, flow: Flow[T]) -> T:
+        """Drive a protocol flow: send each request it yields, hand back each response."""
+        try:
+            request = next(flow)
+            while True:
+                try:
+                    response = await self.http.send(request)
+                except httpx.TransportError as exc:
+                    raise as_ctadata_error(exc, request.url.path) from exc
+                request = flow.send(response)
+        except StopIteration as stop:
+            return stop.value
+
+    async def list_dir(self, path: str) -> list[dict[str, Any]]:
+        return await self.run(self.protocol.list_flow(path))
+
+    async def entries(self, path: str) -> list[Entry]:
+        return await self.run(self.protocol.entries_flow(path))
+
+    async def stat(self, path: str) -> Entry:
+        return await self.run(self.protocol.stat_flow(path))
+
+    async def upload_folder(self, hub_user: str | None = None) -> str:
+        if self._upload_folder is None:
+            self._upload_folder = await self.run(self.protocol.upload_folder_flow(hub_user))
+        return self._upload_folder
+
+    async def mkdirs(self, path: str, hub_user: str | None = None) -> None:
+        folder = await self.upload_folder(hub_user)
+        await self.run(self.protocol.mkdirs_flow(folder, path))
+
+    async def upload_certificate(
+        self, pem: str, certificate_key: str, user: str | None = None
+    ) -> dict[str, Any]:
+        payload = {"certificate": pem, "certificate_key": certificate_key, "user": user}
+        return await self.run(self.protocol.certificate_flow("certificate", payload))
+
+    async def upload_shared_certificate(self, pem: str) -> dict[str, Any]:
+        payload = {"certificate": pem}
+        return await self.run(self.protocol.certificate_flow("main-certificate", payload))
+
+    async def upload_stream(
+        self, path: str, body: AsyncIterable[bytes], size: int | None = None
+    ) -> dict[str, Any]:
+        """Upload a body that arrives asynchronously; checks the stored size when known."""
+        request = self.protocol.upload_request(path, body, size)
+        try:
+            response = await self.http.send(request)
+        except httpx.TransportError as exc:
+            raise as_ctadata_error(exc, path) from exc
+        self.protocol.check(response, "upload", path)
+        answer = response.json()
+        if size is not None and int(answer.get("total_written", -1)) != size:
+            raise TransferError(
+                f"upload of {path!r}: the service stored {answer.get('total_written')}"
+                f" of {size} bytes",
+                path=path,
+            )
+        return answer

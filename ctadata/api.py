@@ -1,0 +1,66 @@
+"""The module-level API that users' notebooks call (`ctadata.list_dir(...)`, ...).
+
+Each function makes an `APIClient` for the call; the keywords `token`, `downloadservice`,
+`certificateservice` and `chunk_size` override the defaults for that call only.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from ._version import __version__
+from .client import APIClient
+from .errors import CertificateError, StorageException
+
+CLIENT_KEYWORDS = ("token", "downloadservice", "certificateservice", "chunk_size")
+
+
+def _module_function(name: str) -> Callable[..., Any]:
+    method = getattr(APIClient, name)
+
+    @functools.wraps(method)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        options = {key: kwargs.pop(key) for key in CLIENT_KEYWORDS if key in kwargs}
+        with APIClient(**options) as client:
+            return getattr(client, name)(*args, **kwargs)
+
+    return call
+
+
+list_dir = _module_function("list_dir")
+entries = _module_function("entries")
+stat = _module_function("stat")
+fetch_and_save_file = _module_function("fetch_and_save_file")
+fetch_and_save_file_or_dir = _module_function("fetch_and_save_file_or_dir")
+download_dir = _module_function("download_dir")
+upload_file = _module_function("upload_file")
+upload_dir = _module_function("upload_dir")
+upload_folder = _module_function("upload_folder")
+mkdirs = _module_function("mkdirs")
+upload_personal_certificate = _module_function("upload_personal_certificate")
+upload_certificate = _module_function("upload_certificate")
+upload_shared_certificate = _module_function("upload_shared_certificate")
+webdav4_client = _module_function("webdav4_client")
+
+__all__ = [
+    "APIClient",
+    "CertificateError",
+    "StorageException",
+    "__version__",
+    "download_dir",
+    "entries",
+    "fetch_and_save_file",
+    "fetch_and_save_file_or_dir",
+    "list_dir",
+    "mkdirs",
+    "stat",
+    "upload_certificate",
+    "upload_dir",
+    "upload_file",
+    "upload_folder",
+    "upload_personal_certificate",
+    "upload_shared_certificate",
+    "webdav4_client",
+]

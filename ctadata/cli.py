@@ -1,0 +1,200 @@
+"""`cta-data`: the command line of the CTA data services."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ._version import __version__
+from .client import APIClient
+from .errors import CtadataError, TransferError
+from .protocol import Entry
+from .tree import TransferSummary
+
+
+def human_size(size: int | None) -> str:
+    if size is None:
+        return "-"
+    value = float(size)
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if value < 1024 or unit == "TiB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    raise AssertionError("unreachable")
+
+
+def long_line(entry: Entry) -> str:
+    mtime = entry.mtime.strftime("%Y-%m-%d %H:%M") if entry.mtime else "-"
+    name = entry.path + ("" if entry.path.endswith("/") or not entry.is_dir else "/")
+    return f"{'d' if entry.is_dir else '-'} {human_size(entry.size):>10}  {mtime}  {name}"
+
+
+def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Expected failures end in one line on stderr and exit status 1, not a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except CtadataError as exc:
+            click.echo(f"cta-data: error: {exc}", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("cta-data: interrupted; no partial file was left", err=True)
+            sys.exit(130)
+
+    return wrapper
+
+
+def print_summary(summary: TransferSummary) -> None:
+    click.echo(f"{summary.files} files, {human_size(summary.bytes)}, {summary.skipped} skipped")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="ctadata")
+@click.option("--downloadservice", envvar="CTADS_URL", help="Download service URL [CTADS_URL].")
+@click.option(
+    "--certificateservice", envvar="CTACS_URL", help="Certificate service URL [CTACS_URL]."
+)
+@click.pass_context
+def cli(ctx: click.Context, downloadservice: str | None, certificateservice: str | None) -> None:
+    """The CTA data services at CTAO-CH. The token comes from JUPYTERHUB_API_TOKEN."""
+    ctx.obj = APIClient(downloadservice=downloadservice, certificateservice=certificateservice)
+    ctx.call_on_close(ctx.obj.close)
+
+
+@cli.command("list")
+@click.argument("path", default="")
+@click.option("-l", "long", is_flag=True, help="Type, size and modification time too.")
+@click.pass_obj
+@reports_errors
+def list_path(api: APIClient, path: str, long: bool) -> None:
+    """List a remote directory (or show one file)."""
+    for entry in sorted(api.entries(path), key=lambda e: e.path):
+        click.echo(long_line(entry) if long else entry.path)
+
+
+@cli.command("get")
+@click.argument("path")
+@click.option("-r", "--recursive", is_flag=True, help="Download a directory and all below it.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=4,
+    show_default=True,
+    help="Files transferred at once.",
+)
+@click.option(
+    "--to",
+    "to",
+    type=click.Path(file_okay=False),
+    default=".",
+    help="Local directory; a remote tree is mirrored below it by its full path.",
+)
+@click.option(
+    "--overwrite", is_flag=True, help="Download files even when present with the same size."
+)
+@click.pass_obj
+@reports_errors
+def get_path(
+    api: APIClient, path: str, recursive: bool, jobs: int, to: str, overwrite: bool
+) -> None:
+    """Download a file or (with -r) a directory."""
+    try:
+        result = api.fetch_and_save_file_or_dir(
+            path, recursive=recursive, to=to, overwrite=overwrite, concurrency=jobs
+        )
+    except TransferError as exc:
+        if hasattr(exc, "summary"):
+            print_summary(exc.summary)
+        raise
+    if isinstance(result, TransferSummary):
+        print_summary(result)
+    else:
+        click.echo(f"{Path(to) / Path(path.rstrip('/')).name}: {human_size(result)}")
+
+
+@cli.command("put")
+@click.argument("local_path", type=click.Path(exists=True))
+@click.argument("path", default="")
+@click.option("-r", "--recursive", is_flag=True, help="Upload a directory and all below it.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=4,
+    show_default=True,
+    help="Files transferred at once.",
+)
+@click.pass_obj
+@reports_errors
+def put_path(api: APIClient, local_path: str, path: str, recursive: bool, jobs: int) -> None:
+    """Upload into your user folder; PATH ending in / keeps the local name."""
+    if Path(local_path).is_dir():
+        if not recursive:
+            raise click.UsageError(f"{local_path} is a directory: use -r")
+        print_summary(api.upload_dir(local_path, path, concurrency=jobs))
+    else:
+        answer = api.upload_file(local_path, path)
+        click.echo(f"{answer['path']}: {human_size(int(answer['total_written']))}")
+
+
+def _show_certificate_answer(answer: dict[str, Any]) -> None:
+    message = answer.get("message", "stored")
+    validity = answer.get("validity")
+    click.echo(f"{message} (valid until {validity})" if validity else message)
+
+
+@cli.command("upload-certificate")
+@click.argument("pem", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--key",
+    "certificate_key",
+    type=click.Choice(["cta", "lst", "arc"]),
+    default="cta",
+    show_default=True,
+    help="The storage area it is for.",
+)
+@click.pass_obj
+@reports_errors
+def upload_certificate(api: APIClient, pem: str, certificate_key: str) -> None:
+    """Store your short-lived grid proxy certificate (PEM)."""
+    _show_certificate_answer(api.upload_certificate(pem, certificate_key))
+
+
+@cli.command("upload-personal-certificate")
+@click.argument("local_cert_path", type=click.Path(exists=True, dir_okay=False))
+@click.argument("certificate_key", type=click.Choice(["cta", "lst", "arc"]))
+@click.option("-u", "--user", default=None, help="Another user's (admins only).")
+@click.pass_obj
+@reports_errors
+def upload_personal_certificate(
+    api: APIClient, local_cert_path: str, certificate_key: str, user: str | None
+) -> None:
+    """Store a grid proxy certificate for a storage area."""
+    _show_certificate_answer(
+        api.upload_personal_certificate(local_cert_path, certificate_key, user)
+    )
+
+
+@cli.command("upload-shared-certificate")
+@click.argument("local_cert_path", type=click.Path(exists=True, dir_okay=False))
+@click.pass_obj
+@reports_errors
+def upload_shared_certificate(api: APIClient, local_cert_path: str) -> None:
+    """Store the shared robot certificate (admins only)."""
+    _show_certificate_answer(api.upload_shared_certificate(local_cert_path))
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,186 @@
+"""`APIClient`: the synchronous client of the download and certificate services.
+
+Kernels, scripts and the CLI use it. The protocol itself is in `ctadata.protocol`; this module
+drives its flows with `httpx.Client`; the transfers on top are `ctadata.engine`'s.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .config import DEFAULT_CHUNK_SIZE, Settings
+from .engine import TIMEOUT, BearerAuth, TransferClient
+from .errors import CertificateError, TransferError
+from .progress import Meter
+from .protocol import Entry, Flow, Protocol
+from .transfer import download, upload, with_retries
+
+T = TypeVar("T")
+
+
+class APIClient(TransferClient):
+    """A client of the CTA data services.
+
+    Class attributes are the defaults for every client (`APIClient.downloadservice = URL`
+    changes them for later calls); constructor arguments override them for one client.
+    The token defaults to `JUPYTERHUB_API_TOKEN`, read when a call is made.
+    """
+
+    downloadservice: str = Settings.from_env().downloadservice
+    certificateservice: str = Settings.from_env().certificateservice
+    chunk_size: int = DEFAULT_CHUNK_SIZE
+
+    def __init__(
+        self,
+        token: str | None = None,
+        downloadservice: str | None = None,
+        certificateservice: str | None = None,
+        chunk_size: int | None = None,
+        *,
+        concurrency: int | None = None,
+        progress_bar: bool | None = None,
+    ):
+        super().__init__(concurrency=concurrency, progress_bar=progress_bar)
+        for name, value in (
+            ("downloadservice", downloadservice),
+            ("certificateservice", certificateservice),
+            ("chunk_size", chunk_size),
+        ):
+            if value is not None:
+                setattr(self, name, value)
+        if token is not None:
+            self.token = token
+        self._upload_folder: str | None = None
+
+    @property
+    def token(self) -> str | None:
+        return self.__dict__.get("_token") or os.environ.get("JUPYTERHUB_API_TOKEN")
+
+    @token.setter
+    def token(self, value: str | None) -> None:
+        self.__dict__["_token"] = value
+
+    def __repr__(self) -> str:
+        return f"APIClient({self.settings!r})"
+
+    @property
+    def settings(self) -> Settings:
+        return Settings(self.downloadservice, self.certificateservice, self.token, self.chunk_size)
+
+    @property
+    def protocol(self) -> Protocol:
+        return Protocol(self.settings)
+
+    def run(self, flow: Flow[T]) -> T:
+        """Drive a protocol flow: send each request it yields, hand back each response."""
+        try:
+            request = next(flow)
+            while True:
+                response = with_retries(lambda r=request: self.http.send(r), request.url.path)
+                request = flow.send(response)
+        except StopIteration as stop:
+            return stop.value
+
+    # -- listing ----------------------------------------------------------------------------
+    def list_dir(self, path: str) -> list[dict[str, Any]]:
+        """The service's listing of `path`: the directory itself first, then its entries."""
+        return self.run(self.protocol.list_flow(path))
+
+    def entries(self, path: str) -> list[Entry]:
+        return self.run(self.protocol.entries_flow(path))
+
+    def stat(self, path: str) -> Entry:
+        return self.run(self.protocol.stat_flow(path))
+
+    # -- one file ---------------------------------------------------------------------------
+    def _download_one(self, entry: Entry, target: Path, meter: Meter) -> int:
+        if entry.size is None:
+            raise TransferError(f"{entry.path!r}: the listing gives no size", path=entry.path)
+        proto = self.protocol
+        return download(
+            self.http,
+            lambda offset: proto.fetch_request(entry.path, offset),
+            proto.check,
+            entry.path,
+            target,
+            entry.size,
+            meter,
+        )
+
+    def _upload_one(self, source: Path, remote: str, meter: Meter) -> dict[str, Any]:
+        size = source.stat().st_size
+        proto = self.protocol
+        response = upload(
+            self.http,
+            lambda body: proto.upload_request(remote, body, size),
+            proto.check,
+            source,
+            remote,
+            meter,
+        )
+        answer = response.json()
+        if int(answer.get("total_written", -1)) != size:
+            raise TransferError(
+                f"upload of {remote!r}: the service stored {answer.get('total_written')}"
+                f" of {size} bytes",
+                path=remote,
+            )
+        return answer
+
+    # -- the user folder --------------------------------------------------------------------
+    def upload_folder(self, hub_user: str | None = None) -> str:
+        """`<area>/users/<user>/`: the storage folder where this user's uploads land."""
+        if self._upload_folder is None:
+            user = hub_user or os.environ.get("JUPYTERHUB_USER")
+            self._upload_folder = self.run(self.protocol.upload_folder_flow(user))
+        return self._upload_folder
+
+    def mkdirs(self, path: str) -> None:
+        """Create `path` (relative to the user folder) and its parents, as uploads need."""
+        self.run(self.protocol.mkdirs_flow(self.upload_folder(), path))
+
+    # -- certificates -----------------------------------------------------------------------
+    def upload_personal_certificate(
+        self,
+        certificate_file_path: str | os.PathLike[str],
+        certificate_key: str,
+        user: str | None = None,
+    ) -> dict[str, Any]:
+        """Store your own short-lived grid proxy certificate for a storage area."""
+        payload = {
+            "certificate": _read_pem(certificate_file_path),
+            "certificate_key": certificate_key,
+            "user": user,
+        }
+        return self.run(self.protocol.certificate_flow("certificate", payload))
+
+    def upload_certificate(
+        self, path: str | os.PathLike[str], certificate_key: str = "cta"
+    ) -> dict[str, Any]:
+        """The friendly name of `upload_personal_certificate`."""
+        return self.upload_personal_certificate(path, certificate_key)
+
+    def upload_shared_certificate(
+        self, certificate_file_path: str | os.PathLike[str]
+    ) -> dict[str, Any]:
+        """Store the shared robot certificate (admins only)."""
+        payload = {"certificate": _read_pem(certificate_file_path)}
+        return self.run(self.protocol.certificate_flow("main-certificate", payload))
+
+    # -- WebDAV -----------------------------------------------------------------------------
+    def webdav4_client(self) -> Any:
+        """A webdav4 `Client` on the service's `webdav/` pass-through, with the bearer token."""
+        from webdav4.client import Client  # late: `import ctadata` stays fast
+
+        return Client(self.protocol.url("webdav"), auth=BearerAuth(self.token), timeout=TIMEOUT)
+
+
+def _read_pem(path: str | os.PathLike[str]) -> str:
+    try:
+        return Path(path).read_text()
+    except OSError as exc:
+        raise CertificateError(
+            f"cannot read certificate file {str(path)!r}: {exc.strerror}"
+        ) from exc

@@ -1,0 +1,137 @@
+"""The development services as one tornado application, on one port:
+
+    /services/downloadservice/...    list, fetch, upload, webdav, health, storage-status
+    /services/certificateservice/... certificate, main-certificate, health
+    /hub/login                       where unauthenticated browsers are sent (302)
+    /hub/api/user                    JupyterHub's "who am I" for a token
+
+It is a development server: tokens come from a small table (users.py), the storage is the local
+WebDAV server of storage.py. Everything else follows PROTOCOL.md, quirks included.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import httpx
+import tornado.log
+import tornado.web
+
+from . import certificate_service, download
+from .base import (
+    CERTIFICATE_PREFIX,
+    DOWNLOAD_PREFIX,
+    HUB_PREFIX,
+    SESSION_COOKIE,
+    TEXT,
+    BaseHandler,
+    ServiceState,
+)
+from .users import UserTable
+from .webdav import WebDAVHandler
+
+LOGIN_PAGE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>ctadata development hub: log in</title></head>
+<body><h1>ctadata development service</h1>
+<p>This is a local development server. Log in with a token of its user table
+(the built-in demo token is <code>ctadata-dev-token</code>).</p>
+<p>{error}</p>
+<form method="post" action="{action}">
+<input type="hidden" name="next" value="{next}">
+<label>Token <input type="password" name="token" autofocus></label>
+<button type="submit">Log in</button>
+</form></body></html>
+"""
+
+
+def _safe_next(target: str) -> str:
+    # Only paths on this server: never an open redirect to somewhere else.
+    return target if target.startswith("/") and not target.startswith("//") else "/hub/login"
+
+
+class LoginHandler(BaseHandler):
+    """A stand-in for the hub's login page: a token in, a session cookie out."""
+
+    def get(self) -> None:
+        self.page(200, "")
+
+    def post(self) -> None:
+        user = self.state.users.by_token(self.get_body_argument("token", ""))
+        if user is None:
+            self.page(403, "Unknown or expired token.")
+            return
+        # The cookie holds the token itself: good enough for a server that only sees localhost.
+        self.set_cookie(SESSION_COOKIE, user.token, httponly=True, samesite="Strict")
+        self.redirect(_safe_next(self.get_body_argument("next", "")))
+
+    def check_xsrf_cookie(self) -> None:
+        return None  # nothing to protect: this form only logs in
+
+    def page(self, status: int, error: str) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", TEXT)
+        self.finish(
+            LOGIN_PAGE.format(
+                error=html.escape(error),
+                action=f"{HUB_PREFIX}/login",
+                next=html.escape(self.get_argument("next", "")),
+            )
+        )
+
+
+class HubUserHandler(BaseHandler):
+    """`GET /hub/api/user`: the owner of a token, as JupyterHub's REST API tells it."""
+
+    def get(self) -> None:
+        header = self.request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() not in ("bearer", "token"):
+            token = ""
+        user = self.state.users.by_token(token.strip())
+        if user is None:
+            self.json(403, {"status": 403, "message": "Missing or invalid credentials."})
+            return
+        self.json(
+            200,
+            {"kind": "user", "name": user.name, "admin": user.admin, "scopes": list(user.scopes)},
+        )
+
+
+def make_app(
+    users: UserTable, storage_url: str, state_dir: Path, ca_cert: Path
+) -> tornado.web.Application:
+    """The application; its httpx client is made here, so call this inside the running loop."""
+    http = httpx.AsyncClient(
+        timeout=httpx.Timeout(300, connect=10),
+        limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+    )
+    state = ServiceState(users, storage_url, state_dir, ca_cert, http)
+    ds, cs = DOWNLOAD_PREFIX, CERTIFICATE_PREFIX
+    routes = [
+        (rf"{ds}/?", download.IndexHandler),
+        (rf"{ds}/health", download.HealthHandler),
+        (rf"{ds}/storage-status", download.StorageStatusHandler),
+        (rf"{ds}/list(?:/(.*))?", download.ListHandler),
+        (rf"{ds}/fetch(?:/(.*))?", download.FetchHandler),
+        (rf"{ds}/upload(?:/(.*))?", download.UploadHandler),
+        (rf"{ds}/webdav(?:/(.*))?", WebDAVHandler),
+        (rf"{cs}/health", certificate_service.HealthHandler),
+        (rf"{cs}/certificate", certificate_service.CertificateHandler),
+        (rf"{cs}/main-certificate", certificate_service.MainCertificateHandler),
+        (rf"{HUB_PREFIX}/login", LoginHandler),
+        (rf"{HUB_PREFIX}/api/user", HubUserHandler),
+    ]
+    return tornado.web.Application(routes, ctadata_state=state, log_function=_quiet_log)
+
+
+def _quiet_log(handler: tornado.web.RequestHandler) -> None:
+    # Access logs at debug level only, and without the query: it may hold a `?token=`.
+    request = handler.request
+    tornado.log.access_log.debug(
+        "%d %s %s %.1fms",
+        handler.get_status(),
+        request.method,
+        request.path,
+        1000 * request.request_time(),
+    )

@@ -1,0 +1,301 @@
+"""The development storage: a real WebDAV server (wsgidav on cheroot) over a local folder.
+
+It stands in for dCache: same base path (`/pnfs/cta.cscs.ch/`), writable (PUT, MKCOL, DELETE,
+MOVE), `Range` answered, `Want-Digest: adler32` answered with a `Digest` header. It has no
+authentication: it listens on the loopback only, and the development service in front of it
+does the access checks, as the deployed services do in front of dCache.
+
+It also counts the response body bytes it sends for GET requests, readable with `stats` or over
+HTTP (`GET /_stats`, `POST /_stats/reset`), so that tests can prove a random access read only
+part of a file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import threading
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from cheroot import wsgi
+from wsgidav.fs_dav_provider import FileResource, FilesystemProvider
+from wsgidav.wsgidav_app import WsgiDAVApp
+
+BASE_PATH = "/pnfs/cta.cscs.ch"
+STATS_PATH = "/_stats"
+
+log = logging.getLogger(__name__)
+
+Environ = dict[str, Any]
+StartResponse = Callable[..., Any]
+WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
+
+
+class TransferStats:
+    """Thread-safe counters of GET traffic (cheroot serves each request in its own thread)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.bytes_sent = 0
+        self.requests = 0
+
+    def count_request(self) -> None:
+        with self._lock:
+            self.requests += 1
+
+    def count_bytes(self, n: int) -> None:
+        with self._lock:
+            self.bytes_sent += n
+
+    def snapshot(self) -> dict[str, int]:
+        with self._lock:
+            return {"bytes_sent": self.bytes_sent, "requests": self.requests}
+
+    def reset(self) -> None:
+        with self._lock:
+            self.bytes_sent = 0
+            self.requests = 0
+
+
+class _CountedBody:
+    """Wraps a WSGI response body and counts the bytes as the server pulls them out."""
+
+    def __init__(self, body: Iterable[bytes], stats: TransferStats) -> None:
+        self._body = body
+        self._stats = stats
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._body:
+            self._stats.count_bytes(len(chunk))
+            yield chunk
+
+    def close(self) -> None:
+        # WSGI servers call close(); wsgidav relies on it to close the open file.
+        close = getattr(self._body, "close", None)
+        if close is not None:
+            close()
+
+
+class _DiscardedOnError(FileResource):
+    def end_write(self, *, with_errors: bool) -> None:
+        # dCache keeps nothing of an upload that failed or was cut off; neither do we, so that
+        # a half-written file never looks like a complete one.
+        if with_errors:
+            with contextlib.suppress(OSError):
+                os.unlink(self._file_path)
+
+
+class _Provider(FilesystemProvider):
+    def get_resource_inst(self, path: str, environ: dict) -> Any:
+        res = super().get_resource_inst(path, environ)
+        if type(res) is FileResource:
+            return _DiscardedOnError(path, environ, res._file_path)
+        return res
+
+
+class _LengthCheckedInput:
+    """A request body that raises when the connection ends before Content-Length bytes.
+
+    cheroot returns b"" at a premature end, which wsgidav would take for the end of the file
+    and keep a truncated file; raising makes the PUT fail instead, as it does on dCache.
+    """
+
+    def __init__(self, stream: Any, length: int) -> None:
+        self._stream = stream
+        self._remaining = length
+
+    def read(self, size: int | None = None) -> bytes:
+        data = self._stream.read(size)
+        self._remaining -= len(data)
+        if not data and self._remaining > 0:
+            raise OSError(f"request body ended {self._remaining} bytes early")
+        return data
+
+    def readline(self, size: int | None = None) -> bytes:
+        return self._stream.readline(size)
+
+
+def adler32_of(path: Path) -> str:
+    """The file's adler32 as dCache writes it in a `Digest` header: 8 lowercase hex digits."""
+    value = 1
+    with path.open("rb") as f:
+        while block := f.read(1 << 20):
+            value = zlib.adler32(block, value)
+    return f"{value:08x}"
+
+
+class StorageMiddleware:
+    """The bits of dCache behaviour wsgidav lacks, and the byte counter."""
+
+    def __init__(self, app: WSGIApp, root: Path, stats: TransferStats) -> None:
+        self._app = app
+        self._root = root.resolve()
+        self._stats = stats
+
+    def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path == STATS_PATH or path.startswith(STATS_PATH + "/"):
+            return self._serve_stats(environ, start_response)
+        method = environ["REQUEST_METHOD"]
+        length = environ.get("CONTENT_LENGTH", "")
+        if method == "PUT" and length.isdigit():
+            environ["wsgi.input"] = _LengthCheckedInput(environ["wsgi.input"], int(length))
+        digest = self._digest_header(environ) if method in ("GET", "HEAD") else None
+        if digest is not None:
+            start_response = _adding_header(start_response, ("Digest", digest))
+        if method != "GET":
+            return _DrainedAfter(self._app(environ, start_response), environ["wsgi.input"])
+        self._stats.count_request()
+        return _CountedBody(self._app(environ, start_response), self._stats)
+
+    def _serve_stats(self, environ: Environ, start_response: StartResponse) -> list[bytes]:
+        method, path = environ["REQUEST_METHOD"], environ["PATH_INFO"]
+        if method == "POST" and path == STATS_PATH + "/reset":
+            self._stats.reset()
+        elif not (method == "GET" and path == STATS_PATH):
+            start_response("404 Not Found", [("Content-Type", "text/plain")])
+            return [b"Not found"]
+        body = json.dumps(self._stats.snapshot()).encode()
+        start_response(
+            "200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+        )
+        return [body]
+
+    def _digest_header(self, environ: Environ) -> str | None:
+        """`Digest: adler32=...` when asked for with `Want-Digest` and the target is a file."""
+        wanted = environ.get("HTTP_WANT_DIGEST", "").lower()
+        if "adler32" not in wanted:
+            return None
+        target = self._local_file(environ["PATH_INFO"])
+        return f"adler32={adler32_of(target)}" if target is not None else None
+
+    def _local_file(self, path_info: str) -> Path | None:
+        # PEP 3333 hands the path over as latin-1 decoded bytes; the names on disk are UTF-8.
+        path = path_info.encode("latin-1").decode("utf-8", errors="replace")
+        if not path.startswith(BASE_PATH + "/"):
+            return None
+        target = (self._root / path[len(BASE_PATH) + 1 :]).resolve()
+        if not target.is_relative_to(self._root) or not target.is_file():
+            return None
+        return target
+
+
+class _DrainedAfter:
+    """A response body that reads what is left of the request body before it is sent.
+
+    wsgidav may answer (409, 403, ...) without reading the request body. cheroot would then
+    either read all that is left in one go (memory the size of the upload) or drop the
+    connection under a client still sending, which sees a broken pipe instead of the answer.
+    wsgidav runs lazily, on the first `next()`; cheroot sends the headers with the first
+    chunk: the draining goes in between, a block at a time.
+    """
+
+    def __init__(self, body: Iterable[bytes], request_body: Any) -> None:
+        self._body = body
+        self._request_body = request_body
+
+    def __iter__(self) -> Iterator[bytes]:
+        chunks = iter(self._body)
+        first = next(chunks, None)
+        self._drain()
+        if first is not None:
+            yield first
+            yield from chunks
+
+    def _drain(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            while self._request_body.read(1 << 20):
+                pass
+
+    def close(self) -> None:
+        close = getattr(self._body, "close", None)
+        if close is not None:
+            close()
+
+
+def _adding_header(start_response: StartResponse, header: tuple[str, str]) -> StartResponse:
+    def wrapped(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        return start_response(status, [*headers, header], exc_info)
+
+    return wrapped
+
+
+def _wsgidav_config(root: Path) -> dict[str, Any]:
+    return {
+        "provider_mapping": {BASE_PATH: _Provider(str(root), readonly=False)},
+        # Anonymous access: the storage is only reachable from this machine, and the service
+        # in front of it checks the tokens.
+        "http_authenticator": {"domain_controller": None, "accept_digest": False},
+        "simple_dc": {"user_mapping": {"*": True}},
+        "verbose": 1,
+        "logging": {"enable": False},
+        # A GET on a folder answers its HTML listing, as dCache does; no redirect to add a
+        # slash (wsgidav's would point outside the share).
+        "dir_browser": {
+            "enable": True,
+            "directory_slash": False,
+            "response_trailer": "",
+            "show_user": False,
+        },
+        "lock_storage": True,
+        "property_manager": True,
+    }
+
+
+def _quiet_error_log(msg: str = "", level: int = logging.INFO, traceback: bool = False) -> None:
+    # cheroot writes connection hiccups (client went away, ...) to stderr by default.
+    log.debug("cheroot: %s", msg, exc_info=traceback)
+
+
+class WebDAVStorage:
+    """A WebDAV server over `root`, run by cheroot in a background thread."""
+
+    def __init__(self, root: str | Path, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.root = Path(root).resolve()
+        self.host = host
+        self.port = port
+        self.stats = TransferStats()
+        self._server: wsgi.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        """The base URL of the storage, like dCache's `https://host:2880/pnfs/cta.cscs.ch/`."""
+        return f"http://{self.host}:{self.port}{BASE_PATH}/"
+
+    @property
+    def origin(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self) -> WebDAVStorage:
+        self.root.mkdir(parents=True, exist_ok=True)
+        app = StorageMiddleware(WsgiDAVApp(_wsgidav_config(self.root)), self.root, self.stats)
+        # Many threads and a long timeout: each transfer holds a thread for its whole duration,
+        # and the service may pause an upload while its own client is slow.
+        server = wsgi.Server((self.host, self.port), app, numthreads=32, timeout=300)
+        server.error_log = _quiet_error_log
+        server.prepare()  # binds now, so that an ephemeral port is known before serving
+        self.port = server.bind_addr[1]
+        self._server = server
+        self._thread = threading.Thread(target=server.serve, name="devstorage", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+
+    def __enter__(self) -> WebDAVStorage:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

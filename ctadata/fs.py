@@ -1,0 +1,501 @@
+"""`ctadata://`: an fsspec filesystem over the CTA storage, to open remote files in place.
+
+    import fsspec, h5py
+    with fsspec.open("ctadata://lst/DL1/20241114/run1.h5") as f, h5py.File(f) as h5:
+        h5["dl1/event/telescope/parameters/tel_001"][:10]
+
+Reads go through the download service's `webdav/` pass-through (or, with `direct=True`,
+straight to dCache) as HTTP `Range` requests for fixed-size blocks, kept in an LRU block cache:
+a reader that looks at a few datasets of a 10 GB file transfers only the blocks it touches.
+
+Paths are storage paths (`lst/DL1/...`), with or without `ctadata://`. Writing (`put`,
+`open(..., "wb")`, `mkdir`) is allowed by the service only under your user folder
+(`ctadata.upload_folder()`); anywhere else raises `ctadata.PermissionDenied`.
+
+This module imports webdav4 and fsspec: `import ctadata` does not import it until it is used.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+from fsspec.callbacks import DEFAULT_CALLBACK
+from fsspec.spec import AbstractBufferedFile
+from webdav4.client import (
+    Client,
+    ClientError,
+    HTTPError,
+    ResourceAlreadyExists,
+    _prepare_result_info,
+)
+from webdav4.fsspec import UploadFile, WebdavFileSystem, translate_exceptions, translate_info
+
+from .client import APIClient
+from .config import Settings
+from .engine import TIMEOUT, BearerAuth
+from .errors import (
+    AuthenticationError,
+    CtadataError,
+    InvalidPath,
+    PermissionDenied,
+    StorageException,
+)
+from .paths import clean_remote
+from .progress import Meter
+from .protocol import USER_AGENT, Protocol
+from .transfer import download, with_retries
+
+DEFAULT_DCACHE_URL = "https://dcache.cta.cscs.ch:2880/pnfs/cta.cscs.ch/"
+
+# One HTTP Range request fetches one block. HDF5 readers (h5py, PyTables) do many small reads
+# (superblock, object headers, B-tree nodes, heaps: a few hundred bytes to a few KiB each)
+# scattered over the file, then the dataset's chunks. Each block costs one round trip, so tiny
+# blocks make opening a file slow; huge blocks pull in megabytes that are never looked at.
+# 1 MiB takes about as long to transfer at ~100 MB/s as one WAN round trip takes, keeps most
+# neighbouring metadata of a file in one block, and bounds the waste per touched place.
+DEFAULT_BLOCK_SIZE = 1024 * 1024
+# Blocks kept per open file (LRU): at most 32 MiB of memory, enough to hold an HDF5 file's
+# metadata while the datasets are read.
+DEFAULT_MAX_BLOCKS = 32
+
+_REDIRECTS = (301, 302, 303, 307, 308)
+
+
+def dcache_url_from_env() -> str:
+    return os.environ.get("CTADATA_DCACHE_URL", DEFAULT_DCACHE_URL)
+
+
+class _DefaultsToken:
+    """Class-level value of the defaults a filesystem instance is built from.
+
+    fsspec caches filesystem instances by their arguments; the defaults that are not arguments
+    (`APIClient.downloadservice`, `CTADATA_DCACHE_URL`) are added to the cache key through
+    `_extra_tokenize_attributes`, so changing them gives a new instance, not a stale one.
+    """
+
+    def __get__(self, obj: object, owner: type | None = None) -> tuple[str, str]:
+        return (APIClient.downloadservice, dcache_url_from_env())
+
+
+class CtadataFileSystem(WebdavFileSystem):
+    """The CTA storage as an fsspec filesystem (protocol `ctadata`).
+
+    Options (also `storage_options` of `fsspec.open`):
+      token: the bearer token, a string or a callable returning a fresh one; default
+        `JUPYTERHUB_API_TOKEN`, read at each request (service) or required (direct).
+      downloadservice: the download service's URL (default `APIClient.downloadservice`).
+      direct: talk to dCache directly instead of through the download service.
+      dcache_url: the dCache WebDAV URL of the storage root (default `CTADATA_DCACHE_URL`).
+      block_size, max_blocks: the read block size and the number of blocks cached per file.
+    """
+
+    protocol = "ctadata"
+    root_marker = ""
+    _defaults = _DefaultsToken()
+    _extra_tokenize_attributes = ("_defaults",)
+
+    def __init__(
+        self,
+        token: str | Callable[[], str | None] | None = None,
+        downloadservice: str | None = None,
+        *,
+        direct: bool = False,
+        dcache_url: str | None = None,
+        block_size: int = DEFAULT_BLOCK_SIZE,
+        max_blocks: int = DEFAULT_MAX_BLOCKS,
+        **client_opts: Any,
+    ):
+        self.direct = direct
+        self.read_block_size = int(block_size)
+        self.max_blocks = int(max_blocks)
+        self._token = token
+        self._upload_folder: str | None = None
+        if direct:
+            if token is None:
+                raise AuthenticationError(
+                    "direct dCache access needs a token: pass token= (an OIDC access token,"
+                    " or a callable returning a fresh one)"
+                )
+            self.downloadservice = None
+            base_url = _with_slash(dcache_url or dcache_url_from_env())
+        else:
+            self.downloadservice = downloadservice or APIClient.downloadservice
+            base_url = self._api(with_token=False).protocol.url("webdav")
+        self.base_url = base_url
+        client_opts.setdefault("timeout", TIMEOUT)
+        client_opts.setdefault("headers", {"User-Agent": USER_AGENT})
+        hooks = client_opts.setdefault("event_hooks", {})
+        if not direct:
+            # The service answers a missing or bad token with a redirect to the hub's login
+            # page; webdav4 follows redirects on some calls and would parse the login page.
+            hooks.setdefault("response", []).append(_refuse_login_redirect)
+        client = Client(base_url, auth=BearerAuth(self._current_token), **client_opts)
+        super().__init__(base_url, client=client)
+
+    # -- who and where ----------------------------------------------------------------------
+    def _current_token(self) -> str:
+        token = self._token() if callable(self._token) else self._token
+        if token is None and not self.direct:
+            token = os.environ.get("JUPYTERHUB_API_TOKEN")
+        if not token:
+            raise AuthenticationError(
+                "not authenticated: no token (set JUPYTERHUB_API_TOKEN or pass token=...)"
+            )
+        return token
+
+    def _api(self, with_token: bool = True) -> APIClient:
+        """An `APIClient` on the same service (for the user folder)."""
+        token = self._current_token() if with_token else None
+        return APIClient(token=token, downloadservice=self.downloadservice)
+
+    def upload_folder(self) -> str:
+        """`<area>/users/<user>/`: where the service lets you write (service mode only)."""
+        if self.direct:
+            raise InvalidPath("direct dCache access has no user folder rule: see its permissions")
+        if self._upload_folder is None:
+            with self._api() as api:
+                self._upload_folder = api.upload_folder()
+        return self._upload_folder
+
+    def _check(self, response: httpx.Response, action: str, path: str) -> None:
+        """Raise the ctadata error for a failed response (the token scrubbed from the text)."""
+        token = None
+        with contextlib.suppress(CtadataError):
+            token = self._current_token()
+        base = self.downloadservice or self.base_url
+        Protocol(Settings(base, base, token)).check(response, action, path)
+
+    # -- paths ------------------------------------------------------------------------------
+    @classmethod
+    def _strip_protocol(cls, path: Any) -> Any:
+        if isinstance(path, list | tuple):
+            return [cls._strip_protocol(p) for p in path]
+        stripped = super()._strip_protocol(path)
+        return clean_remote(stripped).strip("/")
+
+    def unstrip_protocol(self, name: str) -> str:
+        return f"ctadata://{self._strip_protocol(name)}"
+
+    # -- errors -----------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _translated(self, action: str, path: str, writing: bool = False) -> Iterator[None]:
+        """webdav4's and httpx's errors as ctadata's (fsspec's FileNotFoundError for 404)."""
+        try:
+            yield
+        except (ClientError, httpx.HTTPStatusError) as exc:
+            response = _failed_response(exc)
+            if response is None:
+                raise
+            if response.status_code == 404:
+                raise FileNotFoundError(errno.ENOENT, "No such file or directory", path) from exc
+            try:
+                self._check(response, action, path)
+            except PermissionDenied as denied:
+                if not writing:
+                    raise
+                raise self._denied(denied, path) from exc
+            raise
+
+    def _denied(self, denied: PermissionDenied, path: str) -> PermissionDenied:
+        """A refused write, with where writes are allowed (the service's rule)."""
+        if self.direct:
+            return denied
+        try:
+            where = f"under your user folder {self.upload_folder()!r}"
+        except CtadataError:
+            where = "under your user folder <area>/users/<your user>/"
+        return PermissionDenied(
+            f"cannot write {path!r}: the service allows writing only {where}"
+            f" (ctadata.upload_folder()); the service said: {denied}",
+            path=path,
+            status=denied.status,
+        )
+
+    def _check_writable(self, path: str) -> None:
+        """Refuse a write outside the user folder before any data is sent (service mode).
+
+        The service enforces the rule itself (403); this only makes the refusal come early,
+        e.g. at `open(..., "wb")` rather than when the file is closed.
+        """
+        if self.direct:
+            return
+        try:
+            folder = self.upload_folder()
+        except CtadataError:
+            return  # the service will say no if it must
+        if not (path + "/").startswith(folder):
+            denied = PermissionDenied("not in the user folder", path=path, status=403)
+            raise self._denied(denied, path)
+
+    # -- listing ----------------------------------------------------------------------------
+    def ls(self, path: str, detail: bool = True, **kwargs: Any) -> list[Any]:
+        path = self._strip_protocol(path)
+        with self._translated("list", path):
+            return super().ls(path, detail=detail, **kwargs)
+
+    def info(self, path: str, **kwargs: Any) -> dict[str, Any]:
+        """The entry of `path` itself, by `PROPFIND Depth: 0` (a directory is not listed)."""
+        path = self._strip_protocol(path)
+        with self._translated("info", path), translate_exceptions():
+            responses = self.client.propfind(path, headers={"Depth": "0"}).responses
+            response = responses.get(self.client.join_url(path).path)
+            if response is None:
+                raise StorageException(
+                    f"info {path!r}: the storage answered for other paths"
+                    f" ({', '.join(sorted(responses))[:200]})",
+                    path=path,
+                )
+            return translate_info(_prepare_result_info(response, self.client.base_url))
+
+    # -- reading ----------------------------------------------------------------------------
+    def _open(
+        self,
+        path: str,
+        mode: str = "rb",
+        block_size: int | None = None,
+        autocommit: bool = True,
+        cache_options: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        path = self._strip_protocol(path)
+        if set(mode) & {"w", "x", "a"}:
+            if "a" in mode:
+                raise NotImplementedError("appending to a remote file is not supported")
+            self._check_writable(path)
+            if "x" in mode and self.exists(path):
+                raise FileExistsError(errno.EEXIST, "File exists", path)
+            return CtadataUploadFile(self, path, mode=mode, block_size=block_size)
+        cache_type = kwargs.pop("cache_type", "blockcache")
+        options = dict(cache_options or {})
+        if cache_type == "blockcache":
+            options.setdefault("maxblocks", self.max_blocks)
+        with self._translated("open", path):
+            return CtadataFile(
+                self,
+                path,
+                mode=mode,
+                block_size=block_size or self.read_block_size,
+                cache_type=cache_type,
+                cache_options=options,
+                size=kwargs.pop("size", None),
+            )
+
+    def fetch_range(self, path: str, start: int, end: int) -> bytes:
+        """Bytes `start` to `end` (exclusive) of the file `path`, by one HTTP Range request."""
+        path = self._strip_protocol(path)
+        if end <= start:
+            return b""
+
+        def attempt() -> bytes:
+            request = self.client.http.build_request(
+                "GET",
+                self.client.join_url(path),
+                headers={"Range": f"bytes={start}-{end - 1}"},
+            )
+            response = self.client.http.send(request, stream=True, follow_redirects=self.direct)
+            try:
+                if response.status_code == 416:
+                    return b""  # the range starts past the end of the file
+                if response.status_code >= 300:
+                    response.read()
+                    self._check(response, "read", path)
+                if response.status_code == 206:
+                    return response.read()
+                # 200: the Range header was ignored; the body is the whole file.
+                if start > 0:
+                    raise StorageException(
+                        f"read {path!r}: the server ignored the Range request (answered 200"
+                        " with the whole file); random access is not possible there",
+                        path=path,
+                        status=200,
+                    )
+                return _read_at_most(response, end)
+            finally:
+                response.close()
+
+        with self._translated("read", path):
+            return with_retries(attempt, path)
+
+    def cat_file(
+        self, path: str, start: int | None = None, end: int | None = None, **kwargs: Any
+    ) -> bytes:
+        path = self._strip_protocol(path)
+        if start is None and end is None:
+            return super().cat_file(path, **kwargs)
+        size = self.size(path)
+        start = 0 if start is None else (start if start >= 0 else size + start)
+        end = size if end is None else (end if end >= 0 else size + end)
+        return self.fetch_range(path, max(start, 0), min(end, size))
+
+    def get_file(
+        self,
+        rpath: str,
+        lpath: Any,
+        callback: Any = DEFAULT_CALLBACK,
+        outfile: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        """Download one file in one streamed GET: `<lpath>.part`, renamed once complete."""
+        rpath = self._strip_protocol(rpath)
+        if outfile is not None or not isinstance(lpath, str | os.PathLike):
+            return super().get_file(rpath, lpath, callback=callback, outfile=outfile, **kwargs)
+        details = self.info(rpath)
+        if details["type"] == "directory":
+            os.makedirs(lpath, exist_ok=True)
+            return None
+        size = details["size"]
+        callback.set_size(size)
+        meter = _CallbackMeter(rpath, callback)
+        url = self.client.join_url(rpath)
+        http = self.client.http
+
+        def request_for(offset: int) -> httpx.Request:
+            headers = {"Range": f"bytes={offset}-"} if offset else {}
+            return http.build_request("GET", url, headers=headers)
+
+        with self._translated("download", rpath):
+            download(http, request_for, self._check, rpath, Path(lpath), size, meter)
+        return None
+
+    # -- writing ----------------------------------------------------------------------------
+    def makedirs(self, path: str, exist_ok: bool = False) -> None:
+        path = self._strip_protocol(path)
+        if exist_ok and self._is_dir(path):
+            return  # no MKCOL on directories that exist (the service refuses most of them)
+        with self._translated("create directory", path, writing=True):
+            try:
+                super().makedirs(path, exist_ok=exist_ok)
+            except ResourceAlreadyExists:
+                if not exist_ok:
+                    raise FileExistsError(errno.EEXIST, "File exists", path) from None
+
+    def _is_dir(self, path: str) -> bool:
+        if path == "":
+            return True
+        try:
+            return self.info(path)["type"] == "directory"
+        except FileNotFoundError:
+            return False
+
+    def upload_fileobj(self, fobj: Any, rpath: str, *args: Any, **kwargs: Any) -> None:
+        rpath = self._strip_protocol(rpath)
+        with self._translated("upload", rpath, writing=True):
+            return super().upload_fileobj(fobj, rpath, *args, **kwargs)
+
+    put_fileobj = upload_fileobj
+
+    def put_file(self, lpath: Any, rpath: str, *args: Any, **kwargs: Any) -> None:
+        rpath = self._strip_protocol(rpath)
+        with self._translated("upload", rpath, writing=True):
+            return super().put_file(lpath, rpath, *args, **kwargs)
+
+    def pipe_file(self, path: str, value: bytes, **kwargs: Any) -> None:
+        path = self._strip_protocol(path)
+        with self._translated("upload", path, writing=True):
+            return super().pipe_file(path, value, **kwargs)
+
+    def rm_file(self, path: str) -> None:
+        path = self._strip_protocol(path)
+        with self._translated("delete", path, writing=True):
+            return super().rm_file(path)
+
+    _rm = rm_file
+
+
+class CtadataFile(AbstractBufferedFile):
+    """A remote file read by blocks through HTTP Range requests, with an LRU block cache."""
+
+    fs: CtadataFileSystem
+
+    def __init__(self, fs: CtadataFileSystem, path: str, **kwargs: Any):
+        details = None
+        if kwargs.get("size") is None:
+            details = fs.info(path)
+            if details["type"] == "directory":
+                raise IsADirectoryError(errno.EISDIR, "Is a directory", path)
+            if details.get("size") is None:
+                raise StorageException(f"open {path!r}: the storage gives no size", path=path)
+            kwargs["size"] = details["size"]
+        super().__init__(fs, path, **kwargs)
+        if details is not None:
+            self._details = details
+
+    def _fetch_range(self, start: int, end: int) -> bytes:
+        return self.fs.fetch_range(self.path, start, end)
+
+    def __repr__(self) -> str:
+        return f"<CtadataFile ctadata://{self.path}>"
+
+
+class CtadataUploadFile(UploadFile):
+    """A file opened for writing: spooled locally, PUT when closed (WebDAV has no append)."""
+
+    fs: CtadataFileSystem
+
+    def commit(self) -> None:
+        with self.fs._translated("upload", self.path, writing=True):
+            super().commit()
+
+
+class _CallbackMeter(Meter):
+    """The transfer engine's meter, reporting to an fsspec callback."""
+
+    def __init__(self, label: str, callback: Any):
+        super().__init__(label, bar=False)
+        self._fsspec_callback = callback
+
+    def advance(self, nbytes: int, path: str) -> None:
+        super().advance(nbytes, path)
+        self._fsspec_callback.relative_update(nbytes)
+
+
+def _refuse_login_redirect(response: httpx.Response) -> None:
+    if response.status_code in _REDIRECTS:
+        raise AuthenticationError(
+            "not authenticated: the service redirected to the login page (token missing,"
+            " invalid or expired); get a fresh JupyterHub API token",
+            status=response.status_code,
+        )
+
+
+def _failed_response(exc: BaseException) -> httpx.Response | None:
+    """The HTTP response behind a webdav4 or httpx error, if there is one."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, HTTPError | httpx.HTTPStatusError):
+            return seen.response
+        seen = seen.__cause__
+    return None
+
+
+def _read_at_most(response: httpx.Response, limit: int) -> bytes:
+    parts: list[bytes] = []
+    got = 0
+    for chunk in response.iter_bytes():
+        parts.append(chunk)
+        got += len(chunk)
+        if got >= limit:
+            break
+    return b"".join(parts)[:limit]
+
+
+def _with_slash(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
+
+
+def open_file(path: str, mode: str = "rb", **kwargs: Any) -> Any:
+    """Open a storage file in place: a seekable file object read by HTTP Range requests.
+
+    `path` is a storage path (`lst/DL1/.../run.h5`, `ctadata://` optional). Keywords
+    `token`, `downloadservice`, `direct`, `dcache_url`, `max_blocks` choose the filesystem;
+    the others (`block_size`, `cache_type`, `cache_options`, ...) go to its `open`.
+    """
+    fs_keys = ("token", "downloadservice", "direct", "dcache_url", "max_blocks")
+    fs_options = {key: kwargs.pop(key) for key in fs_keys if key in kwargs}
+    return CtadataFileSystem(**fs_options).open(path, mode, **kwargs)

@@ -1,0 +1,102 @@
+"""Progress of a transfer: one thread-safe meter per transfer, shown by callbacks and tqdm."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .errors import Cancelled
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A snapshot handed to progress callbacks: the whole transfer so far (all files)."""
+
+    bytes_done: int
+    bytes_total: int | None
+    files_done: int
+    files_total: int
+    path: str
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+def interactive() -> bool:
+    """Bars only where a person watches: a terminal, or a notebook kernel."""
+    return sys.stderr.isatty() or "ipykernel" in sys.modules
+
+
+class Meter:
+    """Counts bytes and files of one transfer (shared by its worker threads).
+
+    It also carries the cancel flag: workers call `advance` between chunks, which raises
+    `Cancelled` once the caller set the event.
+    """
+
+    def __init__(
+        self,
+        label: str,
+        callback: ProgressCallback | None = None,
+        bar: bool | None = None,
+        cancel: threading.Event | None = None,
+    ):
+        self.label = label
+        self.callback = callback
+        self.cancel = cancel or threading.Event()
+        self.bytes_done = 0
+        self.bytes_total: int | None = None
+        self.files_done = 0
+        self.files_total = 0
+        self._lock = threading.Lock()
+        self._bar_wanted = interactive() if bar is None else bar
+        self._bar = None
+
+    def start(self, bytes_total: int | None, files_total: int) -> None:
+        with self._lock:
+            self.bytes_total, self.files_total = bytes_total, files_total
+            if self._bar_wanted and self._bar is None:
+                from tqdm.auto import tqdm  # imported late: `import ctadata` stays fast
+
+                self._bar = tqdm(
+                    total=bytes_total,
+                    unit="B",
+                    unit_scale=True,
+                    unit_divisor=1024,
+                    desc=self.label,
+                    leave=True,
+                )
+        self._notify(self.label)
+
+    def advance(self, nbytes: int, path: str) -> None:
+        if self.cancel.is_set():
+            raise Cancelled(f"transfer of {path!r} cancelled", path=path)
+        with self._lock:
+            self.bytes_done += nbytes
+            if self._bar is not None:
+                self._bar.update(nbytes)
+        self._notify(path)
+
+    def rewind(self, nbytes: int) -> None:
+        """A restarted or failed file gives back the bytes it had counted."""
+        with self._lock:
+            self.bytes_done -= nbytes
+            if self._bar is not None:
+                self._bar.update(-nbytes)
+
+    def file_done(self, path: str) -> None:
+        with self._lock:
+            self.files_done += 1
+        self._notify(path)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+    def _notify(self, path: str) -> None:
+        if self.callback is not None:
+            self.callback(
+                Progress(self.bytes_done, self.bytes_total, self.files_done, self.files_total, path)
+            )

@@ -1,0 +1,261 @@
+"""The download- and certificate-service protocol, written once (PROTOCOL.md).
+
+Request building, the auth header, response checking and error mapping live here, free of
+I/O. Multi-step operations are generator "flows" that yield `httpx.Request`s and receive
+`httpx.Response`s (read in full); `ctadata.client` drives them with `httpx.Client`,
+`ctadata.aclient` with `httpx.AsyncClient`, so sync and async share one implementation.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Generator
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from typing import Any, TypeVar
+from urllib.parse import quote, unquote, urlsplit
+
+import httpx
+
+from ._version import __version__
+from .config import Settings
+from .errors import (
+    AuthenticationError,
+    CertificateError,
+    CtadataError,
+    InvalidPath,
+    NotFound,
+    PermissionDenied,
+    StorageException,
+)
+from .paths import clean_remote, remote_join, user_folder_name
+
+T = TypeVar("T")
+Flow = Generator[httpx.Request, httpx.Response, T]
+
+UPLOAD_AREAS = ("lst", "cta")
+USER_AGENT = f"ctadata/{__version__}"
+_TAGS = re.compile(r"<[^>]+>")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One entry of a listing, parsed from the service's JSON."""
+
+    path: str
+    type: str
+    size: int | None
+    mtime: datetime | None
+
+    @property
+    def name(self) -> str:
+        return self.path.rstrip("/").rsplit("/", 1)[-1]
+
+    @property
+    def is_dir(self) -> bool:
+        return self.type == "directory"
+
+    @classmethod
+    def from_service(cls, raw: dict[str, Any]) -> Entry:
+        size = raw.get("size")
+        mtime = raw.get("mtime")
+        return cls(
+            # The storage's hrefs come percent-encoded (`with%20space.h5`).
+            path=unquote(str(raw["href"])).lstrip("/"),
+            type=str(raw.get("type", "file")),
+            size=int(size) if size not in (None, "") else None,
+            mtime=parsedate_to_datetime(mtime) if mtime else None,
+        )
+
+
+def _short_reason(body: str, token: str | None, limit: int = 300) -> str:
+    """A one-line reason from a service body: tags stripped, token scrubbed, length capped."""
+    text = _SPACES.sub(" ", html.unescape(_TAGS.sub(" ", body))).strip()
+    if token:
+        text = text.replace(token, "***")
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class Protocol:
+    """Builds requests for one `Settings` and maps responses to results or errors."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+
+    # -- requests ---------------------------------------------------------------------------
+    def _headers(self, json_body: bool = True) -> dict[str, str]:
+        token = self.settings.token
+        if not token:
+            raise AuthenticationError(
+                "not authenticated: no token (set JUPYTERHUB_API_TOKEN or pass token=...)"
+            )
+        headers = {"Authorization": f"Bearer {token}", "User-Agent": USER_AGENT}
+        if json_body:
+            # With this content type the services answer 401 JSON instead of a login redirect.
+            headers["Content-Type"] = "application/json"
+        return headers
+
+    def url(self, endpoint: str, path: str = "", base: str | None = None) -> str:
+        return (base or self.settings.downloadservice) + endpoint + "/" + quote(path, safe="/")
+
+    def list_request(self, path: str) -> httpx.Request:
+        return httpx.Request("GET", self.url("list", clean_remote(path)), headers=self._headers())
+
+    def fetch_request(self, path: str, offset: int = 0) -> httpx.Request:
+        headers = self._headers(json_body=False)
+        if offset:
+            headers["Range"] = f"bytes={offset}-"
+        return httpx.Request(
+            "GET",
+            self.url("fetch", clean_remote(path)),
+            params={"chunk_size": self.settings.chunk_size},
+            headers=headers,
+        )
+
+    def upload_request(self, path: str, content: Any, size: int | None = None) -> httpx.Request:
+        """A streamed upload; with `size`, sent with a Content-Length rather than chunked."""
+        path = clean_remote(path)
+        if not path or path.endswith("/"):
+            raise InvalidPath(f"upload path {path!r} names no file", path=path)
+        headers = self._headers(json_body=False)
+        headers["Content-Type"] = "application/octet-stream"
+        if size is not None:
+            headers["Content-Length"] = str(size)
+        return httpx.Request(
+            "POST",
+            self.url("upload", path),
+            params={"chunk_size": self.settings.chunk_size},
+            headers=headers,
+            content=content,
+        )
+
+    def webdav_request(self, method: str, path: str, headers: dict[str, str] | None = None):
+        all_headers = self._headers(json_body=False) | (headers or {})
+        return httpx.Request(method, self.url("webdav", clean_remote(path)), headers=all_headers)
+
+    def certificate_request(self, endpoint: str, payload: dict[str, Any]) -> httpx.Request:
+        url = self.settings.certificateservice + endpoint
+        return httpx.Request("POST", url, json=payload, headers=self._headers())
+
+    def hub_user_request(self) -> httpx.Request:
+        """JupyterHub's `GET /hub/api/user`: who owns the token (for the upload folder name)."""
+        parts = urlsplit(self.settings.downloadservice)
+        prefix = parts.path.split("/services/", 1)[0]
+        url = f"{parts.scheme}://{parts.netloc}{prefix}/hub/api/user"
+        return httpx.Request("GET", url, headers=self._headers())
+
+    # -- responses --------------------------------------------------------------------------
+    def check(self, response: httpx.Response, action: str, path: str) -> None:
+        """Raise the matching `CtadataError` unless the response is a success."""
+        status = response.status_code
+        if status < 300:
+            return
+        reason = self.reason(response)
+        where = f"{action} {path!r}" if path else action
+        if status in (301, 302, 303, 307, 308) or status == 401:
+            raise AuthenticationError(
+                f"{where}: not authenticated: the service refused the token"
+                " (missing, invalid or expired); get a fresh JupyterHub API token",
+                path=path,
+                status=status,
+            )
+        if status == 404:
+            raise NotFound(f"{where}: no such file or directory (HTTP 404)", path=path, status=404)
+        error_class: type[CtadataError] = {
+            400: InvalidPath,
+            403: PermissionDenied,
+        }.get(status, StorageException)
+        raise error_class(f"{where}: {reason} (HTTP {status})", path=path, status=status)
+
+    def reason(self, response: httpx.Response) -> str:
+        try:
+            body = response.text
+        except httpx.ResponseNotRead:
+            body = ""
+        if response.headers.get("content-type", "").startswith("application/json"):
+            try:
+                body = str(response.json().get("message", body))
+            except (ValueError, AttributeError):
+                pass
+        return _short_reason(body, self.settings.token) or response.reason_phrase
+
+    def parse_listing(self, response: httpx.Response, path: str) -> list[dict[str, Any]]:
+        self.check(response, "list", path)
+        try:
+            listing = response.json()
+        except ValueError as exc:
+            raise StorageException(
+                f"list {path!r}: the service answered something that is not JSON", path=path
+            ) from exc
+        if not isinstance(listing, list):
+            raise StorageException(f"list {path!r}: unexpected answer {listing!r:.200}", path=path)
+        return listing
+
+    # -- flows ------------------------------------------------------------------------------
+    def list_flow(self, path: str) -> Flow[list[dict[str, Any]]]:
+        response = yield self.list_request(path)
+        return self.parse_listing(response, path)
+
+    def stat_flow(self, path: str) -> Flow[Entry]:
+        listing = yield from self.list_flow(path)
+        if not listing:
+            raise NotFound(f"list {path!r}: no such file or directory", path=path)
+        return Entry.from_service(listing[0])
+
+    def entries_flow(self, path: str) -> Flow[list[Entry]]:
+        """The children of a directory (the directory itself dropped), or the file itself."""
+        listing = [Entry.from_service(raw) for raw in (yield from self.list_flow(path))]
+        # The listed directory comes first; the storage root comes as a "file" named "".
+        if listing and (listing[0].is_dir or listing[0].path == ""):
+            return listing[1:]
+        return listing
+
+    def upload_folder_flow(self, hub_user: str | None) -> Flow[str]:
+        """`<area>/users/<user>/`: where uploads land (the first area whose `users/` lists)."""
+        if hub_user is None:
+            response = yield self.hub_user_request()
+            self.check(response, "ask the hub who owns the token", "")
+            hub_user = str(response.json()["name"])
+        for area in UPLOAD_AREAS:
+            response = yield self.list_request(f"{area}/users/")
+            if response.status_code == 200:
+                return f"{area}/users/{user_folder_name(hub_user)}/"
+            if response.status_code in (301, 302, 303, 307, 308, 401):
+                self.check(response, "list", f"{area}/users/")
+        raise PermissionDenied("no upload folder: neither lst/users/ nor cta/users/ can be listed")
+
+    def mkdirs_flow(self, folder: str, relative_dir: str) -> Flow[None]:
+        """Create `folder/relative_dir/` and its missing parents (the service creates none)."""
+        current = folder
+        for part in clean_remote(relative_dir).strip("/").split("/"):
+            if not part:
+                continue
+            parent, current = current, remote_join(current, part) + "/"
+            response = yield self.webdav_request("MKCOL", current)
+            if response.status_code == 409 and parent == folder:
+                # The user folder itself is missing: the service makes it on a first upload
+                # only. Make it, then the directory again.
+                made = yield self.webdav_request("MKCOL", folder)
+                if made.status_code != 405:
+                    self.check(made, "create directory", folder)
+                response = yield self.webdav_request("MKCOL", current)
+            if response.status_code != 405:  # 405: it exists already
+                self.check(response, "create directory", current)
+
+    def certificate_flow(self, endpoint: str, payload: dict[str, Any]) -> Flow[dict[str, Any]]:
+        response = yield self.certificate_request(endpoint, payload)
+        # A 401 from main-certificate also means "not an admin": report the service's words.
+        if response.status_code in (301, 302, 303, 307, 308) or (
+            response.status_code == 401 and endpoint != "main-certificate"
+        ):
+            self.check(response, "upload certificate", "")
+        if response.status_code != 200:
+            raise CertificateError(
+                f"the certificate service refused the certificate: {self.reason(response)}"
+                f" (HTTP {response.status_code})",
+                status=response.status_code,
+            )
+        return response.json()

@@ -1,0 +1,170 @@
+"""Moving one file: streamed, atomic (`.part` then rename), retried, resumed where possible.
+
+These functions take an `httpx.Client` and request factories, so the same engine serves the
+download service (`fetch/`, `upload/`) and direct dCache access (plain WebDAV GET/PUT).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+import httpx
+
+from .errors import CtadataError, ServiceUnreachable, StorageException, TransferError
+from .progress import Meter
+
+RETRIES = 3
+BACKOFF_SECONDS = 0.5
+READ_SIZE = 1024 * 1024
+
+T = TypeVar("T")
+Checker = Callable[[httpx.Response, str, str], None]
+
+
+def _retryable(exc: Exception) -> bool:
+    if isinstance(exc, httpx.TransportError):
+        return True
+    return isinstance(exc, StorageException) and (exc.status or 0) >= 500
+
+
+def with_retries(attempt: Callable[[], T], path: str) -> T:
+    """Run `attempt` again after transient failures (connection lost, 5xx), with back-off."""
+    for n in range(RETRIES + 1):
+        try:
+            return attempt()
+        except (httpx.TransportError, StorageException) as exc:
+            if not _retryable(exc) or n == RETRIES:
+                raise as_ctadata_error(exc, path) from exc
+            time.sleep(BACKOFF_SECONDS * 2**n)
+    raise AssertionError("unreachable")
+
+
+def as_ctadata_error(exc: Exception, path: str) -> CtadataError:
+    """Our error for an httpx one; its message names the host, never a URL with a query."""
+    if isinstance(exc, CtadataError):
+        return exc
+    host = exc.request.url.host if isinstance(exc, httpx.RequestError) else "the service"
+    if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout):
+        return ServiceUnreachable(f"cannot reach {host} for {path!r}: {exc}", path=path)
+    return TransferError(
+        f"transfer of {path!r} from {host} interrupted: {type(exc).__name__}: {exc}", path=path
+    )
+
+
+def part_path(target: Path) -> Path:
+    return target.with_name(target.name + ".part")
+
+
+def download(
+    client: httpx.Client,
+    request_for: Callable[[int], httpx.Request],
+    check: Checker,
+    path: str,
+    target: Path,
+    size: int,
+    meter: Meter,
+) -> int:
+    """Stream `path` into `target`; the bytes must number `size`, or nothing lands at `target`.
+
+    `request_for(offset)` builds the GET. A retry resumes from the `.part` file with a Range
+    request; a server that answers 200 instead of 206 ignored it, so the file restarts.
+    """
+    part = part_path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    part.unlink(missing_ok=True)
+
+    def attempt() -> None:
+        offset = part.stat().st_size if part.exists() else 0
+        with contextlib.closing(client.send(request_for(offset), stream=True)) as response:
+            check(response, "download", path)
+            if offset and response.status_code != 206:
+                meter.rewind(offset)
+                offset = 0
+            _write_body(response.iter_bytes(), part, offset, size, path, meter)
+
+    try:
+        with_retries(attempt, path)
+        received = part.stat().st_size
+        if received != size:
+            raise TransferError(
+                f"download of {path!r} incomplete: received {received} of {size} bytes",
+                path=path,
+            )
+        os.replace(part, target)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    return size
+
+
+def _write_body(
+    chunks: Iterator[bytes], part: Path, offset: int, size: int, path: str, meter: Meter
+) -> None:
+    try:
+        with open(part, "r+b" if offset else "wb") as out:
+            out.seek(offset)
+            out.truncate()
+            written = offset
+            for chunk in chunks:
+                written += len(chunk)
+                if written > size:
+                    # The fetch quirk: a missing file comes as 200 with an error page.
+                    raise TransferError(
+                        f"download of {path!r}: the service sent more than the {size} bytes"
+                        " the listing gave (an error page instead of the file?)",
+                        path=path,
+                    )
+                out.write(chunk)
+                meter.advance(len(chunk), path)
+    except OSError as exc:
+        raise local_error(exc, part, path) from exc
+
+
+def local_error(exc: OSError, local: Path, path: str) -> TransferError:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return TransferError(
+            f"disk full (or file size limit) while writing {str(local)!r} ({path!r})", path=path
+        )
+    return TransferError(f"cannot use {str(local)!r} ({path!r}): {exc.strerror}", path=path)
+
+
+def upload(
+    client: httpx.Client,
+    request_for: Callable[[Iterator[bytes]], httpx.Request],
+    check: Checker,
+    source: Path,
+    path: str,
+    meter: Meter,
+) -> httpx.Response:
+    """Stream the local file `source` as a request body, in blocks; retried from the start."""
+    try:
+        source.stat()
+    except OSError as exc:
+        raise local_error(exc, source, path) from exc
+
+    def attempt() -> httpx.Response:
+        counted = 0
+
+        def body() -> Iterator[bytes]:
+            nonlocal counted
+            with open(source, "rb") as f:
+                while block := f.read(READ_SIZE):
+                    meter.advance(len(block), path)
+                    counted += len(block)
+                    yield block
+
+        try:
+            response = client.send(request_for(body()))
+            check(response, "upload", path)
+            return response
+        except BaseException:
+            meter.rewind(counted)
+            raise
+
+    return with_retries(attempt, path)

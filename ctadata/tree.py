@@ -1,0 +1,105 @@
+"""Many files at once: a bounded pool of workers, one summary, a cancel that stops them all."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+
+from .errors import Cancelled, CtadataError, TransferError
+from .progress import Meter
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What happened to one file of a tree transfer."""
+
+    path: str
+    local: str
+    status: str  # "done" | "skipped" | "failed"
+    bytes: int = 0
+    error: str | None = None
+
+
+@dataclass
+class TransferSummary:
+    """The outcome of a tree transfer: every file's result, and the totals people ask for."""
+
+    results: list[FileResult] = field(default_factory=list)
+
+    def _with(self, status: str) -> list[FileResult]:
+        return [r for r in self.results if r.status == status]
+
+    @property
+    def files(self) -> int:
+        return len(self._with("done"))
+
+    @property
+    def bytes(self) -> int:
+        return sum(r.bytes for r in self._with("done"))
+
+    @property
+    def skipped(self) -> int:
+        return len(self._with("skipped"))
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return self._with("failed")
+
+    def __str__(self) -> str:
+        text = f"{self.files} files, {self.bytes} bytes, {self.skipped} skipped"
+        failed = self.failed
+        if failed:
+            text += f", {len(failed)} failed:" + "".join(f"\n  {r.path}: {r.error}" for r in failed)
+        return text
+
+
+@dataclass(frozen=True)
+class Task:
+    """One file to move; `run` returns the bytes moved and raises a CtadataError on failure."""
+
+    path: str
+    local: str
+    size: int
+    run: Callable[[], int]
+
+
+def run_tasks(
+    tasks: Sequence[Task], skipped: Sequence[Task], concurrency: int, meter: Meter
+) -> TransferSummary:
+    """Run `tasks` `concurrency` at a time; failures are collected, a cancel stops everything.
+
+    Raises `TransferError` (with `.summary`) if any file failed, `Cancelled` if cancelled.
+    """
+    summary = TransferSummary([FileResult(t.path, t.local, "skipped", t.size) for t in skipped])
+    meter.start(sum(t.size for t in tasks), len(tasks))
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+            futures = {pool.submit(_run_one, task, meter): task for task in tasks}
+            wait(futures, return_when=FIRST_EXCEPTION)
+            if meter.cancel.is_set():
+                for future in futures:
+                    future.cancel()
+            summary.results.extend(f.result() for f in futures if not f.cancelled())
+    except Cancelled as exc:
+        exc.summary = summary  # type: ignore[attr-defined]
+        raise
+    finally:
+        meter.close()
+    if summary.failed:
+        error = TransferError(f"some files failed: {summary}")
+        error.summary = summary  # type: ignore[attr-defined]
+        raise error
+    return summary
+
+
+def _run_one(task: Task, meter: Meter) -> FileResult:
+    try:
+        moved = task.run()
+    except Cancelled:
+        meter.cancel.set()
+        raise
+    except CtadataError as exc:
+        return FileResult(task.path, task.local, "failed", 0, str(exc))
+    meter.file_done(task.path)
+    return FileResult(task.path, task.local, "done", moved)

@@ -1,0 +1,31 @@
+"""Small helpers shared by the tests that talk to the local service."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ctadata import APIClient
+
+
+def token_of(service, role: str) -> str:
+    if role == "bad":
+        return "not-a-valid-token"
+    return service.users[role].token
+
+
+def client_for(service, role: str, **options) -> APIClient:
+    return APIClient(
+        token=token_of(service, role),
+        downloadservice=service.downloadservice,
+        certificateservice=service.certificateservice,
+        progress_bar=False,
+        **options,
+    )
+
+
+def put_remote(service, path: str, data: bytes) -> Path:
+    """Place a file straight into the storage's folder, as another user's upload would."""
+    target = Path(service.storage_dir) / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return target

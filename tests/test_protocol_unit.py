@@ -1,0 +1,101 @@
+"""Response handling of the protocol, on responses built in memory (pure functions)."""
+
+import httpx
+import pytest
+
+from ctadata.config import Settings
+from ctadata.errors import (
+    AuthenticationError,
+    CertificateError,
+    NotFound,
+    PermissionDenied,
+    StorageException,
+)
+from ctadata.protocol import Entry, Protocol
+
+TOKEN = "s3cret-token-value"
+SETTINGS = Settings("http://svc/services/downloadservice", "http://svc/cs/", TOKEN)
+
+
+def response(status: int, body: str = "", **headers: str) -> httpx.Response:
+    return httpx.Response(status, text=body, headers=headers, request=httpx.Request("GET", "x"))
+
+
+@pytest.mark.parametrize(
+    ("status", "error"),
+    [
+        (302, AuthenticationError),
+        (401, AuthenticationError),
+        (403, PermissionDenied),
+        (404, NotFound),
+        (409, StorageException),
+        (500, StorageException),
+    ],
+)
+def test_check_maps_status_to_error(status: int, error: type) -> None:
+    with pytest.raises(error) as caught:
+        Protocol(SETTINGS).check(
+            response(status, f"Error: {status} body with {TOKEN}"), "list", "p"
+        )
+    assert TOKEN not in str(caught.value)
+    assert "'p'" in str(caught.value)
+
+
+def test_reason_strips_html_and_json() -> None:
+    proto = Protocol(SETTINGS)
+    page = "Error: 409 <html><body><h1>Conflict</h1><p>parent missing</p></body></html>"
+    assert proto.reason(response(409, page)) == "Error: 409 Conflict parent missing"
+    json_401 = response(
+        401,
+        '{"message": "Invalid or missing Bearer token"}',
+        **{"content-type": "application/json"},
+    )
+    assert proto.reason(json_401) == "Invalid or missing Bearer token"
+
+
+def test_requests_carry_token_in_header_only() -> None:
+    proto = Protocol(SETTINGS)
+    for request in (
+        proto.list_request("a b/#x?.h5"),
+        proto.fetch_request("f", 10),
+        proto.upload_request("d/f", b"x"),
+    ):
+        assert request.headers["Authorization"] == f"Bearer {TOKEN}"
+        assert TOKEN not in str(request.url)
+    assert str(proto.list_request("a b/#x?.h5").url) == (
+        "http://svc/services/downloadservice/list/a%20b/%23x%3F.h5"
+    )
+    assert proto.fetch_request("f", 10).headers["Range"] == "bytes=10-"
+    assert str(proto.hub_user_request().url) == "http://svc/hub/api/user"
+
+
+def test_no_token_is_an_authentication_error_before_any_call() -> None:
+    proto = Protocol(Settings("http://svc/", "http://cs/", None))
+    with pytest.raises(AuthenticationError, match="no token"):
+        proto.list_request("lst/")
+
+
+def test_settings_repr_hides_token() -> None:
+    assert TOKEN not in repr(SETTINGS)
+
+
+def test_entry_from_service() -> None:
+    entry = Entry.from_service(
+        {
+            "href": "lst/DL1/run1.h5",
+            "type": "file",
+            "size": "60098730",
+            "mtime": "Thu, 14 Nov 2024 10:01:02 GMT",
+        }
+    )
+    assert (entry.name, entry.size, entry.is_dir) == ("run1.h5", 60098730, False)
+    assert entry.mtime is not None and entry.mtime.year == 2024
+    directory = Entry.from_service({"href": "lst/DL1/", "type": "directory"})
+    assert (directory.name, directory.size, directory.is_dir) == ("DL1", None, True)
+
+
+def test_certificate_refusal_names_the_reason() -> None:
+    flow = Protocol(SETTINGS).certificate_flow("certificate", {"certificate": "x"})
+    next(flow)
+    with pytest.raises(CertificateError, match="expired"):
+        flow.send(response(400, "certificate expired on 2024-01-01"))

@@ -1,0 +1,163 @@
+"""Transfers that go wrong: the service dies, comes back, the disk fills, many run at once."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import resource
+import signal
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from conftest import make_users
+from helpers import client_for, put_remote
+
+import ctadata.transfer
+from ctadata import Progress, TransferError
+from ctadata.progress import Meter
+
+SIZE = 48 * 1024 * 1024
+
+
+def port_of(service) -> str:
+    return str(httpx.URL(service.downloadservice).port)
+
+
+@pytest.fixture
+def fast_retries(monkeypatch) -> None:
+    monkeypatch.setattr(ctadata.transfer, "BACKOFF_SECONDS", 0.05)
+
+
+def kill_after(service, nbytes: int, then=None):
+    """A progress callback that SIGKILLs the service once `nbytes` have arrived."""
+    state = {"killed": False}
+
+    def progress(p: Progress) -> None:
+        if not state["killed"] and p.bytes_done > nbytes:
+            state["killed"] = True
+            service.process.send_signal(signal.SIGKILL)
+            service.process.wait(10)
+            if then is not None:
+                then()
+
+    return progress
+
+
+def test_service_killed_mid_download_leaves_no_file(spawn_dev_service, tmp_path, fast_retries):
+    service = spawn_dev_service()
+    put_remote(service, "lst/k/big.bin", os.urandom(SIZE))
+    out = tmp_path / "out"
+    with client_for(service, "alice") as api, pytest.raises(TransferError) as caught:
+        api.fetch_and_save_file(
+            "lst/k/big.bin", out / "big.bin", progress=kill_after(service, 8 * 1024 * 1024)
+        )
+    assert "lst/k/big.bin" in str(caught.value)
+    assert list(out.iterdir()) == []
+
+
+def test_download_restarts_when_the_service_comes_back(spawn_dev_service, tmp_path, monkeypatch):
+    """`fetch/` ignores Range (as production does): the retry restarts the file from zero."""
+    monkeypatch.setattr(ctadata.transfer, "BACKOFF_SECONDS", 1.0)
+    users = make_users()
+    storage = tmp_path / "storage"
+    service = spawn_dev_service(storage_dir=storage, users=users)
+    data = os.urandom(SIZE)
+    put_remote(service, "lst/k/big.bin", data)
+    revive = lambda: spawn_dev_service(storage, users, ("--port", port_of(service)))  # noqa: E731
+    seen: list[int] = []
+    killer = kill_after(service, 8 * 1024 * 1024, revive)
+
+    def progress(p: Progress) -> None:
+        seen.append(p.bytes_done)
+        killer(p)
+
+    with client_for(service, "alice") as api:
+        assert api.fetch_and_save_file("lst/k/big.bin", tmp_path / "b", progress=progress) == SIZE
+    assert (tmp_path / "b").read_bytes() == data
+    assert min(seen[seen.index(max(seen[:100])) :]) < 8 * 1024 * 1024  # it started over
+    assert seen[-1] == SIZE
+
+
+def test_download_resumes_with_range_where_honoured(spawn_dev_service, tmp_path, monkeypatch):
+    """Through `webdav/` (Range passed on to the storage) the retry resumes from the .part."""
+    monkeypatch.setattr(ctadata.transfer, "BACKOFF_SECONDS", 1.0)
+    users = make_users()
+    storage = tmp_path / "storage"
+    service = spawn_dev_service(storage_dir=storage, users=users)
+    data = os.urandom(SIZE)
+    put_remote(service, "lst/k/big.bin", data)
+    revived = []
+    progress = kill_after(
+        service,
+        16 * 1024 * 1024,
+        lambda: revived.append(spawn_dev_service(storage, users, ("--port", port_of(service)))),
+    )
+    with client_for(service, "alice") as api:
+        proto = api.protocol
+
+        def request_for(offset: int) -> httpx.Request:
+            headers = {"Range": f"bytes={offset}-"} if offset else {}
+            return proto.webdav_request("GET", "lst/k/big.bin", headers)
+
+        ctadata.transfer.download(
+            api.http,
+            request_for,
+            proto.check,
+            "lst/k/big.bin",
+            tmp_path / "b",
+            SIZE,
+            Meter("b", progress, bar=False),
+        )
+    assert (tmp_path / "b").read_bytes() == data
+    served = httpx.get(revived[0].stats_url).json()["bytes_sent"]
+    assert 0 < served < SIZE - 8 * 1024 * 1024  # only the rest came from the new service
+
+
+@pytest.fixture
+def tiny_disk(tmp_path) -> Iterator[Path]:
+    """A 1 MiB tmpfs; where mounting is not allowed, a 1 MiB file-size limit instead."""
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], capture_output=True
+    )
+    if done.returncode == 0:
+        yield mount
+        subprocess.run(["umount", str(mount)], check=True)
+        return
+    old_limit = resource.getrlimit(resource.RLIMIT_FSIZE)
+    old_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (1024 * 1024, old_limit[1]))
+    try:
+        yield mount
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, old_limit)
+        signal.signal(signal.SIGXFSZ, old_handler)
+
+
+def test_disk_full_is_reported_and_leaves_nothing(dev_service, tiny_disk) -> None:
+    put_remote(dev_service, "lst/k/4mb.bin", os.urandom(4 * 1024 * 1024))
+    with client_for(dev_service, "alice") as api, pytest.raises(TransferError) as caught:
+        api.fetch_and_save_file("lst/k/4mb.bin", tiny_disk / "4mb.bin")
+    assert "disk full" in str(caught.value)
+    assert list(tiny_disk.iterdir()) == []
+
+
+def test_concurrent_transfers_keep_every_byte(dev_service, tmp_path) -> None:
+    files = {f"lst/many/d{i % 5}/f{i:03d}.bin": os.urandom(10_000 + i * 997) for i in range(60)}
+    for path, data in files.items():
+        put_remote(dev_service, path, data)
+    with client_for(dev_service, "alice", concurrency=12) as api:
+        summary = api.download_dir("lst/many/", tmp_path / "down")
+        assert summary.files == len(files)
+        up = api.upload_dir(tmp_path / "down", "many-back/")
+        assert up.files == len(files)
+    stored = dev_service.storage_dir / "lst/users/alice_smith01/many-back"
+    for path, data in files.items():
+        relative = path.removeprefix("lst/many/")
+        digest = hashlib.sha256(data).hexdigest()
+        assert hashlib.sha256((tmp_path / "down" / relative).read_bytes()).hexdigest() == digest
+        assert hashlib.sha256((stored / relative).read_bytes()).hexdigest() == digest
