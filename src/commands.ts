@@ -713,10 +713,25 @@ export function addCommands(
   });
 
   commands.addCommand(CommandIDs.goTo, {
-    describedBy: ARGS,
+    describedBy: {
+      args: {
+        type: 'object',
+        properties: {
+          path: {
+            type: 'string',
+            description: 'The storage folder to show; asked for when not given'
+          }
+        }
+      }
+    },
     label: trans.__('Go to Storage Path…'),
     isEnabled: ready,
-    execute: async () => {
+    execute: async args => {
+      if (typeof args.path === 'string') {
+        app.shell.activateById(panel.id);
+        await model.cd(args.path);
+        return;
+      }
       const answer = await InputDialog.getText({
         title: trans.__('Go to storage path'),
         text: model.path,
