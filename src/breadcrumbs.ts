@@ -8,7 +8,7 @@ import { Widget } from '@lumino/widgets';
 import { ctaStorageIcon } from './icons';
 import { StorageModel } from './model';
 
-const MAX_SHOWN = 4;
+const MAX_SHOWN = 2;
 
 export class Breadcrumbs extends Widget {
   constructor(options: Breadcrumbs.IOptions) {

@@ -431,8 +431,16 @@ export class StorageActions {
     const job = await panel.transfers.startTransfer(request);
     const message =
       request.kind === 'download'
-        ? trans.__('Downloading %1 to %2', request.path, request.to || '/')
-        : trans.__('Uploading %1 to %2', request.from, job.path);
+        ? trans.__(
+            'Downloading %1 to %2',
+            baseName(request.path),
+            request.to ? request.to + '/' : '/'
+          )
+        : trans.__(
+            'Uploading %1 to %2',
+            PathExt.basename(request.from),
+            parentDir(job.path)
+          );
     if (!isFinished(job)) {
       this._notices.set(job.id, new ProgressNotice(message));
     }
@@ -458,8 +466,12 @@ export class StorageActions {
       type = 'success';
       message =
         job.kind === 'download'
-          ? trans.__('Downloaded %1 to %2', job.path, job.local || '/')
-          : trans.__('Uploaded %1 to %2', name, job.path);
+          ? trans.__(
+              'Downloaded %1 to %2',
+              name,
+              PathExt.dirname(job.local ?? '') + '/'
+            )
+          : trans.__('Uploaded %1 to %2', name, parentDir(job.path));
     } else if (job.state === 'cancelled') {
       type = 'info';
       message = trans.__('Transfer of %1 cancelled', name);

@@ -42,6 +42,16 @@ const TYPEAHEAD_MS = 800;
  */
 const WIDE_WIDTH = 420;
 
+/**
+ * Below this width (px) the date column is left out: the names need the room.
+ */
+const NARROW_WIDTH = 300;
+
+/**
+ * The right padding of the name cell (style/base.css).
+ */
+const NAME_PADDING = 8;
+
 const ITEM_CLASS = 'jp-CtadataListing-item';
 const SELECTED_CLASS = 'jp-mod-selected';
 const FOCUSED_CLASS = 'jp-mod-focused';
@@ -287,9 +297,15 @@ export class Listing extends Widget {
     const status = this._model.status;
     let empty = '';
     if (items.length === 0 && status === 'ready') {
-      empty = this._model.filter
-        ? this._trans.__('No entry matches “%1”.', this._model.filter)
-        : this._trans.__('This folder is empty.');
+      if (this._model.filter) {
+        empty = this._trans.__('No entry matches “%1”.', this._model.filter);
+      } else if (this._model.path === this._model.uploadFolder) {
+        empty = this._trans.__(
+          'Nothing uploaded yet. Drop files or folders here, or use the upload buttons.'
+        );
+      } else {
+        empty = this._trans.__('This folder is empty.');
+      }
     } else if (items.length === 0 && status === 'loading') {
       empty = this._trans.__('Loading…');
     }
@@ -331,6 +347,7 @@ export class Listing extends Widget {
     this._header.style.paddingRight = scrollbar > 0 ? `${scrollbar}px` : '';
 
     const wide = view.clientWidth >= WIDE_WIDTH;
+    this.toggleClass('jp-mod-narrow', view.clientWidth < NARROW_WIDTH);
     if (wide !== this._wide) {
       this._wide = wide;
       this.toggleClass('jp-mod-wide', wide);
@@ -345,6 +362,22 @@ export class Listing extends Widget {
     while (this._rows.length > count) {
       const row = this._rows.pop()!;
       row.node.remove();
+    }
+    // Names are shortened in the middle to the width of their column, so that
+    // names differing only at the end (run numbers) stay distinguishable.
+    if (this._rows.length) {
+      const cell = this._rows[0].name;
+      const width = cell.clientWidth - NAME_PADDING;
+      if (width > 0 && width !== this._nameWidth) {
+        this._nameWidth = width;
+        // Not `style.font`: that shorthand is '' when it cannot represent
+        // every font property, and the canvas would measure in 10px sans.
+        const style = getComputedStyle(cell);
+        this._nameFont = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+        for (const row of this._rows) {
+          row.entry = null;
+        }
+      }
     }
     // Keep each index on the same node while scrolling (fewer DOM writes).
     const focus = this._model.focusIndex;
@@ -396,7 +429,14 @@ export class Listing extends Widget {
     node.style.transform = `translateY(${index * ROW_HEIGHT}px)`;
     node.setAttribute('aria-posinset', String(index + 1));
     node.setAttribute('aria-setsize', String(this._model.items.length));
-    node.title = entry.path;
+    // The tooltip says it all, as the date column hides in a narrow sidebar.
+    node.title = [
+      entry.path,
+      entry.type === 'directory' ? '' : formatSize(entry.size),
+      formatFullDate(entry.mtime)
+    ]
+      .filter(Boolean)
+      .join('\n');
 
     row.icon.textContent = '';
     this._iconFor(entry).element({
@@ -406,7 +446,7 @@ export class Listing extends Widget {
       height: '16px',
       width: '16px'
     });
-    row.name.textContent = entry.name;
+    row.name.textContent = this._fitName(entry.name);
     row.size.textContent =
       entry.type === 'directory' ? '' : formatSize(entry.size);
     if (this._wide || !entry.mtime || isNaN(Date.parse(entry.mtime))) {
@@ -415,6 +455,44 @@ export class Listing extends Widget {
       row.modified.textContent = Time.formatHuman(entry.mtime, 'narrow');
     }
     row.modified.title = formatFullDate(entry.mtime);
+  }
+
+  /**
+   * The name shortened in the middle (`dl1_LST…16000.0000.h5`) to fit its
+   * column; the end keeps more, as that is where names of runs differ.
+   */
+  private _fitName(name: string): string {
+    const width = this._nameWidth;
+    if (width <= 0) {
+      return name;
+    }
+    if (!this._canvas) {
+      this._canvas = document.createElement('canvas').getContext('2d');
+    }
+    const context = this._canvas;
+    if (!context) {
+      return name;
+    }
+    context.font = this._nameFont;
+    if (context.measureText(name).width <= width) {
+      return name;
+    }
+    let low = 1;
+    let high = name.length - 1;
+    let best = '…';
+    while (low <= high) {
+      const kept = (low + high) >> 1;
+      const head = Math.floor(kept * 0.4);
+      const candidate =
+        name.slice(0, head) + '…' + name.slice(name.length - (kept - head));
+      if (context.measureText(candidate).width <= width) {
+        best = candidate;
+        low = kept + 1;
+      } else {
+        high = kept - 1;
+      }
+    }
+    return best;
   }
 
   private _iconFor(entry: IEntry): LabIcon {
@@ -600,6 +678,9 @@ export class Listing extends Widget {
   private _lastPath: string | null = null;
   private _lastFocus = -1;
   private _wide = false;
+  private _nameWidth = 0;
+  private _nameFont = '';
+  private _canvas: CanvasRenderingContext2D | null = null;
   private _typed = '';
   private _typedAt = 0;
   private _opened = new Signal<this, IEntry>(this);

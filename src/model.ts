@@ -332,6 +332,16 @@ export class StorageModel implements IDisposable {
       if (err.reason === 'aborted') {
         return;
       }
+      if (err.reason === 'not_found' && target === this.uploadFolder) {
+        // The service makes the user folder on the first upload: until then
+        // it is an empty folder, not an error.
+        this._path = target;
+        this._entries = [];
+        this._status = 'ready';
+        this._error = null;
+        this._recompute();
+        return;
+      }
       this._error = err;
       this._status = 'error';
       if (changing) {
