@@ -20,3 +20,18 @@ test('says when the service does not accept the token', async ({ page }, testInf
   await notice.locator('button', { hasText: 'Retry' }).click();
   await expect(notice.locator('.jp-CtadataNotice-title')).toHaveText('Not authenticated');
 });
+
+test('says when the server extension is missing', async ({ page }, testInfo) => {
+  // As a Jupyter server without ctadata_lab answers.
+  await page.route('**/ctadata/config**', route =>
+    route.fulfill({ status: 404, contentType: 'text/html', body: '<h1>404</h1>' })
+  );
+  await page.reload();
+  await openPanel(page);
+  const notice = page.locator(`${PANEL} .jp-CtadataNotice`);
+  await expect(notice.locator('.jp-CtadataNotice-title')).toHaveText(
+    'The ctadata server extension is not available'
+  );
+  await expect(notice).toContainText('pip install ctadata');
+  await shot(page, 'extension-unavailable', testInfo);
+});

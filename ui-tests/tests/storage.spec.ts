@@ -196,6 +196,43 @@ test.describe('CTA Storage panel', () => {
     await shot(page, 'download-in-file-browser', testInfo);
   });
 
+  test('downloads a multiple selection, and into a chosen folder', async ({
+    page,
+    tmpPath
+  }) => {
+    await page.contents.createDirectory(`${tmpPath}/chosen`);
+    await openPanel(page);
+    await goTo(page, MONITORING);
+    await entry(page, MONITORING + 'subrun_0001.json').click();
+    await entry(page, MONITORING + 'subrun_0003.json').click({
+      modifiers: ['ControlOrMeta']
+    });
+    await entry(page, MONITORING + 'subrun_0003.json').click({ button: 'right' });
+    await menuItem(page, 'Download to Workspace Folder…').click();
+    const dialog = page.locator('.jp-Dialog');
+    await expect(dialog).toContainText('Download 2 entries to');
+    await dialog
+      .locator('.jp-DirListing-item', { hasText: 'chosen' })
+      .click();
+    await dialog.locator('.jp-Dialog-button', { hasText: 'Select' }).click();
+    await expect(transfer(page, 'subrun_0001.json')).toHaveAttribute(
+      'data-state',
+      'done'
+    );
+    await expect(transfer(page, 'subrun_0003.json')).toHaveAttribute(
+      'data-state',
+      'done'
+    );
+    expect((await workspaceNames(page, `${tmpPath}/chosen`)).sort()).toEqual([
+      'subrun_0001.json',
+      'subrun_0003.json'
+    ]);
+    // The notification says where they went.
+    await expect(
+      page.locator('.Toastify__toast', { hasText: 'Downloaded subrun_0003.json' })
+    ).toBeVisible();
+  });
+
   test('asks before overwriting a workspace file', async ({ page, tmpPath }) => {
     await openPanel(page);
     await goTo(page, 'cta/DL3/Prod5b/');
@@ -279,6 +316,27 @@ test.describe('CTA Storage panel', () => {
     expect(fs.readFileSync(path.join(STORAGE, USER_FOLDER, picked), 'utf-8')).toBe(
       'picked\n'
     );
+  });
+
+  test('uploads a folder with its sub-folders', async ({ page }, testInfo) => {
+    const local = fs.mkdtempSync(path.join(require('os').tmpdir(), 'ctadata-ui-'));
+    const folder = path.join(local, `folder-${Date.now()}`);
+    fs.mkdirSync(path.join(folder, 'sub'), { recursive: true });
+    fs.writeFileSync(path.join(folder, 'top.txt'), 'top\n');
+    fs.writeFileSync(path.join(folder, 'sub', 'deep.txt'), 'deep\n');
+    await openPanel(page);
+    await execute(page, 'ctadata:go-to-upload-folder');
+    const chooser = page.waitForEvent('filechooser');
+    await toolbarButton(page, 'ctadata:upload-folder').click();
+    await (await chooser).setFiles(folder);
+    const name = path.basename(folder);
+    await expect(transfer(page, 'deep.txt')).toHaveAttribute('data-state', 'done');
+    await expect(transfer(page, 'top.txt')).toHaveAttribute('data-state', 'done');
+    expect(
+      fs.readFileSync(path.join(STORAGE, USER_FOLDER, name, 'sub', 'deep.txt'), 'utf-8')
+    ).toBe('deep\n');
+    await expect(entry(page, `${USER_FOLDER}${name}/`)).toBeVisible();
+    fs.rmSync(local, { recursive: true, force: true });
   });
 
   test('uploads what is dragged from the file browser', async ({
