@@ -78,21 +78,31 @@ def write_random_file(path: Path, size: int) -> None:
         f.write(block[: size % len(block)])
 
 
-def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, str]:
-    """Run a command in a child process: (seconds, what it printed)."""
-    start = time.perf_counter()
-    done = subprocess.run(command, check=True, env=env, stdout=subprocess.PIPE, text=True)
-    return time.perf_counter() - start, done.stdout
+REPEAT = 3  # each case runs this often; the best time counts (the machine is shared)
 
 
-def library(code: str, env: dict[str, str]) -> tuple[float, float]:
+def timed(
+    command: list[str], env: dict[str, str] | None = None, repeat: int = REPEAT
+) -> tuple[float, str]:
+    """Run a command in a child process, best of `repeat`: (seconds, what it printed)."""
+    best, out = float("inf"), ""
+    for _ in range(repeat):
+        start = time.perf_counter()
+        done = subprocess.run(command, check=True, env=env, stdout=subprocess.PIPE, text=True)
+        seconds = time.perf_counter() - start
+        if seconds < best:
+            best, out = seconds, done.stdout
+    return best, out
+
+
+def library(code: str, env: dict[str, str], repeat: int = REPEAT) -> tuple[float, float]:
     """Run library code in a fresh Python: (seconds, that process's peak RSS in MB)."""
     script = (
         "import resource, ctadata\n"
         f"{code}\n"
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
     )
-    seconds, out = timed([sys.executable, "-c", script], env)
+    seconds, out = timed([sys.executable, "-c", script], env, repeat)
     return seconds, int(out.split()[-1]) / 1024
 
 

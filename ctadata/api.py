@@ -17,13 +17,19 @@ from .errors import CertificateError, StorageException
 CLIENT_KEYWORDS = ("token", "downloadservice", "certificateservice", "chunk_size")
 
 
-def _module_function(name: str) -> Callable[..., Any]:
-    method = getattr(APIClient, name)
+def _module_function(
+    name: str, client_class: type = APIClient, keywords: tuple[str, ...] = CLIENT_KEYWORDS
+) -> Callable[..., Any]:
+    """The method `name` as a module function: a client of `client_class` for each call.
+
+    `keywords` are the call's keywords that go to the client's constructor instead.
+    """
+    method = getattr(client_class, name)
 
     @functools.wraps(method)
     def call(*args: Any, **kwargs: Any) -> Any:
-        options = {key: kwargs.pop(key) for key in CLIENT_KEYWORDS if key in kwargs}
-        with APIClient(**options) as client:
+        options = {key: kwargs.pop(key) for key in keywords if key in kwargs}
+        with client_class(**options) as client:
             return getattr(client, name)(*args, **kwargs)
 
     return call

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import functools
+import importlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import click
 
@@ -34,6 +35,15 @@ def long_line(entry: Entry) -> str:
     return f"{'d' if entry.is_dir else '-'} {human_size(entry.size):>10}  {mtime}  {name}"
 
 
+PROG_KEY = "ctadata.prog"
+
+
+def prog_name() -> str:
+    """The command's name in messages: `cta-data`, or what the group put in `ctx.meta`."""
+    ctx = click.get_current_context(silent=True)
+    return ctx.meta.get(PROG_KEY, "cta-data") if ctx is not None else "cta-data"
+
+
 def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     """Expected failures end in one line on stderr and exit status 1, not a traceback."""
 
@@ -42,10 +52,10 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return command(*args, **kwargs)
         except CtadataError as exc:
-            click.echo(f"cta-data: error: {exc}", err=True)
+            click.echo(f"{prog_name()}: error: {exc}", err=True)
             sys.exit(1)
         except KeyboardInterrupt:
-            click.echo("cta-data: interrupted; no partial file was left", err=True)
+            click.echo(f"{prog_name()}: interrupted; no partial file was left", err=True)
             sys.exit(130)
 
     return wrapper
@@ -55,7 +65,39 @@ def print_summary(summary: TransferSummary) -> None:
     click.echo(f"{summary.files} files, {human_size(summary.bytes)}, {summary.skipped} skipped")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+jobs_option = click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=4,
+    show_default=True,
+    help="Files transferred at once.",
+)
+
+
+class CommandGroup(click.Group):
+    """`dev-service` is loaded on demand: it needs the `local` extra (tornado, wsgidav, h5py)."""
+
+    lazy: ClassVar[dict[str, tuple[str, str]]] = {
+        "dev-service": ("ctadata.devservice.cli", "dev_service")
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.lazy:
+            return super().get_command(ctx, name)
+        module, attribute = self.lazy[name]
+        try:
+            return getattr(importlib.import_module(module), attribute)
+        except ImportError as exc:
+            raise click.UsageError(
+                f"{name} needs the local extra: pip install 'ctadata[local]' ({exc})"
+            ) from exc
+
+
+@click.group(cls=CommandGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="ctadata")
 @click.option("--downloadservice", envvar="CTADS_URL", help="Download service URL [CTADS_URL].")
 @click.option(
@@ -82,14 +124,7 @@ def list_path(api: APIClient, path: str, long: bool) -> None:
 @cli.command("get")
 @click.argument("path")
 @click.option("-r", "--recursive", is_flag=True, help="Download a directory and all below it.")
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(1, 64),
-    default=4,
-    show_default=True,
-    help="Files transferred at once.",
-)
+@jobs_option
 @click.option(
     "--to",
     "to",
@@ -124,14 +159,7 @@ def get_path(
 @click.argument("local_path", type=click.Path(exists=True))
 @click.argument("path", default="")
 @click.option("-r", "--recursive", is_flag=True, help="Upload a directory and all below it.")
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(1, 64),
-    default=4,
-    show_default=True,
-    help="Files transferred at once.",
-)
+@jobs_option
 @click.pass_obj
 @reports_errors
 def put_path(api: APIClient, local_path: str, path: str, recursive: bool, jobs: int) -> None:

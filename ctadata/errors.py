@@ -20,6 +20,14 @@ class AuthenticationError(CtadataError):
     """No token, a bad or expired token, or the service redirected to the hub's login page."""
 
 
+class TokenRefreshed(AuthenticationError):
+    """The server refused a token that a fresh one has replaced since: worth another try.
+
+    Raised by endpoints whose tokens are short-lived and refreshable (`ctadata.direct`); the
+    transfer engine retries the request, which then carries the fresh token.
+    """
+
+
 class PermissionDenied(CtadataError):
     """The token is valid but may not do this (missing scope, write outside the user folder)."""
 

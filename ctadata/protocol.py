@@ -39,6 +39,7 @@ UPLOAD_AREAS = ("lst", "cta")
 USER_AGENT = f"ctadata/{__version__}"
 _TAGS = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"\s+")
+AUTH_HINT = "get a fresh JupyterHub API token"
 
 
 @dataclass(frozen=True)
@@ -71,12 +72,71 @@ class Entry:
         )
 
 
-def _short_reason(body: str, token: str | None, limit: int = 300) -> str:
-    """A one-line reason from a service body: tags stripped, token scrubbed, length capped."""
+def _short_reason(body: str, *secrets: str | None, limit: int = 300) -> str:
+    """A one-line reason from a server's body: tags stripped, secrets scrubbed, length capped."""
     text = _SPACES.sub(" ", html.unescape(_TAGS.sub(" ", body))).strip()
-    if token:
-        text = text.replace(token, "***")
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def sent_token(response: httpx.Response) -> str | None:
+    """The bearer token the request of `response` carried, if any (to scrub it from messages)."""
+    try:
+        header = response.request.headers.get("Authorization", "")
+    except RuntimeError:  # a response built without a request
+        return None
+    return header[len("Bearer ") :] if header.startswith("Bearer ") else None
+
+
+def response_reason(response: httpx.Response, token: str | None = None) -> str:
+    """The reason a server gave, in one line, with the token (given or sent) scrubbed."""
+    try:
+        body = response.text
+    except httpx.ResponseNotRead:
+        body = ""
+    if response.headers.get("content-type", "").startswith("application/json"):
+        try:
+            body = str(response.json().get("message", body))
+        except (ValueError, AttributeError):
+            pass
+    return _short_reason(body, token, sent_token(response)) or response.reason_phrase
+
+
+def check_response(
+    response: httpx.Response,
+    action: str,
+    path: str,
+    *,
+    token: str | None = None,
+    server: str = "the service",
+    auth_hint: str = AUTH_HINT,
+) -> None:
+    """Raise the matching `CtadataError` unless the response is a success.
+
+    Shared by every endpoint: the download service and dCache itself (`ctadata.direct`) say
+    who refused (`server`) and what to do about a refused token (`auth_hint`).
+    """
+    status = response.status_code
+    if status < 300:
+        return
+    where = f"{action} {path!r}" if path else action
+    if status in (301, 302, 303, 307, 308) or status == 401:
+        raise AuthenticationError(
+            f"{where}: not authenticated: {server} refused the token"
+            f" (missing, invalid or expired); {auth_hint}",
+            path=path,
+            status=status,
+        )
+    if status == 404:
+        raise NotFound(f"{where}: no such file or directory (HTTP 404)", path=path, status=404)
+    error_class: type[CtadataError] = {
+        400: InvalidPath,
+        403: PermissionDenied,
+    }.get(status, StorageException)
+    reason = response_reason(response, token)
+    raise error_class(f"{where}: {reason} (HTTP {status})", path=path, status=status)
 
 
 class Protocol:
@@ -150,37 +210,10 @@ class Protocol:
     # -- responses --------------------------------------------------------------------------
     def check(self, response: httpx.Response, action: str, path: str) -> None:
         """Raise the matching `CtadataError` unless the response is a success."""
-        status = response.status_code
-        if status < 300:
-            return
-        reason = self.reason(response)
-        where = f"{action} {path!r}" if path else action
-        if status in (301, 302, 303, 307, 308) or status == 401:
-            raise AuthenticationError(
-                f"{where}: not authenticated: the service refused the token"
-                " (missing, invalid or expired); get a fresh JupyterHub API token",
-                path=path,
-                status=status,
-            )
-        if status == 404:
-            raise NotFound(f"{where}: no such file or directory (HTTP 404)", path=path, status=404)
-        error_class: type[CtadataError] = {
-            400: InvalidPath,
-            403: PermissionDenied,
-        }.get(status, StorageException)
-        raise error_class(f"{where}: {reason} (HTTP {status})", path=path, status=status)
+        check_response(response, action, path, token=self.settings.token)
 
     def reason(self, response: httpx.Response) -> str:
-        try:
-            body = response.text
-        except httpx.ResponseNotRead:
-            body = ""
-        if response.headers.get("content-type", "").startswith("application/json"):
-            try:
-                body = str(response.json().get("message", body))
-            except (ValueError, AttributeError):
-                pass
-        return _short_reason(body, self.settings.token) or response.reason_phrase
+        return response_reason(response, self.settings.token)
 
     def parse_listing(self, response: httpx.Response, path: str) -> list[dict[str, Any]]:
         self.check(response, "list", path)

@@ -16,7 +16,13 @@ from typing import TypeVar
 
 import httpx
 
-from .errors import CtadataError, ServiceUnreachable, StorageException, TransferError
+from .errors import (
+    CtadataError,
+    ServiceUnreachable,
+    StorageException,
+    TokenRefreshed,
+    TransferError,
+)
 from .progress import Meter
 
 RETRIES = 3
@@ -28,17 +34,21 @@ Checker = Callable[[httpx.Response, str, str], None]
 
 
 def _retryable(exc: Exception) -> bool:
-    if isinstance(exc, httpx.TransportError):
+    if isinstance(exc, httpx.TransportError | TokenRefreshed):
         return True
     return isinstance(exc, StorageException) and (exc.status or 0) >= 500
 
 
 def with_retries(attempt: Callable[[], T], path: str) -> T:
-    """Run `attempt` again after transient failures (connection lost, 5xx), with back-off."""
+    """Run `attempt` again after transient failures, with back-off.
+
+    Transient: connection lost, 5xx, or a token refused because it expired meanwhile and has
+    been refreshed (each attempt builds its request anew, so it carries the fresh token).
+    """
     for n in range(RETRIES + 1):
         try:
             return attempt()
-        except (httpx.TransportError, StorageException) as exc:
+        except (httpx.TransportError, StorageException, TokenRefreshed) as exc:
             if not _retryable(exc) or n == RETRIES:
                 raise as_ctadata_error(exc, path) from exc
             time.sleep(BACKOFF_SECONDS * 2**n)

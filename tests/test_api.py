@@ -8,7 +8,6 @@ import threading
 from pathlib import Path
 
 import pytest
-from helpers import client_for, put_remote, token_of
 
 import ctadata
 from ctadata import (
@@ -23,6 +22,7 @@ from ctadata import (
 )
 from ctadata.progress import Meter
 from ctadata.protocol import Entry
+from tests.helpers import client_for, put_remote, token_of
 
 WEIRD_NAMES = ["with space.h5", "ünïcødé-ß.h5", "hash#1.h5", "per%25cent.h5", "what?.h5"]
 

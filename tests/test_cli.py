@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import put_remote, token_of
 
 from ctadata import __version__
+from tests.helpers import put_remote, token_of
 
 
 def cta_data(service, *args: str, role: str = "alice", cwd: Path | None = None):

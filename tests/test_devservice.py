@@ -26,7 +26,6 @@ import h5py
 import httpx
 import psutil
 import pytest
-from conftest import RunningDevService, SampleTree, make_users
 
 from ctadata.devservice.base import has_dotdot, join_path
 from ctadata.devservice.certs import (
@@ -40,6 +39,7 @@ from ctadata.devservice.sample_data import make_sample_data
 from ctadata.devservice.server import DevService
 from ctadata.devservice.users import DEMO_TOKEN, User, UserTable, user_folder_name
 from ctadata.devservice.webdav import rewrite_hrefs
+from tests.conftest import RunningDevService, SampleTree, make_users
 
 JSON = {"Content-Type": "application/json"}
 
@@ -684,7 +684,7 @@ def test_memory_stays_flat_for_large_transfers(spawn_dev_service) -> None:
 
 
 def test_cli_banner_default_users_and_clean_stop(tmp_path: Path) -> None:
-    from conftest import SOURCE_ROOT
+    from tests.conftest import SOURCE_ROOT
 
     command = [sys.executable, "-m", "ctadata.devservice", "--storage", str(tmp_path / "s")]
     env = {**os.environ, "PYTHONPATH": str(SOURCE_ROOT)}

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import make_users
-from helpers import client_for, put_remote
 
 import ctadata.transfer
 from ctadata import Progress, TransferError
 from ctadata.progress import Meter
+from tests.conftest import make_users
+from tests.helpers import client_for, put_remote
 
 SIZE = 48 * 1024 * 1024
 

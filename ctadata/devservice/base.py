@@ -217,5 +217,19 @@ class StreamedBodyHandler(AuthenticatedHandler):
         super().answer(*self.held)
         return True
 
+    async def storage_answer(self) -> httpx.Response | None:
+        """The storage's answer to the piped request, once the body has been read.
+
+        None when an answer was already sent: a held refusal, or the storage failing.
+        """
+        if self.release_held():
+            return None
+        await self.pipe.close()
+        try:
+            return await self.pipe.consumer
+        except httpx.HTTPError as e:
+            self.text(500, f"Error: the storage failed: {type(e).__name__}")
+            return None
+
     def on_connection_close(self) -> None:
         self.pipe.abort()

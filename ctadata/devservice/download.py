@@ -208,13 +208,8 @@ class UploadHandler(StreamedBodyHandler, DownloadServiceHandler):
         return await self.state.http.put(url, content=self.pipe.chunks(), headers=headers)
 
     async def post(self, path: str | None) -> None:
-        if self.release_held():
-            return
-        await self.pipe.close()
-        try:
-            answer = await self.pipe.consumer
-        except httpx.HTTPError as e:
-            self.text(500, f"Error: the storage failed: {type(e).__name__}")
+        answer = await self.storage_answer()
+        if answer is None:
             return
         # 204 is what a WebDAV server answers when it overwrote a file: also a success.
         if answer.status_code not in (200, 201, 204):

@@ -93,13 +93,8 @@ class WebDAVHandler(StreamedBodyHandler, DownloadServiceHandler):
         return await self.state.http.send(request, stream=True)
 
     async def relay(self, path: str | None) -> None:
-        if self.release_held():
-            return
-        await self.pipe.close()
-        try:
-            answer = await self.pipe.consumer
-        except httpx.HTTPError as e:
-            self.text(500, f"Error: the storage failed: {type(e).__name__}")
+        answer = await self.storage_answer()
+        if answer is None:
             return
         try:
             await self.send_answer(answer)

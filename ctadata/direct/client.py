@@ -1,0 +1,290 @@
+"""`DirectClient`: the dCache WebDAV storage itself, with an OIDC bearer token.
+
+Another endpoint of the transfer engine (`ctadata.engine.TransferClient`): listing is
+`PROPFIND`, downloads are `GET` (resumed with `Range`), uploads are `PUT`, directories are made
+with `MKCOL`. Trees, concurrency, skipping, progress and cancel are the engine's.
+
+Remote paths are storage paths below the base path: `lst/DL1/run1.h5` is
+`<dCache URL>/pnfs/cta.cscs.ch/lst/DL1/run1.h5` (a path given with the base path in front,
+as `davix` users wrote them, means the same). There is no user folder: an upload lands where
+its path says, if the token may write there.
+"""
+
+from __future__ import annotations
+
+import os
+import ssl
+from collections.abc import Callable, Iterator
+from email.utils import format_datetime, parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
+from xml.etree import ElementTree
+
+import httpx
+
+from ..engine import TIMEOUT, BearerAuth, TransferClient
+from ..errors import InvalidPath, NotFound, StorageException, TokenRefreshed, TransferError
+from ..paths import clean_remote
+from ..progress import Meter
+from ..protocol import USER_AGENT, Entry, check_response, sent_token
+from ..transfer import download, upload, with_retries
+from .tokens import TokenSource, token_source
+
+DEFAULT_DCACHE_URL = "https://dcache.cta.cscs.ch:2880"
+DEFAULT_BASE_PATH = "pnfs/cta.cscs.ch"
+
+DAV = "{DAV:}"
+PROPFIND_BODY = (
+    b'<?xml version="1.0" encoding="utf-8"?>'
+    b'<D:propfind xmlns:D="DAV:"><D:prop>'
+    b"<D:resourcetype/><D:getcontentlength/><D:getlastmodified/>"
+    b"</D:prop></D:propfind>"
+)
+
+
+class DirectClient(TransferClient):
+    """A client of the dCache WebDAV door, authenticated by short-lived OIDC access tokens.
+
+    `token`: a token string, a function returning one, or a `TokenSource`; by default
+    `CTADATA_TOKEN` if set, else the oidc-agent account `account` (default
+    `CTADATA_OIDC_ACCOUNT` or `kk-dcache-prod`). The URL defaults to `CTADATA_DCACHE_URL`;
+    `DirectClient.dcache_url = URL` (a class attribute) changes the default for later clients.
+    `ca`: a CA bundle (file or directory) for the door's certificate, default
+    `CTADATA_DCACHE_CA`, else the system's.
+    """
+
+    dcache_url: str | None = None
+    base_path: str = DEFAULT_BASE_PATH
+
+    def __init__(
+        self,
+        token: str | Callable[[], str] | TokenSource | None = None,
+        dcache_url: str | None = None,
+        *,
+        account: str | None = None,
+        base_path: str | None = None,
+        min_valid: float | None = None,
+        ca: str | os.PathLike[str] | None = None,
+        concurrency: int | None = None,
+        progress_bar: bool | None = None,
+    ):
+        super().__init__(concurrency=concurrency, progress_bar=progress_bar)
+        url = (
+            dcache_url
+            or type(self).dcache_url
+            or os.environ.get("CTADATA_DCACHE_URL")
+            or DEFAULT_DCACHE_URL
+        )
+        self.dcache_url = url.rstrip("/")
+        self.base_path = clean_remote(base_path if base_path is not None else self.base_path)
+        self.base_path = self.base_path.strip("/")
+        self.tokens = token_source(token, account, min_valid)
+        self.ca = ca if ca is not None else os.environ.get("CTADATA_DCACHE_CA") or None
+
+    def __repr__(self) -> str:
+        return f"DirectClient({self.dcache_url!r}, tokens from {self.tokens.describe()})"
+
+    # -- HTTP -------------------------------------------------------------------------------
+    def _http_client(self) -> httpx.Client:
+        # dCache may redirect a read to a pool: follow it (httpx drops the Authorization
+        # header when the redirect leaves the door's origin).
+        return httpx.Client(
+            timeout=TIMEOUT,
+            limits=httpx.Limits(max_connections=max(10, 2 * self.concurrency)),
+            follow_redirects=True,
+            auth=BearerAuth(self.tokens.token),
+            headers={"User-Agent": USER_AGENT},
+            verify=self._verify(),
+        )
+
+    def _verify(self) -> ssl.SSLContext | bool:
+        if self.ca is None:
+            return True
+        ca = Path(self.ca)
+        if ca.is_dir():
+            return ssl.create_default_context(capath=str(ca))
+        return ssl.create_default_context(cafile=str(ca))
+
+    def relative(self, path: str) -> str:
+        """The path below the base path: `pnfs/cta.cscs.ch/lst/x` and `lst/x` both give `lst/x`."""
+        cleaned = clean_remote(path)
+        if cleaned.rstrip("/") == self.base_path:
+            return ""
+        if cleaned.startswith(self.base_path + "/"):
+            return cleaned[len(self.base_path) + 1 :]
+        return cleaned
+
+    def url(self, path: str) -> str:
+        """The door's URL of a storage path (below the base path)."""
+        return f"{self.dcache_url}/{quote(self.base_path, safe='/')}/{quote(path, safe='/')}"
+
+    def check(self, response: httpx.Response, action: str, path: str) -> None:
+        """Raise the matching error unless the response is a success.
+
+        A refused token is retried once a fresh one differs from it (`TokenRefreshed`): the
+        token was revoked, or expired sooner than the agent said; else the refusal is final.
+        """
+        server = f"dCache at {urlsplit(self.dcache_url).netloc}"
+        if response.status_code == 401 and self.tokens.refresh_after_refusal(sent_token(response)):
+            # Seen by the caller only if the fresh tokens are refused as well.
+            raise TokenRefreshed(
+                f"{action} {path!r}: not authenticated: {server} refused the token, fresh ones"
+                f" too; {self.tokens.refusal_hint()}",
+                path=path,
+                status=401,
+            )
+        check_response(response, action, path, server=server, auth_hint=self.tokens.refusal_hint())
+
+    def _send(self, build: Callable[[], httpx.Request], action: str, path: str) -> httpx.Response:
+        """Send a small request (built anew for each try, so with a fresh token) and check it."""
+
+        def attempt() -> httpx.Response:
+            response = self.http.send(build())
+            self.check(response, action, path)
+            return response
+
+        return with_retries(attempt, path)
+
+    # -- listing ----------------------------------------------------------------------------
+    def _propfind(self, path: str, depth: int) -> list[dict[str, Any]]:
+        relative = self.relative(path)
+        response = self._send(
+            lambda: httpx.Request(
+                "PROPFIND",
+                self.url(relative),
+                headers={"Depth": str(depth), "Content-Type": "application/xml"},
+                content=PROPFIND_BODY,
+            ),
+            "list",
+            relative,
+        )
+        listing = self._parse_multistatus(response, relative)
+        if not listing:
+            raise NotFound(f"list {relative!r}: no such file or directory", path=relative)
+        return listing
+
+    def _parse_multistatus(self, response: httpx.Response, path: str) -> list[dict[str, Any]]:
+        try:
+            # The door's own answer; expat does not fetch external entities and caps expansion.
+            root = ElementTree.fromstring(response.content)  # noqa: S314
+        except ElementTree.ParseError as exc:
+            raise StorageException(
+                f"list {path!r}: dCache answered something that is not WebDAV XML", path=path
+            ) from exc
+        prefix = f"{urlsplit(self.dcache_url).path.rstrip('/')}/{self.base_path}/"
+        listing = []
+        for item in root.iter(f"{DAV}response"):
+            href = unquote(urlsplit(item.findtext(f"{DAV}href", "").strip()).path)
+            if (href.rstrip("/") + "/").startswith(prefix):
+                relative = href[len(prefix) :] if len(href) >= len(prefix) else ""
+            else:
+                raise StorageException(
+                    f"list {path!r}: dCache listed {href!r}, outside {prefix!r}", path=path
+                )
+            listing.append(self._listing_entry(relative, _found_props(item)))
+        wanted = path.rstrip("/")
+        listing.sort(key=lambda raw: raw["href"].rstrip("/") != wanted)  # the path itself first
+        return listing
+
+    def _listing_entry(self, relative: str, props: ElementTree.Element) -> dict[str, Any]:
+        """One entry in the shape of the download service's `list` (`ctadata.list_dir`)."""
+        is_dir = props.find(f"{DAV}resourcetype/{DAV}collection") is not None
+        relative = relative.rstrip("/") + "/" if is_dir and relative else relative
+        raw: dict[str, Any] = {"href": relative, "type": "directory" if is_dir else "file"}
+        size = (props.findtext(f"{DAV}getcontentlength") or "").strip()
+        if size.isdigit() and not is_dir:
+            raw["size"] = size
+        mtime = (props.findtext(f"{DAV}getlastmodified") or "").strip()
+        if mtime:
+            try:
+                raw["mtime"] = format_datetime(parsedate_to_datetime(mtime), usegmt=True)
+            except (TypeError, ValueError):
+                pass
+        raw["url"] = self.url(relative)
+        return raw
+
+    def list_dir(self, path: str = "") -> list[dict[str, Any]]:
+        """The listing of `path`: the directory itself first, then its entries (or the file)."""
+        return self._propfind(path, 1)
+
+    def entries(self, path: str) -> list[Entry]:
+        listing = [Entry.from_service(raw) for raw in self._propfind(path, 1)]
+        return listing[1:] if listing[0].is_dir else listing[:1]
+
+    def stat(self, path: str) -> Entry:
+        return Entry.from_service(self._propfind(path, 0)[0])
+
+    # -- one file ---------------------------------------------------------------------------
+    def _download_one(self, entry: Entry, target: Path, meter: Meter) -> int:
+        if entry.size is None:
+            raise TransferError(f"{entry.path!r}: the listing gives no size", path=entry.path)
+        url = self.url(entry.path)
+
+        def request_for(offset: int) -> httpx.Request:
+            headers = {"Range": f"bytes={offset}-"} if offset else {}
+            return httpx.Request("GET", url, headers=headers)
+
+        return download(self.http, request_for, self.check, entry.path, target, entry.size, meter)
+
+    def _upload_one(self, source: Path, remote: str, meter: Meter) -> dict[str, Any]:
+        relative = self.relative(remote)
+        if not relative or relative.endswith("/"):
+            raise InvalidPath(f"upload path {remote!r} names no file", path=remote)
+        size = source.stat().st_size
+        url = self.url(relative)
+
+        def request_for(body: Iterator[bytes]) -> httpx.Request:
+            headers = {"Content-Length": str(size), "Content-Type": "application/octet-stream"}
+            return httpx.Request("PUT", url, headers=headers, content=body)
+
+        try:
+            upload(self.http, request_for, self.check, source, relative, meter)
+        except httpx.StreamError as exc:  # a redirect of the PUT: the body cannot be replayed
+            raise TransferError(
+                f"upload of {relative!r}: dCache redirected it; redirected uploads are not"
+                " supported",
+                path=relative,
+            ) from exc
+        stored = self.stat(relative).size
+        if stored != size:
+            raise TransferError(
+                f"upload of {relative!r}: dCache stored {stored} of {size} bytes", path=relative
+            )
+        return {"status": "uploaded", "path": relative, "total_written": size}
+
+    # -- directories ------------------------------------------------------------------------
+    def mkdirs(self, path: str) -> None:
+        """Create the storage directory `path` and its missing parents (`MKCOL`)."""
+        missing: list[str] = []
+        current = self.relative(path).strip("/")
+        while current:
+            try:
+                entry = self.stat(current)
+            except NotFound:
+                missing.append(current)
+                current = current.rpartition("/")[0]
+                continue
+            if not entry.is_dir:
+                raise InvalidPath(f"{current!r} exists and is not a directory", path=current)
+            break
+        for directory in reversed(missing):
+            url = self.url(directory + "/")
+
+            def attempt(url: str = url, directory: str = directory) -> None:
+                response = self.http.send(httpx.Request("MKCOL", url))
+                if response.status_code != 405:  # 405: made meanwhile by someone else
+                    self.check(response, "create directory", directory + "/")
+
+            with_retries(attempt, directory)
+
+
+def _found_props(item: ElementTree.Element) -> ElementTree.Element:
+    """The `prop` elements of a multistatus response that came with status 200, merged."""
+    merged = ElementTree.Element(f"{DAV}prop")
+    for propstat in item.iter(f"{DAV}propstat"):
+        status = propstat.findtext(f"{DAV}status", "")
+        if " 200 " in f"{status} ":
+            for prop in propstat.iter(f"{DAV}prop"):
+                merged.extend(list(prop))
+    return merged

@@ -1,0 +1,114 @@
+"""`CtadataLab`: the Jupyter server extension application, its settings and its shared state."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from jupyter_server.extension.application import ExtensionApp
+from traitlets import Int, Unicode, default
+
+from ctadata.aclient import AsyncAPIClient
+from ctadata.client import APIClient
+from ctadata.config import (
+    DEFAULT_CERTIFICATESERVICE,
+    DEFAULT_CHUNK_SIZE,
+    DEFAULT_DOWNLOADSERVICE,
+    Settings,
+)
+
+from .handlers import routes
+from .jobs import JobManager
+
+
+class CtadataLab(ExtensionApp):
+    """The CTA data services in JupyterLab: listings, transfers, certificates."""
+
+    name = "ctadata_lab"
+    load_other_extensions = True
+
+    downloadservice_url = Unicode(
+        config=True, help="Download service base URL (default: $CTADS_URL, else production)."
+    )
+    certificateservice_url = Unicode(
+        config=True, help="Certificate service base URL (default: $CTACS_URL, else production)."
+    )
+    token = Unicode(
+        None,
+        allow_none=True,
+        config=True,
+        help="Token for the services (default: $JUPYTERHUB_API_TOKEN). Never logged or shown.",
+    )
+    hub_user = Unicode(
+        None,
+        allow_none=True,
+        config=True,
+        help="The JupyterHub user name, which names the upload folder (default: $JUPYTERHUB_USER;"
+        " asked from the hub when unset).",
+    )
+    max_concurrent_transfers = Int(
+        4, config=True, help="Transfer jobs running at once; later ones wait, queued."
+    )
+    chunk_size = Int(DEFAULT_CHUNK_SIZE, config=True, help="Chunk size asked from the services.")
+    max_upload_size = Int(
+        1024**4, config=True, help="Largest browser upload accepted, in bytes (default 1 TiB)."
+    )
+
+    @default("downloadservice_url")
+    def _downloadservice_default(self) -> str:
+        return os.environ.get("CTADS_URL", DEFAULT_DOWNLOADSERVICE)
+
+    @default("certificateservice_url")
+    def _certificateservice_default(self) -> str:
+        return os.environ.get("CTACS_URL", DEFAULT_CERTIFICATESERVICE)
+
+    @default("token")
+    def _token_default(self) -> str | None:
+        return os.environ.get("JUPYTERHUB_API_TOKEN")
+
+    @default("hub_user")
+    def _hub_user_default(self) -> str | None:
+        return os.environ.get("JUPYTERHUB_USER")
+
+    # -- what the handlers use --------------------------------------------------------------
+    @property
+    def service_settings(self) -> Settings:
+        return Settings(
+            downloadservice=self.downloadservice_url,
+            certificateservice=self.certificateservice_url,
+            token=self.token or None,
+            chunk_size=self.chunk_size,
+        )
+
+    @property
+    def root_dir(self) -> Path:
+        """The workspace: the Jupyter server's root directory."""
+        return Path(self.serverapp.root_dir).expanduser().resolve()
+
+    def sync_client(self) -> APIClient:
+        """A synchronous client for one transfer job (run in a worker thread)."""
+        settings = self.service_settings
+        return APIClient(
+            token=settings.token,
+            downloadservice=settings.downloadservice,
+            certificateservice=settings.certificateservice,
+            chunk_size=settings.chunk_size,
+            progress_bar=False,
+        )
+
+    def initialize_settings(self) -> None:
+        self.aclient = AsyncAPIClient(self.service_settings)
+        self.jobs = JobManager(self.max_concurrent_transfers)
+        self.log.info(
+            "ctadata_lab: download service %s, certificate service %s, token %s",
+            self.downloadservice_url,
+            self.certificateservice_url,
+            "present" if self.token else "missing",
+        )
+
+    def initialize_handlers(self) -> None:
+        self.handlers.extend(routes("ctadata"))
+
+    async def stop_extension(self) -> None:
+        self.jobs.shutdown()
+        await self.aclient.aclose()

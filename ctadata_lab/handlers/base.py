@@ -1,0 +1,98 @@
+"""What every ctadata_lab handler shares: JSON errors, input checks, path confinement."""
+
+from __future__ import annotations
+
+import json
+from http.client import responses
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import TYPE_CHECKING, Any
+
+from jupyter_server.base.handlers import APIHandler
+from tornado import web
+
+from ctadata.errors import CtadataError
+from ctadata.paths import clean_remote, confined
+
+from ..errors import ApiError, bad_request, from_ctadata
+
+if TYPE_CHECKING:
+    from ..app import CtadataLab
+
+
+class CtadataHandler(APIHandler):
+    """An `APIHandler` whose errors are `{"message", "reason"}` as docs/rest-api.md says."""
+
+    @property
+    def lab(self) -> CtadataLab:
+        return self.settings["ctadata_lab"]
+
+    # -- errors -----------------------------------------------------------------------------
+    @staticmethod
+    def _as_api_error(exc: BaseException | None, status: int) -> ApiError:
+        if isinstance(exc, ApiError):
+            return exc
+        if isinstance(exc, CtadataError):
+            return from_ctadata(exc)
+        if isinstance(exc, web.HTTPError):
+            message = exc.log_message
+            if message and exc.args:
+                message = message % exc.args
+            return ApiError(status, message or responses.get(status, "error"))
+        return ApiError(status, "internal error of the ctadata server extension", "internal_error")
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        exc = kwargs.get("exc_info", (None, None, None))[1]
+        error = self._as_api_error(exc, status_code)
+        self.set_status(error.status)
+        self.finish(json.dumps({"message": error.message, "reason": error.reason}))
+
+    def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
+        if isinstance(value, ApiError | CtadataError):
+            error = self._as_api_error(value, 500)
+            self.log.warning("%d %s: %s", error.status, self._request_summary(), error.message)
+        else:
+            super().log_exception(typ, value, tb)
+
+    # -- input ------------------------------------------------------------------------------
+    def json_body(self) -> dict[str, Any]:
+        try:
+            body = json.loads(self.request.body or b"{}")
+        except ValueError as exc:
+            raise bad_request("the request body is not JSON") from exc
+        if not isinstance(body, dict):
+            raise bad_request("the request body must be a JSON object")
+        return body
+
+    @staticmethod
+    def string(body: dict[str, Any], key: str, default: str | None = None) -> str:
+        value = body.get(key, default)
+        if not isinstance(value, str):
+            raise bad_request(f"{key!r} must be given as a string")
+        return value
+
+    @staticmethod
+    def flag(body: dict[str, Any], key: str) -> bool:
+        value = body.get(key, False)
+        if not isinstance(value, bool):
+            raise bad_request(f"{key!r} must be true or false")
+        return value
+
+    # -- paths ------------------------------------------------------------------------------
+    @staticmethod
+    def remote_path(path: str) -> str:
+        """The remote path cleaned; `..` refused before any call to a service."""
+        return clean_remote(path)
+
+    def local_path(self, relative: str) -> Path:
+        """A workspace path: relative, no `..`, and (symlinks followed) inside the root."""
+        relative = relative.replace("\\", "/")
+        if relative.startswith("/") or PureWindowsPath(relative).drive:
+            raise bad_request(f"{relative!r}: give a path relative to the workspace")
+        if ".." in PurePosixPath(relative).parts:
+            raise bad_request(f"{relative!r}: '..' is not allowed in workspace paths")
+        return confined(self.lab.root_dir, relative)
+
+    def workspace_name(self, path: Path) -> str:
+        """`path` as the panel shows it: relative to the workspace root."""
+        relative = path.relative_to(self.lab.root_dir).as_posix()
+        return "" if relative == "." else relative

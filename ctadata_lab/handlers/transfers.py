@@ -1,0 +1,108 @@
+"""`POST|GET transfers`, `GET|DELETE transfers/<id>`: jobs between storage and workspace."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tornado import web
+
+from ctadata.paths import complete_upload_path, remote_join
+
+from .. import transfers
+from ..errors import ApiError, bad_request
+from ..jobs import FINISHED, Job
+from .base import CtadataHandler
+
+
+class TransfersHandler(CtadataHandler):
+    @web.authenticated
+    def get(self) -> None:
+        self.finish({"transfers": [job.to_json() for job in self.lab.jobs.jobs()]})
+
+    @web.authenticated
+    async def post(self) -> None:
+        body = self.json_body()
+        kind = body.get("kind")
+        if kind == "download":
+            job = await self.start_download(body)
+        elif kind == "upload":
+            job = await self.start_upload(body)
+        else:
+            raise bad_request("'kind' must be 'download' or 'upload'")
+        self.set_status(201)
+        self.finish(job.to_json())
+
+    async def start_download(self, body: dict[str, Any]) -> Job:
+        path = self.remote_path(self.string(body, "path"))
+        to = self.string(body, "to", "")
+        recursive, overwrite = self.flag(body, "recursive"), self.flag(body, "overwrite")
+        if not path.strip("/"):
+            raise bad_request("give the remote file or folder to download")
+        local_dir = self.local_path(to)
+        if local_dir.exists() and not local_dir.is_dir():
+            raise bad_request(f"{to!r} is not a folder of the workspace")
+        entry = await self.lab.aclient.stat(path)
+        if entry.is_dir and not recursive:
+            raise bad_request(f"{entry.path!r} is a folder: ask for a recursive download")
+        target = self.local_path(f"{to}/{entry.name}" if to.strip("/") else entry.name)
+        local = self.workspace_name(target)
+        if entry.is_dir and target.exists() and not target.is_dir():
+            raise ApiError(409, f"{local!r} exists in the workspace and is not a folder")
+        if not entry.is_dir and target.exists() and not overwrite:
+            raise ApiError(409, f"{local!r} exists in the workspace; ask to overwrite it")
+        if any(j.local == local and j.state not in FINISHED for j in self.lab.jobs.jobs()):
+            raise ApiError(409, f"{local!r} is already the target of a running transfer")
+        job = Job(
+            "download",
+            entry.path,
+            local,
+            recursive=entry.is_dir,
+            bytes_total=None if entry.is_dir else entry.size,
+            files_total=0 if entry.is_dir else 1,
+        )
+        work = transfers.download(
+            self.lab, entry.path, target, directory=entry.is_dir, overwrite=overwrite
+        )
+        return self.lab.jobs.submit(job, work)
+
+    async def start_upload(self, body: dict[str, Any]) -> Job:
+        source = self.local_path(self.string(body, "from"))
+        remote_given = self.string(body, "path", "")
+        recursive = self.flag(body, "recursive")
+        if source == self.lab.root_dir:
+            raise bad_request("give the workspace file or folder to upload")
+        local = self.workspace_name(source)
+        if not source.exists():
+            raise ApiError(404, f"{local!r} does not exist in the workspace")
+        if source.is_dir() and not recursive:
+            raise bad_request(f"{local!r} is a folder: ask for a recursive upload")
+        if not (source.is_dir() or source.is_file()):
+            raise bad_request(f"{local!r} is neither a file nor a folder")
+        remote = complete_upload_path(source, remote_given)
+        folder = await self.lab.aclient.upload_folder(self.lab.hub_user)
+        job = Job(
+            "upload",
+            remote_join(folder, remote),
+            local,
+            recursive=source.is_dir(),
+            bytes_total=None if source.is_dir() else source.stat().st_size,
+            files_total=0 if source.is_dir() else 1,
+        )
+        return self.lab.jobs.submit(job, transfers.upload(self.lab, source, remote))
+
+
+class TransferHandler(CtadataHandler):
+    def job(self, job_id: str) -> Job:
+        job = self.lab.jobs.get(job_id)
+        if job is None:
+            raise ApiError(404, f"no transfer {job_id!r} (finished transfers are kept an hour)")
+        return job
+
+    @web.authenticated
+    def get(self, job_id: str) -> None:
+        self.finish(self.job(job_id).to_json())
+
+    @web.authenticated
+    async def delete(self, job_id: str) -> None:
+        job = await self.lab.jobs.cancel(self.job(job_id))
+        self.finish(job.to_json())

@@ -1,0 +1,110 @@
+"""`PUT upload?path=`: a browser upload, streamed through to the download service.
+
+The body is never held whole, in memory or on disk: tornado hands it over in chunks
+(`stream_request_body`), a small bounded queue passes them to `AsyncAPIClient.upload_stream`,
+and `data_received` waits while the queue is full, so a slow service slows the browser.
+If the upload fails or is cancelled midway, its job says so at once; the answer (the JSON
+error) comes when the body has ended.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+from tornado import web
+
+from ctadata.paths import remote_join
+
+from ..errors import ApiError, bad_request
+from ..jobs import CANCELLED, DONE, Job
+from .base import CtadataHandler
+
+QUEUE_CHUNKS = 16  # tornado hands over at most 64 KiB at a time: about 1 MiB in flight
+
+
+@web.stream_request_body
+class BrowserUploadHandler(CtadataHandler):
+    job: Job | None = None
+    upload: asyncio.Future | None = None
+
+    async def prepare(self) -> None:
+        await super().prepare()
+        if not self.current_user:
+            raise web.HTTPError(403)  # before a single byte of the body is read
+        if self.request.method != "PUT":
+            return
+        lab = self.lab
+        self.request.connection.set_max_body_size(lab.max_upload_size)
+        path = self.remote_path(self.get_query_argument("path", ""))
+        if not path or path.endswith("/"):
+            raise bad_request("'path' must name the file to create")
+        length = self.request.headers.get("Content-Length")
+        size = int(length) if length is not None and length.isdigit() else None
+        folder = await lab.aclient.upload_folder(lab.hub_user)
+        parent = path.rpartition("/")[0]
+        if parent:
+            await lab.aclient.mkdirs(parent, lab.hub_user)
+        self.job = lab.jobs.register(
+            Job("browser-upload", remote_join(folder, path), None, bytes_total=size)
+        )
+        self.queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=QUEUE_CHUNKS)
+        self.upload = asyncio.ensure_future(lab.aclient.upload_stream(path, self.body(), size))
+        self.upload.add_done_callback(self.upload_finished)
+        self.job.on_cancel = self.upload.cancel
+
+    async def body(self) -> AsyncIterator[bytes]:
+        assert self.job is not None
+        while (chunk := await self.queue.get()) is not None:
+            self.job.advance(len(chunk))
+            yield chunk
+
+    def upload_finished(self, upload: asyncio.Future) -> None:
+        assert self.job is not None
+        if upload.cancelled():
+            self.job.finish(CANCELLED, "cancelled")
+        elif upload.exception() is not None:
+            self.job.fail_from(upload.exception())
+        else:
+            self.job.finish(DONE)
+
+    async def pass_on(self, chunk: bytes | None) -> None:
+        """Queue a chunk (None: the end); waits while the queue is full, unless the upload ends."""
+        assert self.upload is not None
+        if self.upload.done():
+            return
+        if not self.queue.full():
+            self.queue.put_nowait(chunk)
+            return
+        put = asyncio.ensure_future(self.queue.put(chunk))
+        await asyncio.wait((put, self.upload), return_when=asyncio.FIRST_COMPLETED)
+        if not put.done():
+            put.cancel()
+
+    async def data_received(self, chunk: bytes) -> None:
+        # Once the upload has ended early (the service failed, or a cancel), the rest of the
+        # body is read and dropped: answering before its end would make the connection close
+        # with unread data, and the browser would see a reset instead of the JSON error.
+        await self.pass_on(chunk)
+
+    @web.authenticated
+    async def put(self) -> None:
+        assert self.upload is not None
+        await self.pass_on(None)
+        await asyncio.wait((self.upload,))
+        self.finish(self.outcome())
+
+    def outcome(self) -> dict:
+        """The service's answer, or the error to answer with."""
+        assert self.upload is not None
+        if self.upload.cancelled():
+            raise ApiError(409, "the upload was cancelled", "cancelled")
+        exc = self.upload.exception()
+        if exc is not None:
+            raise exc
+        return self.upload.result()
+
+    def on_connection_close(self) -> None:
+        super().on_connection_close()
+        if self.upload is not None and not self.upload.done():
+            self.upload.cancel()  # the browser went away: stop the upload to the service

@@ -1,0 +1,233 @@
+"""Transfer jobs: ids, states, progress, rate, cancel; a bounded pool of worker threads.
+
+Downloads to and uploads from the workspace run the library's synchronous engine in worker
+threads (at most `max_workers` at once; the others wait as `queued`), so the server's event
+loop never blocks. Browser uploads run on the event loop itself and are only registered here,
+so that they are listed and can be cancelled like the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
+from typing import Any
+
+from ctadata.errors import Cancelled, CtadataError
+from ctadata.progress import Progress
+
+log = logging.getLogger(__name__)
+
+QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
+FINISHED = (DONE, FAILED, CANCELLED)
+
+RATE_WINDOW = 5.0  # seconds of history behind `rate`
+SAMPLE_EVERY = 0.2  # seconds between rate samples
+KEEP_FINISHED = 3600.0  # seconds a finished job stays listed
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+class Job:
+    """One transfer. Its counters are written by the thread doing the work, read by the loop."""
+
+    def __init__(
+        self,
+        kind: str,
+        path: str,
+        local: str | None,
+        *,
+        recursive: bool = False,
+        bytes_total: int | None = None,
+        files_total: int = 1,
+    ):
+        self.id = uuid.uuid4().hex
+        self.kind = kind
+        self.path = path
+        self.local = local
+        self.recursive = recursive
+        self.state = QUEUED
+        self.bytes_done = 0
+        self.bytes_total = bytes_total
+        self.files_done = 0
+        self.files_total = files_total
+        self.error: str | None = None
+        self.created = datetime.now(timezone.utc)
+        self.finished: datetime | None = None
+        self.finished_at: float | None = None  # monotonic, for expiry
+        self.cancel = threading.Event()
+        self.on_cancel: Callable[[], None] | None = None  # for work that runs on the loop
+        self.done = threading.Event()
+        self._lock = threading.Lock()
+        self._samples: deque[tuple[float, int]] = deque()
+
+    # -- written by the worker --------------------------------------------------------------
+    def start(self) -> bool:
+        """queued -> running; False if the job was cancelled while it waited."""
+        with self._lock:
+            if self.state != QUEUED:
+                return False
+            self.state = RUNNING
+            self._samples.append((time.monotonic(), self.bytes_done))
+            return True
+
+    def progress(self, snapshot: Progress) -> None:
+        """A `progress=` callback for the library's engine."""
+        self.bytes_total = snapshot.bytes_total
+        self.files_total = snapshot.files_total
+        self.files_done = snapshot.files_done
+        self._set_bytes(snapshot.bytes_done)
+
+    def advance(self, nbytes: int) -> None:
+        """Count `nbytes` more (browser uploads, which have no engine meter)."""
+        self._set_bytes(self.bytes_done + nbytes)
+
+    def _set_bytes(self, value: int) -> None:
+        self.bytes_done = value
+        now = time.monotonic()
+        with self._lock:
+            samples = self._samples
+            if not samples or now - samples[-1][0] >= SAMPLE_EVERY:
+                samples.append((now, value))
+            while len(samples) > 1 and now - samples[1][0] >= RATE_WINDOW:
+                samples.popleft()
+
+    def finish(self, state: str, error: str | None = None) -> None:
+        with self._lock:
+            if self.state in FINISHED:
+                return
+            self.state = state
+            self.error = error
+            self.finished = datetime.now(timezone.utc)
+            self.finished_at = time.monotonic()
+        self.done.set()
+
+    def fail_from(self, exc: BaseException) -> None:
+        """Finish with the state and message an exception of the work calls for."""
+        if isinstance(exc, Cancelled) or (self.cancel.is_set() and isinstance(exc, CtadataError)):
+            self.finish(CANCELLED, "cancelled")
+        elif isinstance(exc, CtadataError):
+            self.finish(FAILED, str(exc))
+        else:
+            log.error("transfer %s failed unexpectedly", self.id, exc_info=exc)
+            self.finish(FAILED, f"internal error: {type(exc).__name__}: {exc}")
+
+    # -- read by the loop -------------------------------------------------------------------
+    def rate(self) -> float:
+        """Bytes per second over the last few seconds; 0 unless running."""
+        if self.state != RUNNING:
+            return 0.0
+        with self._lock:
+            if not self._samples:
+                return 0.0
+            since, then = self._samples[0]
+        elapsed = time.monotonic() - since
+        return max(0.0, (self.bytes_done - then) / elapsed) if elapsed > 0 else 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "path": self.path,
+            "local": self.local,
+            "recursive": self.recursive,
+            "state": self.state,
+            "bytes_done": self.bytes_done,
+            "bytes_total": self.bytes_total,
+            "rate": round(self.rate(), 1),
+            "files_done": self.files_done,
+            "files_total": self.files_total,
+            "error": self.error,
+            "created": _iso(self.created),
+            "finished": _iso(self.finished),
+        }
+
+
+Work = Callable[[Job], Any]
+
+
+class JobManager:
+    """Keeps the jobs of one server; runs thread jobs at most `max_workers` at a time."""
+
+    def __init__(self, max_workers: int, keep_finished: float = KEEP_FINISHED):
+        self.keep_finished = keep_finished
+        self._jobs: dict[str, Job] = {}
+        self._pool = ThreadPoolExecutor(
+            max_workers=max(1, max_workers), thread_name_prefix="ctadata-transfer"
+        )
+
+    def submit(self, job: Job, work: Work) -> Job:
+        """Queue `work(job)` for a worker thread; the job's state follows what it does."""
+        self._add(job)
+        self._pool.submit(self._run, job, work)
+        return job
+
+    def register(self, job: Job) -> Job:
+        """List a job whose work runs elsewhere (a browser upload); it starts running now."""
+        self._add(job)
+        job.start()
+        return job
+
+    def _add(self, job: Job) -> None:
+        self.prune()
+        self._jobs[job.id] = job
+
+    @staticmethod
+    def _run(job: Job, work: Work) -> None:
+        if not job.start():
+            return
+        try:
+            work(job)
+        except BaseException as exc:
+            job.fail_from(exc)
+        else:
+            job.finish(DONE)
+
+    def get(self, job_id: str) -> Job | None:
+        self.prune()
+        return self._jobs.get(job_id)
+
+    def jobs(self) -> list[Job]:
+        """Every job still listed, newest first."""
+        self.prune()
+        return sorted(self._jobs.values(), key=lambda j: j.created, reverse=True)
+
+    async def cancel(self, job: Job, wait: float = 10.0) -> Job:
+        """Stop a job; waits (up to `wait` seconds) until its partial files are gone."""
+        if job.state in FINISHED:
+            return job
+        job.cancel.set()
+        if job.state == QUEUED:
+            job.finish(CANCELLED, "cancelled before it started")
+            return job
+        if job.on_cancel is not None:
+            job.on_cancel()
+        await asyncio.get_running_loop().run_in_executor(None, job.done.wait, wait)
+        return job
+
+    def prune(self) -> None:
+        horizon = time.monotonic() - self.keep_finished
+        for job_id in [
+            j.id
+            for j in self._jobs.values()
+            if j.finished_at is not None and j.finished_at < horizon
+        ]:
+            del self._jobs[job_id]
+
+    def shutdown(self) -> None:
+        """Cancel everything (server stop); workers remove their partial files as they stop."""
+        for job in self._jobs.values():
+            job.cancel.set()
+            if job.on_cancel is not None:
+                job.on_cancel()
+            if job.state == QUEUED:
+                job.finish(CANCELLED, "the server stopped")
+        self._pool.shutdown(wait=False, cancel_futures=True)
