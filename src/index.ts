@@ -125,7 +125,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
       }
     });
 
-    actions = new StorageActions({
+    const context = {
       app,
       panel,
       trans,
@@ -137,23 +137,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
       browserFactory,
       palette,
       onRetry: start
-    });
-    addCommands(
-      {
-        app,
-        panel,
-        trans,
-        translator,
-        settings,
-        docManager,
-        docRegistry: app.docRegistry,
-        defaultBrowser,
-        browserFactory,
-        palette,
-        onRetry: start
-      },
-      actions
-    );
+    };
+    actions = new StorageActions(context);
+    addCommands(context, actions);
 
     for (const [name, id] of [
       ['download', CommandIDs.download],
