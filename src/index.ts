@@ -1,0 +1,212 @@
+/**
+ * The CTA Storage extension: wiring only. The parts live in their own modules.
+ */
+/* eslint-disable jupyter/prefer-lazy-imports -- the sidebar panel, its models
+   and its commands are all created when the plugin activates. */
+import {
+  ILayoutRestorer,
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import { ICommandPalette, Notification } from '@jupyterlab/apputils';
+import { IDocumentManager } from '@jupyterlab/docmanager';
+import {
+  IDefaultFileBrowser,
+  IFileBrowserFactory
+} from '@jupyterlab/filebrowser';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { IStatusBar } from '@jupyterlab/statusbar';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { CommandToolbarButton } from '@jupyterlab/ui-components';
+
+import { CtadataClient } from './api';
+import {
+  addCommands,
+  CommandIDs,
+  DEFAULT_SETTINGS,
+  IStorageSettings,
+  StorageActions
+} from './commands';
+import { StorageModel } from './model';
+import { openOnDragHover, StoragePanel } from './panel';
+import { TransferStatus } from './statusbar';
+import { TransferModel } from './transferModel';
+
+const PLUGIN_ID = 'ctadata-lab:plugin';
+
+const plugin: JupyterFrontEndPlugin<void> = {
+  id: PLUGIN_ID,
+  description:
+    'CTA Storage: browse, download and upload data of the CTA storage at CSCS.',
+  autoStart: true,
+  optional: [
+    ITranslator,
+    ILayoutRestorer,
+    ISettingRegistry,
+    ICommandPalette,
+    IDocumentManager,
+    IDefaultFileBrowser,
+    IFileBrowserFactory,
+    IStatusBar
+  ],
+  activate: (
+    app: JupyterFrontEnd,
+    translator: ITranslator | null,
+    restorer: ILayoutRestorer | null,
+    settingRegistry: ISettingRegistry | null,
+    palette: ICommandPalette | null,
+    docManager: IDocumentManager | null,
+    defaultBrowser: IDefaultFileBrowser | null,
+    browserFactory: IFileBrowserFactory | null,
+    statusBar: IStatusBar | null
+  ): void => {
+    translator = translator ?? nullTranslator;
+    const trans = translator.load('ctadata_lab');
+    const settings: IStorageSettings = { ...DEFAULT_SETTINGS };
+
+    const client = new CtadataClient({
+      serverSettings: app.serviceManager.serverSettings
+    });
+    const model = new StorageModel({ client });
+    const transfers = new TransferModel({
+      client,
+      concurrency: settings.concurrency
+    });
+
+    let listed = false;
+    let actions: StorageActions | null = null;
+
+    /**
+     * Load the configuration; list the storage when the panel is visible.
+     */
+    const start = async (): Promise<void> => {
+      const config = await model.loadConfig();
+      transfers.uploadFolder = config?.upload_folder ?? null;
+      if (!config) {
+        return;
+      }
+      transfers.start();
+      if (config.token_present && config.downloadservice && panel.isVisible) {
+        listed = true;
+        await model.refresh();
+      }
+    };
+
+    const panel = new StoragePanel({
+      model,
+      transfers,
+      trans,
+      translator,
+      docRegistry: app.docRegistry,
+      onOpenFile: entry => {
+        if (actions?.canOpen(entry)) {
+          void actions.open(entry);
+        } else {
+          Notification.info(
+            trans.__(
+              'JupyterLab cannot open %1 here: use “Download to Workspace” instead.',
+              entry.name
+            ),
+            { autoClose: 5000 }
+          );
+        }
+      },
+      onUploadFiles: (files, target) =>
+        void actions?.uploadFiles(files, target),
+      onUploadWorkspacePaths: (paths, target) =>
+        void actions?.uploadWorkspacePaths(paths, target),
+      onRetry: start,
+      onShow: () => {
+        const config = model.config;
+        if (!listed && config?.token_present && config.downloadservice) {
+          listed = true;
+          void model.refresh();
+        }
+      }
+    });
+
+    const context = {
+      app,
+      panel,
+      trans,
+      translator,
+      settings,
+      docManager,
+      docRegistry: app.docRegistry,
+      defaultBrowser,
+      browserFactory,
+      palette,
+      onRetry: start
+    };
+    actions = new StorageActions(context);
+    addCommands(context, actions);
+
+    for (const [name, id] of [
+      ['download', CommandIDs.download],
+      ['open', CommandIDs.open],
+      ['upload', CommandIDs.upload],
+      ['upload-folder', CommandIDs.uploadFolder],
+      ['home', CommandIDs.goToUploadFolder],
+      ['refresh', CommandIDs.refresh]
+    ]) {
+      panel.toolbar.addItem(
+        name,
+        new CommandToolbarButton({
+          commands: app.commands,
+          id,
+          args: { toolbar: true }
+        })
+      );
+    }
+
+    app.shell.add(panel, 'left', { rank: 150, type: 'CTA Storage' });
+    if (restorer) {
+      restorer.add(panel, 'ctadata-storage');
+    }
+    openOnDragHover(panel, () => app.shell.activateById(panel.id));
+
+    if (statusBar) {
+      const item = new TransferStatus({
+        model: transfers,
+        trans,
+        onClick: () => void app.commands.execute(CommandIDs.showTransfers)
+      });
+      statusBar.registerStatusItem('ctadata-lab:transfers', {
+        item,
+        align: 'left',
+        rank: 50,
+        isActive: () => transfers.hasActive,
+        activeStateChanged: transfers.changed
+      });
+    }
+
+    const applySettings = (loaded: ISettingRegistry.ISettings): void => {
+      const composite = loaded.composite as Partial<IStorageSettings>;
+      settings.downloadFolder =
+        composite.downloadFolder ?? DEFAULT_SETTINGS.downloadFolder;
+      settings.cacheFolder =
+        composite.cacheFolder ?? DEFAULT_SETTINGS.cacheFolder;
+      settings.concurrency =
+        composite.concurrency ?? DEFAULT_SETTINGS.concurrency;
+      settings.confirmOverwrite =
+        composite.confirmOverwrite ?? DEFAULT_SETTINGS.confirmOverwrite;
+      transfers.concurrency = settings.concurrency;
+    };
+
+    const settingsLoaded = settingRegistry
+      ? settingRegistry
+          .load(PLUGIN_ID)
+          .then(loaded => {
+            applySettings(loaded);
+            loaded.changed.connect(applySettings);
+          })
+          .catch(reason => {
+            console.warn('ctadata-lab: settings could not be loaded', reason);
+          })
+      : Promise.resolve();
+
+    void Promise.all([app.restored, settingsLoaded]).then(start);
+  }
+};
+
+export default plugin;

@@ -1,0 +1,493 @@
+/**
+ * The model of the CTA Storage panel: where it is, what is there, how it is
+ * sorted and filtered, what is selected. Widgets only render it.
+ */
+import { IDisposable } from '@lumino/disposable';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { CtadataClient, CtadataError, IConfig, IEntry } from './api';
+
+export type SortKey = 'name' | 'size' | 'mtime';
+export type SortDirection = 'ascending' | 'descending';
+
+export interface ISortState {
+  key: SortKey;
+  direction: SortDirection;
+}
+
+/**
+ * `loading`: a request is on its way (the previous entries stay shown);
+ * `ready`: the entries are those of `path`; `error`: see `error`.
+ */
+export type ModelStatus = 'idle' | 'loading' | 'ready' | 'error';
+
+/**
+ * Normalise a remote directory path: no leading slash, a trailing slash,
+ * `''` for the root of the storage.
+ */
+export function normalizeDir(path: string): string {
+  let clean = path.replace(/^\/+/, '').replace(/\/{2,}/g, '/');
+  if (clean && !clean.endsWith('/')) {
+    clean += '/';
+  }
+  return clean;
+}
+
+/**
+ * The parent directory of a remote path (`'lst/DL1/'` -> `'lst/'`).
+ */
+export function parentDir(path: string): string {
+  const parts = normalizeDir(path).split('/').filter(Boolean);
+  parts.pop();
+  return parts.length ? parts.join('/') + '/' : '';
+}
+
+/**
+ * The last component of a remote path, without slash.
+ */
+export function baseName(path: string): string {
+  const parts = path.split('/').filter(Boolean);
+  return parts.length ? parts[parts.length - 1] : '';
+}
+
+/**
+ * The model of one CTA Storage panel.
+ */
+export class StorageModel implements IDisposable {
+  constructor(options: StorageModel.IOptions) {
+    this.client = options.client;
+  }
+
+  readonly client: CtadataClient;
+
+  /**
+   * Any change of path, entries, sort, filter or status.
+   */
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  /**
+   * The selection or the focused entry changed.
+   */
+  get selectionChanged(): ISignal<this, void> {
+    return this._selectionChanged;
+  }
+
+  /**
+   * The server extension's configuration was (re)loaded.
+   */
+  get configChanged(): ISignal<this, IConfig | null> {
+    return this._configChanged;
+  }
+
+  get config(): IConfig | null {
+    return this._config;
+  }
+
+  /**
+   * The error of the last configuration load, if it failed.
+   */
+  get configError(): CtadataError | null {
+    return this._configError;
+  }
+
+  get path(): string {
+    return this._path;
+  }
+
+  get status(): ModelStatus {
+    return this._status;
+  }
+
+  get error(): CtadataError | null {
+    return this._error;
+  }
+
+  /**
+   * All the entries of the directory, as the server sent them.
+   */
+  get entries(): readonly IEntry[] {
+    return this._entries;
+  }
+
+  /**
+   * The entries to show: filtered, then sorted (directories first).
+   */
+  get items(): readonly IEntry[] {
+    return this._items;
+  }
+
+  get sort(): ISortState {
+    return { ...this._sort };
+  }
+
+  set sort(value: ISortState) {
+    if (
+      value.key === this._sort.key &&
+      value.direction === this._sort.direction
+    ) {
+      return;
+    }
+    this._sort = { ...value };
+    this._recompute();
+  }
+
+  /**
+   * Sort by a column; sorting again by the same column reverses the order.
+   */
+  toggleSort(key: SortKey): void {
+    if (this._sort.key === key) {
+      this.sort = {
+        key,
+        direction:
+          this._sort.direction === 'ascending' ? 'descending' : 'ascending'
+      };
+    } else {
+      this.sort = { key, direction: 'ascending' };
+    }
+  }
+
+  get filter(): string {
+    return this._filter;
+  }
+
+  set filter(value: string) {
+    if (value === this._filter) {
+      return;
+    }
+    this._filter = value;
+    this._recompute();
+  }
+
+  /**
+   * The storage folder where uploads land, e.g. `lst/users/alice/`.
+   */
+  get uploadFolder(): string | null {
+    return this._config?.upload_folder
+      ? normalizeDir(this._config.upload_folder)
+      : null;
+  }
+
+  /**
+   * Where uploads dropped on this panel land: the current directory when it is
+   * inside the user's upload folder, else the upload folder itself.
+   * Returned relative to the upload folder (`''` for the folder itself).
+   */
+  get uploadTarget(): string {
+    const folder = this.uploadFolder;
+    if (folder && this._path.startsWith(folder)) {
+      return this._path.slice(folder.length);
+    }
+    return '';
+  }
+
+  // ---------------------------------------------------------------- selection
+
+  get selectedPaths(): ReadonlySet<string> {
+    return this._selection;
+  }
+
+  /**
+   * The selected entries, in the order they are shown.
+   */
+  get selectedItems(): IEntry[] {
+    return this._items.filter(item => this._selection.has(item.path));
+  }
+
+  /**
+   * The index in `items` of the entry with the keyboard focus, or -1.
+   */
+  get focusIndex(): number {
+    return this._focus;
+  }
+
+  isSelected(path: string): boolean {
+    return this._selection.has(path);
+  }
+
+  /**
+   * Select the entry at `index` of `items`.
+   *
+   * `replace` selects only it, `toggle` adds or removes it (Ctrl/Cmd-click),
+   * `range` selects everything from the anchor to it (Shift-click).
+   */
+  select(
+    index: number,
+    mode: 'replace' | 'toggle' | 'range' = 'replace'
+  ): void {
+    if (index < 0 || index >= this._items.length) {
+      return;
+    }
+    const path = this._items[index].path;
+    if (mode === 'toggle') {
+      if (this._selection.has(path)) {
+        this._selection.delete(path);
+      } else {
+        this._selection.add(path);
+      }
+      this._anchor = index;
+    } else if (mode === 'range') {
+      const anchor = this._anchor >= 0 ? this._anchor : index;
+      const [start, end] = anchor < index ? [anchor, index] : [index, anchor];
+      this._selection.clear();
+      for (let i = start; i <= end; i++) {
+        this._selection.add(this._items[i].path);
+      }
+    } else {
+      this._selection.clear();
+      this._selection.add(path);
+      this._anchor = index;
+    }
+    this._focus = index;
+    this._selectionChanged.emit();
+  }
+
+  /**
+   * Select the entry of that path if it is shown.
+   */
+  selectPath(path: string): void {
+    const index = this._items.findIndex(item => item.path === path);
+    if (index >= 0) {
+      this.select(index);
+    }
+  }
+
+  selectAll(): void {
+    this._selection = new Set(this._items.map(item => item.path));
+    this._selectionChanged.emit();
+  }
+
+  clearSelection(): void {
+    if (this._selection.size === 0) {
+      return;
+    }
+    this._selection.clear();
+    this._selectionChanged.emit();
+  }
+
+  /**
+   * Move the keyboard focus by `delta` rows; the focused entry is selected,
+   * or the selection is extended to it when `extend` is true.
+   */
+  moveFocus(delta: number, extend = false): void {
+    if (this._items.length === 0) {
+      return;
+    }
+    let index =
+      this._focus < 0 ? (delta > 0 ? -1 : this._items.length) : this._focus;
+    index = Math.max(0, Math.min(this._items.length - 1, index + delta));
+    this.select(index, extend ? 'range' : 'replace');
+  }
+
+  // --------------------------------------------------------------- navigation
+
+  /**
+   * Load the configuration of the server extension.
+   */
+  async loadConfig(): Promise<IConfig | null> {
+    try {
+      this._config = await this.client.getConfig();
+      this._configError = null;
+    } catch (error) {
+      this._config = null;
+      this._configError = asError(error);
+    }
+    this._configChanged.emit(this._config);
+    return this._config;
+  }
+
+  /**
+   * Show the directory `path`; the previous listing stays until the new one
+   * arrives. Resolves when done; failures end in `status === 'error'`.
+   */
+  async cd(path: string): Promise<void> {
+    const target = normalizeDir(path);
+    const changing = target !== this._path;
+    this._abort?.abort();
+    const abort = new AbortController();
+    this._abort = abort;
+    this._status = 'loading';
+    this._changed.emit();
+    try {
+      const listing = await this.client.list(target, abort.signal);
+      if (abort.signal.aborted || this.isDisposed) {
+        return;
+      }
+      this._path = normalizeDir(listing.path ?? target);
+      this._entries = listing.entries;
+      this._status = 'ready';
+      this._error = null;
+      if (changing) {
+        this._filter = '';
+        this._selection.clear();
+        this._focus = -1;
+        this._anchor = -1;
+      }
+    } catch (error) {
+      if (abort.signal.aborted || this.isDisposed) {
+        return;
+      }
+      const err = asError(error);
+      if (err.reason === 'aborted') {
+        return;
+      }
+      if (err.reason === 'not_found' && target === this.uploadFolder) {
+        // The service makes the user folder on the first upload: until then
+        // it is an empty folder, not an error.
+        this._path = target;
+        this._entries = [];
+        this._status = 'ready';
+        this._error = null;
+        this._recompute();
+        return;
+      }
+      this._error = err;
+      this._status = 'error';
+      if (changing) {
+        // Say where the error happened: the breadcrumbs show the target.
+        this._path = target;
+        this._entries = [];
+        this._filter = '';
+        this._selection.clear();
+        this._focus = -1;
+        this._anchor = -1;
+      }
+    } finally {
+      if (this._abort === abort) {
+        this._abort = null;
+      }
+    }
+    this._recompute();
+  }
+
+  /**
+   * List the current directory again, keeping what is still there selected.
+   */
+  refresh(): Promise<void> {
+    return this.cd(this._path);
+  }
+
+  /**
+   * Go to the parent directory.
+   */
+  goUp(): Promise<void> {
+    return this.cd(parentDir(this._path));
+  }
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    this._abort?.abort();
+    Signal.clearData(this);
+  }
+
+  private _recompute(): void {
+    const focusedPath =
+      this._focus >= 0 ? this._items[this._focus]?.path : undefined;
+    this._items = Private.sortAndFilter(
+      this._entries,
+      this._sort,
+      this._filter
+    );
+    // Drop from the selection what is no longer shown.
+    const shown = new Set(this._items.map(item => item.path));
+    for (const path of [...this._selection]) {
+      if (!shown.has(path)) {
+        this._selection.delete(path);
+      }
+    }
+    this._focus = focusedPath
+      ? this._items.findIndex(item => item.path === focusedPath)
+      : -1;
+    this._anchor = Math.min(this._anchor, this._items.length - 1);
+    this._changed.emit();
+    this._selectionChanged.emit();
+  }
+
+  private _path = '';
+  private _entries: IEntry[] = [];
+  private _items: IEntry[] = [];
+  private _sort: ISortState = { key: 'name', direction: 'ascending' };
+  private _filter = '';
+  private _status: ModelStatus = 'idle';
+  private _error: CtadataError | null = null;
+  private _config: IConfig | null = null;
+  private _configError: CtadataError | null = null;
+  private _selection = new Set<string>();
+  private _focus = -1;
+  private _anchor = -1;
+  private _abort: AbortController | null = null;
+  private _isDisposed = false;
+  private _changed = new Signal<this, void>(this);
+  private _selectionChanged = new Signal<this, void>(this);
+  private _configChanged = new Signal<this, IConfig | null>(this);
+}
+
+export namespace StorageModel {
+  export interface IOptions {
+    client: CtadataClient;
+  }
+}
+
+/**
+ * Any thrown value as a `CtadataError`.
+ */
+export function asError(error: unknown): CtadataError {
+  if (error instanceof CtadataError) {
+    return error;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new CtadataError(message, 'unknown');
+}
+
+namespace Private {
+  const collator = new Intl.Collator(undefined, {
+    numeric: true,
+    sensitivity: 'base'
+  });
+
+  /**
+   * Filter by a case-insensitive substring of the name, then sort:
+   * directories first, then by the sort key, ties broken by name.
+   */
+  export function sortAndFilter(
+    entries: readonly IEntry[],
+    sort: ISortState,
+    filter: string
+  ): IEntry[] {
+    const needle = filter.trim().toLowerCase();
+    const shown = needle
+      ? entries.filter(entry => entry.name.toLowerCase().includes(needle))
+      : entries.slice();
+    const sign = sort.direction === 'ascending' ? 1 : -1;
+    const decorated = shown.map(entry => ({
+      entry,
+      dir: entry.type === 'directory' ? 0 : 1,
+      size: entry.size ?? -1,
+      time: entry.mtime ? Date.parse(entry.mtime) || 0 : 0
+    }));
+    decorated.sort((a, b) => {
+      if (a.dir !== b.dir) {
+        return a.dir - b.dir;
+      }
+      let order = 0;
+      if (sort.key === 'size') {
+        order = a.size - b.size;
+      } else if (sort.key === 'mtime') {
+        order = a.time - b.time;
+      }
+      if (order === 0) {
+        order = collator.compare(a.entry.name, b.entry.name);
+      }
+      return order * sign;
+    });
+    return decorated.map(item => item.entry);
+  }
+}

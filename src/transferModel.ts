@@ -1,0 +1,491 @@
+/**
+ * The transfers the panel knows about: the server extension's jobs (polled)
+ * and the uploads this browser tab is streaming itself (`PUT upload`).
+ */
+import { IDisposable } from '@lumino/disposable';
+import { PromiseDelegate } from '@lumino/coreutils';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import {
+  CtadataClient,
+  CtadataError,
+  isFinished,
+  ITransfer,
+  TransferRequest
+} from './api';
+import { asError, normalizeDir } from './model';
+
+/**
+ * Poll every second while a transfer runs, and now and then otherwise (a
+ * transfer may have been started from another tab).
+ */
+const ACTIVE_INTERVAL = 1000;
+const IDLE_INTERVAL = 15000;
+const ERROR_INTERVAL = 60000;
+
+/**
+ * The window over which the rate of a browser upload is measured, in ms.
+ */
+const RATE_WINDOW = 3000;
+
+/**
+ * One file to stream from the browser.
+ */
+export interface IBrowserUpload {
+  file: File;
+  /**
+   * The remote path relative to the user's upload folder (`sub/a.txt`).
+   */
+  path: string;
+}
+
+/**
+ * How a batch of browser uploads ended.
+ */
+export interface IBatchResult {
+  done: ITransfer[];
+  failed: ITransfer[];
+  cancelled: ITransfer[];
+}
+
+interface ILocalUpload {
+  job: ITransfer;
+  file: File;
+  relative: string;
+  abort: AbortController;
+  samples: Array<[number, number]>;
+  done: PromiseDelegate<ITransfer>;
+}
+
+let localCounter = 0;
+
+export class TransferModel implements IDisposable {
+  constructor(options: TransferModel.IOptions) {
+    this.client = options.client;
+    this._concurrency = options.concurrency ?? 3;
+  }
+
+  readonly client: CtadataClient;
+
+  /**
+   * The list changed (new transfer, progress, end).
+   */
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  /**
+   * A transfer this model saw running has ended (done, failed, cancelled).
+   */
+  get finished(): ISignal<this, ITransfer> {
+    return this._finished;
+  }
+
+  /**
+   * All transfers, newest first, without the dismissed ones.
+   */
+  get transfers(): ITransfer[] {
+    const local = this._local.map(upload => upload.job);
+    // The server lists our own browser uploads too: show them once.
+    const own = new Set(this._local.map(upload => upload.job.path));
+    const server = this._server.filter(
+      job => !(job.kind === 'browser-upload' && own.has(job.path))
+    );
+    return [...local, ...server]
+      .filter(job => !this._dismissed.has(job.id))
+      .sort((a, b) =>
+        a.created < b.created ? 1 : a.created > b.created ? -1 : 0
+      );
+  }
+
+  /**
+   * The transfers still queued or running.
+   */
+  get active(): ITransfer[] {
+    return this.transfers.filter(job => !isFinished(job));
+  }
+
+  get hasActive(): boolean {
+    return this.active.length > 0;
+  }
+
+  /**
+   * The storage folder where uploads land (from the configuration).
+   */
+  get uploadFolder(): string {
+    return this._uploadFolder;
+  }
+
+  set uploadFolder(value: string | null) {
+    this._uploadFolder = value ? normalizeDir(value) : '';
+  }
+
+  /**
+   * How many files this tab uploads at the same time.
+   */
+  get concurrency(): number {
+    return this._concurrency;
+  }
+
+  set concurrency(value: number) {
+    this._concurrency = Math.max(1, Math.floor(value) || 1);
+    this._pump();
+  }
+
+  /**
+   * The error of the last poll, if it failed.
+   */
+  get pollError(): CtadataError | null {
+    return this._pollError;
+  }
+
+  /**
+   * Start polling the server extension.
+   */
+  start(): void {
+    if (!this._started) {
+      this._started = true;
+      void this.refresh();
+    }
+  }
+
+  /**
+   * Ask the server for the list of transfers now.
+   */
+  async refresh(): Promise<void> {
+    if (this._isDisposed) {
+      return;
+    }
+    this._clearTimer();
+    let interval = IDLE_INTERVAL;
+    try {
+      const jobs = await this.client.listTransfers();
+      this._pollError = null;
+      this._mergeServer(jobs);
+      interval = this._server.some(job => !isFinished(job))
+        ? ACTIVE_INTERVAL
+        : IDLE_INTERVAL;
+    } catch (error) {
+      this._pollError = asError(error);
+      interval = ERROR_INTERVAL;
+      // Jobs we are waiting for stay as they are until the server answers.
+    }
+    if (this._waiting.size > 0 || this._local.some(u => !isFinished(u.job))) {
+      interval = Math.min(interval, ACTIVE_INTERVAL * 2);
+    }
+    if (this._started && !this._isDisposed) {
+      this._timer = window.setTimeout(() => void this.refresh(), interval);
+    }
+  }
+
+  /**
+   * Start a server-side transfer (download or upload from the workspace).
+   */
+  async startTransfer(request: TransferRequest): Promise<ITransfer> {
+    const job = await this.client.startTransfer(request);
+    this._seenRunning.add(job.id);
+    this._mergeServer([job], false);
+    this._scheduleSoon();
+    return job;
+  }
+
+  /**
+   * Resolve when the transfer `id` has ended (with its last state).
+   */
+  whenFinished(id: string): Promise<ITransfer> {
+    const known = this._findJob(id);
+    if (known && isFinished(known)) {
+      return Promise.resolve(known);
+    }
+    let delegate = this._waiting.get(id);
+    if (!delegate) {
+      delegate = new PromiseDelegate<ITransfer>();
+      this._waiting.set(id, delegate);
+      this._seenRunning.add(id);
+      this._scheduleSoon();
+    }
+    return delegate.promise;
+  }
+
+  /**
+   * Cancel a transfer: abort a browser upload, or ask the server to cancel.
+   */
+  async cancel(id: string): Promise<void> {
+    const local = this._local.find(upload => upload.job.id === id);
+    if (local) {
+      if (!isFinished(local.job)) {
+        local.abort.abort();
+        this._endLocal(local, 'cancelled', null);
+      }
+      return;
+    }
+    const job = await this.client.cancelTransfer(id);
+    this._mergeServer([job], false);
+    this._scheduleSoon();
+  }
+
+  /**
+   * Cancel everything still running.
+   */
+  async cancelAll(): Promise<void> {
+    await Promise.all(
+      this.active.map(job => this.cancel(job.id).catch(() => undefined))
+    );
+  }
+
+  /**
+   * Hide the finished transfers from the list.
+   */
+  dismissFinished(): void {
+    for (const job of this._server) {
+      if (isFinished(job)) {
+        this._dismissed.add(job.id);
+      }
+    }
+    this._local = this._local.filter(upload => !isFinished(upload.job));
+    this._changed.emit();
+  }
+
+  /**
+   * Stream files from the browser to the user's upload folder, a few at a time.
+   * Resolves when every file of the batch has ended.
+   */
+  uploadFiles(files: IBrowserUpload[]): Promise<IBatchResult> {
+    const uploads = files.map(({ file, path }) => this._queueLocal(file, path));
+    this._changed.emit();
+    this._pump();
+    return Promise.all(uploads.map(upload => upload.done.promise)).then(
+      jobs => ({
+        done: jobs.filter(job => job.state === 'done'),
+        failed: jobs.filter(job => job.state === 'failed'),
+        cancelled: jobs.filter(job => job.state === 'cancelled')
+      })
+    );
+  }
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    this._clearTimer();
+    for (const upload of this._local) {
+      upload.abort.abort();
+    }
+    Signal.clearData(this);
+  }
+
+  private _findJob(id: string): ITransfer | undefined {
+    return (
+      this._local.find(upload => upload.job.id === id)?.job ??
+      this._server.find(job => job.id === id)
+    );
+  }
+
+  /**
+   * Take the server's view of jobs; `complete` says it is the whole list.
+   */
+  private _mergeServer(jobs: ITransfer[], complete = true): void {
+    const byId = new Map(this._server.map(job => [job.id, job]));
+    if (complete) {
+      byId.clear();
+    }
+    for (const job of jobs) {
+      byId.set(job.id, job);
+    }
+    this._server = [...byId.values()];
+    // Our own browser uploads are reported by the uploads themselves.
+    const own = new Set(this._local.map(upload => upload.job.path));
+    for (const job of this._server) {
+      if (job.kind === 'browser-upload' && own.has(job.path)) {
+        continue;
+      }
+      if (!isFinished(job)) {
+        this._seenRunning.add(job.id);
+      } else if (this._seenRunning.has(job.id)) {
+        this._seenRunning.delete(job.id);
+        this._finished.emit(job);
+      }
+      if (isFinished(job)) {
+        const waiting = this._waiting.get(job.id);
+        if (waiting) {
+          this._waiting.delete(job.id);
+          waiting.resolve(job);
+        }
+      }
+    }
+    if (complete) {
+      // A job we wait for that the server forgot: it will not end any more.
+      for (const [id, waiting] of [...this._waiting]) {
+        if (!byId.has(id) && !this._local.some(u => u.job.id === id)) {
+          this._waiting.delete(id);
+          waiting.reject(
+            new CtadataError('The transfer is no longer known.', 'not_found')
+          );
+        }
+      }
+    }
+    this._changed.emit();
+  }
+
+  private _queueLocal(file: File, relative: string): ILocalUpload {
+    const now = new Date().toISOString();
+    const job: ITransfer = {
+      id: `browser-${++localCounter}-${Date.now()}`,
+      kind: 'browser-upload',
+      path: this._uploadFolder + relative,
+      local: null,
+      recursive: false,
+      state: 'queued',
+      bytes_done: 0,
+      bytes_total: file.size,
+      rate: null,
+      files_done: 0,
+      files_total: 1,
+      error: null,
+      created: now,
+      finished: null
+    };
+    const upload: ILocalUpload = {
+      job,
+      file,
+      relative,
+      abort: new AbortController(),
+      samples: [],
+      done: new PromiseDelegate<ITransfer>()
+    };
+    this._local.unshift(upload);
+    return upload;
+  }
+
+  /**
+   * Start queued browser uploads while there is room.
+   */
+  private _pump(): void {
+    let running = this._local.filter(u => u.job.state === 'running').length;
+    // Oldest first: the list is newest first.
+    const queued = this._local.filter(u => u.job.state === 'queued').reverse();
+    for (const upload of queued) {
+      if (running >= this._concurrency) {
+        break;
+      }
+      running++;
+      void this._runLocal(upload);
+    }
+  }
+
+  private async _runLocal(upload: ILocalUpload): Promise<void> {
+    const job = upload.job;
+    job.state = 'running';
+    upload.samples = [[performance.now(), 0]];
+    this._changed.emit();
+    this._scheduleSoon();
+    try {
+      const result = await this.client.uploadFile(
+        upload.file,
+        upload.relative,
+        {
+          signal: upload.abort.signal,
+          onProgress: (loaded, total) => this._progress(upload, loaded, total)
+        }
+      );
+      job.path = result.path || job.path;
+      job.bytes_done = result.total_written ?? job.bytes_done;
+      this._endLocal(upload, 'done', null);
+    } catch (error) {
+      const err = asError(error);
+      if (err.reason === 'aborted') {
+        this._endLocal(upload, 'cancelled', null);
+      } else {
+        this._endLocal(upload, 'failed', err.message);
+      }
+    }
+  }
+
+  private _progress(upload: ILocalUpload, loaded: number, total: number): void {
+    if (isFinished(upload.job)) {
+      return;
+    }
+    const now = performance.now();
+    upload.samples.push([now, loaded]);
+    while (
+      upload.samples.length > 2 &&
+      now - upload.samples[0][0] > RATE_WINDOW
+    ) {
+      upload.samples.shift();
+    }
+    const [t0, b0] = upload.samples[0];
+    const job = upload.job;
+    job.bytes_done = loaded;
+    job.bytes_total = total || job.bytes_total;
+    job.rate = now > t0 ? ((loaded - b0) * 1000) / (now - t0) : null;
+    this._changed.emit();
+  }
+
+  private _endLocal(
+    upload: ILocalUpload,
+    state: 'done' | 'failed' | 'cancelled',
+    error: string | null
+  ): void {
+    const job = upload.job;
+    if (isFinished(job)) {
+      return;
+    }
+    job.state = state;
+    job.error = error;
+    job.rate = null;
+    job.finished = new Date().toISOString();
+    if (state === 'done') {
+      job.files_done = 1;
+    }
+    this._changed.emit();
+    this._finished.emit(job);
+    upload.done.resolve(job);
+    const waiting = this._waiting.get(job.id);
+    if (waiting) {
+      this._waiting.delete(job.id);
+      waiting.resolve(job);
+    }
+    this._pump();
+  }
+
+  private _scheduleSoon(): void {
+    if (!this._started || this._isDisposed) {
+      return;
+    }
+    this._clearTimer();
+    this._timer = window.setTimeout(() => void this.refresh(), 300);
+  }
+
+  private _clearTimer(): void {
+    if (this._timer) {
+      window.clearTimeout(this._timer);
+      this._timer = 0;
+    }
+  }
+
+  private _server: ITransfer[] = [];
+  private _local: ILocalUpload[] = [];
+  private _dismissed = new Set<string>();
+  private _seenRunning = new Set<string>();
+  private _waiting = new Map<string, PromiseDelegate<ITransfer>>();
+  private _uploadFolder = '';
+  private _concurrency: number;
+  private _pollError: CtadataError | null = null;
+  private _started = false;
+  private _timer = 0;
+  private _isDisposed = false;
+  private _changed = new Signal<this, void>(this);
+  private _finished = new Signal<this, ITransfer>(this);
+}
+
+export namespace TransferModel {
+  export interface IOptions {
+    client: CtadataClient;
+    concurrency?: number;
+  }
+}
