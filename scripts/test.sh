@@ -3,14 +3,22 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-python3 -m pip install --quiet --disable-pip-version-check -e ".[test]"
-
-# The direct-access tests run Debian's oidc-agent, headless, against a test OpenID provider.
-if ! command -v oidc-agent >/dev/null || ! command -v oidc-gen >/dev/null; then
+# Debian packages: chromium for the browser tests, oidc-agent for the direct-access tests
+# (run for real, headless, against a test OpenID provider).
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+{ command -v oidc-agent && command -v oidc-gen; } >/dev/null || missing+=(oidc-agent-cli)
+if [ ${#missing[@]} -gt 0 ]; then
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq oidc-agent-cli >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+
+# The library, the server extension and the prebuilt JupyterLab extension (jlpm build).
+python3 -m pip install --quiet --disable-pip-version-check -e ".[test]"
 
 ruff check .
 ruff format --check .
+jlpm lint:check
+
 python3 -m pytest -q -p no:cacheprovider
+bash ui-tests/run.sh
