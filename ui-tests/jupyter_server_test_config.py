@@ -29,6 +29,7 @@ c.IdentityProvider.token = os.environ["CTADATA_UI_TOKEN"]
 c.ServerApp.allow_root = True
 c.ServerApp.disable_check_xsrf = False  # as in production
 c.ServerApp.jpserver_extensions.update({"ctadata_lab": True})
+c.ServerApp.log_level = "ERROR"  # the test report, not every request, is what CI shows
 # No calls to the internet, no news pop-ups, and user settings (the theme) kept out of ~.
 c.LabApp.news_url = None
 c.LabApp.check_for_updates_class = "jupyterlab.NeverCheckForUpdate"
