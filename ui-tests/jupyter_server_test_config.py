@@ -14,8 +14,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from ctadata.devservice import DevService
 from jupyterlab.galata import configure_jupyter_server
+
+from ctadata.devservice import DevService
 
 c = get_config()  # noqa: F821 - provided by traitlets when it loads this file
 
