@@ -16,7 +16,6 @@ stops the benchmark.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import secrets
 import socket
@@ -32,18 +31,10 @@ from typing import Any
 
 import httpx
 import psutil
-from common import REPEAT, Service, local_service, report, write_random_file
+from common import REPEAT, Service, digest, local_service, report, write_random_file
 
 REPO = Path(__file__).resolve().parent.parent
 READ_SIZE = 1024 * 1024
-
-
-def digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(1 << 20):
-            h.update(block)
-    return h.hexdigest()
 
 
 def free_port() -> int:

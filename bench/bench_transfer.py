@@ -9,12 +9,12 @@ for the library: ratio = reference time / library time), and the library's peak 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import tempfile
 from pathlib import Path
 
 from common import (
     Service,
+    digest,
     have,
     header_file,
     library,
@@ -25,14 +25,6 @@ from common import (
 )
 
 SMALL_FILE = 64 * 1024
-
-
-def digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(1 << 20):
-            h.update(block)
-    return h.hexdigest()
 
 
 def big_file(svc: Service, work: Path, size: int) -> None:

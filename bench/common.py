@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -67,6 +68,15 @@ def local_service() -> Iterator[Service]:
         finally:
             process.terminate()
             process.wait(10)
+
+
+def digest(path: Path) -> str:
+    """SHA-256 of a file, read in blocks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            h.update(block)
+    return h.hexdigest()
 
 
 def write_random_file(path: Path, size: int) -> None:
