@@ -167,6 +167,9 @@ class AuthenticatedHandler(BaseHandler):
         return None
 
 
+MAX_UPLOAD_BYTES = 1 << 40
+
+
 class StreamedBodyHandler(AuthenticatedHandler):
     """Base of the `stream_request_body` handlers: the body goes through `self.pipe`.
 
@@ -181,6 +184,11 @@ class StreamedBodyHandler(AuthenticatedHandler):
 
     def initialize(self) -> None:
         self.pipe = BodyPipe()
+
+    async def prepare(self) -> None:
+        # Bodies are streamed, never held: uploads of many GB must pass.
+        self.request.connection.set_max_body_size(MAX_UPLOAD_BYTES)
+        await super().prepare()
 
     def has_body(self) -> bool:
         headers = self.request.headers

@@ -34,7 +34,6 @@ from .users import DOWNLOAD_SCOPE
 DEFAULT_CHUNK_SIZE = 10 * 1024 * 1024
 # A guard of the development server's memory: one chunk is held at a time per transfer.
 MAX_CHUNK_SIZE = 64 * 1024 * 1024
-MAX_UPLOAD_BYTES = 1 << 40
 BASE_PATH_RE = re.compile(r"^/*pnfs/cta\.cscs\.ch/")
 DAV = "{DAV:}"
 
@@ -181,7 +180,6 @@ class UploadHandler(StreamedBodyHandler, DownloadServiceHandler):
     """`POST upload/<path>`: the body is piped to the storage's PUT as it arrives."""
 
     async def prepare(self) -> None:
-        self.request.connection.set_max_body_size(MAX_UPLOAD_BYTES)
         await super().prepare()
         path = self.path_args[0] or ""
         if self.answered or self.refuse_dotdot(path):

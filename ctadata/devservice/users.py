@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import hmac
 import json
-import re
 import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from ..paths import user_folder_name
 
 DOWNLOAD_SCOPE = "access:services!service=downloadservice"
 CERTIFICATE_SCOPE = "access:services!service=certificateservice"
@@ -30,15 +31,6 @@ ALL_SCOPES = (DOWNLOAD_SCOPE, CERTIFICATE_SCOPE)
 # Documented, fixed demo tokens: they only open the development service on this machine.
 DEMO_TOKEN = "ctadata-dev-token"  # noqa: S105
 ADMIN_TOKEN = "ctadata-dev-admin-token"  # noqa: S105
-
-
-def user_folder_name(hub_user_name: str) -> str:
-    """The folder name the services derive from a hub user name, as production does it.
-
-    Lowercased, then every character outside `[0-1a-z]` becomes `_`. The class really is
-    `0-1`, not `0-9` (sic): only the digits 0 and 1 survive, so "user23" becomes "user__".
-    """
-    return re.sub(r"[^0-1a-z]", "_", hub_user_name.lower())
 
 
 @dataclass(frozen=True)

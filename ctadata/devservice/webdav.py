@@ -17,7 +17,7 @@ import tornado.web
 from tornado.iostream import StreamClosedError
 
 from .base import DOWNLOAD_PREFIX, StreamedBodyHandler, storage_error_page
-from .download import MAX_UPLOAD_BYTES, DownloadServiceHandler
+from .download import DownloadServiceHandler
 
 WRITE_METHODS = frozenset({"MKCOL", "PUT", "PROPPATCH"})
 REQUEST_HEADERS = (
@@ -59,7 +59,6 @@ class WebDAVHandler(StreamedBodyHandler, DownloadServiceHandler):
     SUPPORTED_METHODS = ("GET", "HEAD", "MKCOL", "OPTIONS", "PROPFIND", "PROPPATCH", "PUT", "TRACE")
 
     async def prepare(self) -> None:
-        self.request.connection.set_max_body_size(MAX_UPLOAD_BYTES)
         await super().prepare()
         path = self.path_args[0] or ""
         if self.answered or self.refuse_dotdot(path):
