@@ -13,12 +13,15 @@ import tempfile
 from pathlib import Path
 
 from common import (
+    REPEAT,
     Service,
     digest,
     have,
     header_file,
     library,
     local_service,
+    pair,
+    python,
     report,
     timed,
     write_random_file,
@@ -32,34 +35,53 @@ def big_file(svc: Service, work: Path, size: int) -> None:
     write_random_file(svc.storage_dir / remote, size)
     expected = digest(svc.storage_dir / remote)
     env = svc.env()
-    print(f"\n== one file of {size / 1e6:.0f} MB")
+    lib_file = str(work / "lib.bin")
+    print(f"\n== one file of {size / 1e6:.0f} MB (curl and ctadata alternating, best of {REPEAT})")
     with header_file(svc.token) as hdr:
-        curl = ["curl", "-sS", "-f", "-H", f"@{hdr}", "-o"]
-        t_curl, _ = timed([*curl, str(work / "curl.bin"), svc.downloadservice + "fetch/" + remote])
-        report("curl fetch/", t_curl, size)
-        target = str(work / "lib.bin")
-        t_lib, rss = library(
-            f"ctadata.fetch_and_save_file({remote!r}, {target!r}, progress_bar=False)", env
-        )
-        report("ctadata.fetch_and_save_file (fetch/)", t_lib, size, t_curl)
-        print(f"{'  peak RSS of the library process':<46} {rss:8.1f} MB")
-        assert digest(work / "lib.bin") == expected, "download corrupted"
-
-        t_curl_dav, _ = timed(
-            [*curl, str(work / "curl2.bin"), svc.downloadservice + "webdav/" + remote]
-        )
-        report("curl webdav/", t_curl_dav, size)
-        t_cli, _ = timed(["cta-data", "get", remote, "--to", str(work / "cli")], env)
-        report("cta-data get (fetch/)", t_cli, size, t_curl)
-
-        upload = ["curl", "-sS", "-f", "-H", f"@{hdr}", "-X", "POST", "-T", str(work / "lib.bin")]
-        t_curl_up, _ = timed([*upload, svc.downloadservice + "upload/curl-up.bin"])
-        report("curl -T upload/", t_curl_up, size)
-        t_lib_up, rss_up = library(
-            f"ctadata.upload_file({str(work / 'lib.bin')!r}, 'lib-up.bin', progress_bar=False)", env
-        )
-        report("ctadata.upload_file (upload/)", t_lib_up, size, t_curl_up)
-        print(f"{'  peak RSS of the library process':<46} {rss_up:8.1f} MB")
+        curl = ["curl", "-sS", "-f", "-H", f"@{hdr}"]
+        cases = [
+            (
+                "download, fetch/",
+                [*curl, "-o", str(work / "curl.bin"), svc.downloadservice + "fetch/" + remote],
+                python(
+                    f"ctadata.fetch_and_save_file({remote!r}, {lib_file!r}, progress_bar=False)"
+                ),
+            ),
+            (
+                "download, cta-data get",
+                [*curl, "-o", str(work / "curl.bin"), svc.downloadservice + "fetch/" + remote],
+                ["cta-data", "get", remote, "--to", str(work / "cli")],
+            ),
+            (
+                "download, webdav/ (fsspec get)",
+                [*curl, "-o", str(work / "curl.bin"), svc.downloadservice + "webdav/" + remote],
+                python(
+                    "import ctadata.fs\n"
+                    f"ctadata.fs.CtadataFileSystem().get({remote!r}, {lib_file!r})"
+                ),
+            ),
+            (
+                "upload, upload/",
+                [*curl, "-X", "POST", "-T", lib_file, svc.downloadservice + "upload/curl-up.bin"],
+                python(f"ctadata.upload_file({lib_file!r}, 'lib-up.bin', progress_bar=False)"),
+            ),
+        ]
+        for name, reference, ours in cases:
+            t_curl, t_ours = pair(reference, ours, env)
+            report(f"curl, {name}", t_curl, size)
+            report(f"ctadata, {name}", t_ours, size, t_curl)
+        stored = [*svc.storage_dir.glob("*/users/*/lib-up.bin"), work / "lib.bin"]
+        for copy in [*stored, work / "cli" / "big.bin"]:
+            assert digest(copy) == expected, f"{copy} corrupted"
+        for name, code in (
+            (
+                "download",
+                f"ctadata.fetch_and_save_file({remote!r}, {lib_file!r}, progress_bar=False)",
+            ),
+            ("upload", f"ctadata.upload_file({lib_file!r}, 'lib-up.bin', progress_bar=False)"),
+        ):
+            _, rss = library(code, env, repeat=1)
+            print(f"{'  peak RSS of the library process, ' + name:<46} {rss:8.1f} MB")
 
 
 def many_files(svc: Service, work: Path, count: int) -> None:

@@ -105,15 +105,30 @@ def timed(
     return best, out
 
 
-def library(code: str, env: dict[str, str], repeat: int = REPEAT) -> tuple[float, float]:
-    """Run library code in a fresh Python: (seconds, that process's peak RSS in MB)."""
+def python(code: str) -> list[str]:
+    """A command running library code in a fresh Python; it prints its peak RSS in kB last."""
     script = (
         "import resource, ctadata\n"
         f"{code}\n"
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
     )
-    seconds, out = timed([sys.executable, "-c", script], env, repeat)
+    return [sys.executable, "-c", script]
+
+
+def library(code: str, env: dict[str, str], repeat: int = REPEAT) -> tuple[float, float]:
+    """Run library code in a fresh Python: (seconds, that process's peak RSS in MB)."""
+    seconds, out = timed(python(code), env, repeat)
     return seconds, int(out.split()[-1]) / 1024
+
+
+def pair(reference: list[str], ours: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """The reference and our command, alternating REPEAT times, so that both see the same
+    moments of a shared machine: the best seconds of each."""
+    best_reference = best_ours = float("inf")
+    for _ in range(REPEAT):
+        best_reference = min(best_reference, timed(reference, env, 1)[0])
+        best_ours = min(best_ours, timed(ours, env, 1)[0])
+    return best_reference, best_ours
 
 
 @contextmanager
