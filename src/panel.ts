@@ -28,6 +28,20 @@ export const CONTENTS_MIME = 'application/x-jupyter-icontents';
 const FILTER_DELAY = 120;
 
 /**
+ * The events of a drag from the computer (native) or from JupyterLab (lm-).
+ */
+const DROP_EVENTS = [
+  'dragenter',
+  'dragover',
+  'dragleave',
+  'drop',
+  'lm-dragenter',
+  'lm-dragover',
+  'lm-dragleave',
+  'lm-drop'
+];
+
+/**
  * The section with the filter, the breadcrumbs, the listing and the notices.
  */
 export class BrowserSection extends Widget {
@@ -156,31 +170,13 @@ export class BrowserSection extends Widget {
 
   protected onAfterAttach(msg: Message): void {
     super.onAfterAttach(msg);
-    for (const type of [
-      'dragenter',
-      'dragover',
-      'dragleave',
-      'drop',
-      'lm-dragenter',
-      'lm-dragover',
-      'lm-dragleave',
-      'lm-drop'
-    ]) {
+    for (const type of DROP_EVENTS) {
       this.node.addEventListener(type, this);
     }
   }
 
   protected onBeforeDetach(msg: Message): void {
-    for (const type of [
-      'dragenter',
-      'dragover',
-      'dragleave',
-      'drop',
-      'lm-dragenter',
-      'lm-dragover',
-      'lm-dragleave',
-      'lm-drop'
-    ]) {
+    for (const type of DROP_EVENTS) {
       this.node.removeEventListener(type, this);
     }
     super.onBeforeDetach(msg);
