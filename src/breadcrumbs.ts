@@ -5,6 +5,7 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
+import { element } from './dom';
 import { ctaStorageIcon } from './icons';
 import { StorageModel } from './model';
 
@@ -57,8 +58,10 @@ export class Breadcrumbs extends Widget {
     node.textContent = '';
     const parts = path.split('/').filter(Boolean);
 
-    const root = document.createElement('span');
-    root.className = 'jp-CtadataBreadcrumbs-item jp-CtadataBreadcrumbs-root';
+    const root = element(
+      'span',
+      'jp-CtadataBreadcrumbs-item jp-CtadataBreadcrumbs-root'
+    );
     root.dataset.path = '';
     root.title = this._trans.__('Storage root');
     root.setAttribute('role', 'link');
@@ -72,9 +75,7 @@ export class Breadcrumbs extends Widget {
     const first = Math.max(0, parts.length - MAX_SHOWN);
     if (first > 0) {
       this._separator();
-      const more = document.createElement('span');
-      more.className = 'jp-CtadataBreadcrumbs-item';
-      more.textContent = '…';
+      const more = element('span', 'jp-CtadataBreadcrumbs-item', '…');
       more.dataset.path = parts.slice(0, first).join('/') + '/';
       more.title = more.dataset.path;
       more.setAttribute('role', 'link');
@@ -82,9 +83,7 @@ export class Breadcrumbs extends Widget {
     }
     for (let i = first; i < parts.length; i++) {
       this._separator();
-      const item = document.createElement('span');
-      item.className = 'jp-CtadataBreadcrumbs-item';
-      item.textContent = parts[i];
+      const item = element('span', 'jp-CtadataBreadcrumbs-item', parts[i]);
       item.dataset.path = parts.slice(0, i + 1).join('/') + '/';
       item.title = item.dataset.path;
       item.setAttribute('role', 'link');
@@ -97,10 +96,9 @@ export class Breadcrumbs extends Widget {
   }
 
   private _separator(): void {
-    const sep = document.createElement('span');
-    sep.className = 'jp-CtadataBreadcrumbs-separator';
-    sep.textContent = '/';
-    this.node.appendChild(sep);
+    this.node.appendChild(
+      element('span', 'jp-CtadataBreadcrumbs-separator', '/')
+    );
   }
 
   private _model: StorageModel;

@@ -7,6 +7,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
 import { CertificateKey, CtadataClient } from './api';
+import { element } from './dom';
 import { asError } from './model';
 
 /**
@@ -32,42 +33,40 @@ export class CertificateBody
     super();
     this.addClass('jp-CtadataCertificate');
 
-    const intro = document.createElement('p');
-    intro.className = 'jp-CtadataCertificate-intro';
-    intro.textContent = trans.__(
-      'Store your grid proxy certificate (a PEM file, valid for at most 7 days) so that the download service can reach the storage area on your behalf.'
+    const intro = element(
+      'p',
+      'jp-CtadataCertificate-intro',
+      trans.__(
+        'Store your grid proxy certificate (a PEM file, valid for at most 7 days) so that the download service can reach the storage area on your behalf.'
+      )
     );
 
-    const fileLabel = document.createElement('label');
-    fileLabel.className = 'jp-CtadataCertificate-field';
-    const fileText = document.createElement('span');
-    fileText.textContent = trans.__('Certificate file (PEM)');
-    this._file = document.createElement('input');
+    this._file = element('input', 'jp-CtadataCertificate-file');
     this._file.type = 'file';
     this._file.name = 'certificate';
     this._file.accept =
       '.pem,.crt,.cer,.proxy,application/x-pem-file,text/plain';
-    this._file.className = 'jp-CtadataCertificate-file';
-    fileLabel.append(fileText, this._file);
+    const fileLabel = element(
+      'label',
+      'jp-CtadataCertificate-field',
+      element('span', '', trans.__('Certificate file (PEM)')),
+      this._file
+    );
 
-    const keyLabel = document.createElement('label');
-    keyLabel.className = 'jp-CtadataCertificate-field';
-    const keyText = document.createElement('span');
-    keyText.textContent = trans.__('Storage area');
-    const wrapper = document.createElement('div');
-    wrapper.className = 'jp-select-wrapper';
-    this._key = document.createElement('select');
+    this._key = element('select', 'jp-mod-styled');
     this._key.name = 'certificate_key';
-    this._key.className = 'jp-mod-styled';
     for (const value of CERTIFICATE_KEYS) {
-      const option = document.createElement('option');
+      const option = element('option', '', value);
       option.value = value;
-      option.textContent = value;
       option.selected = value === key;
       this._key.appendChild(option);
     }
-    wrapper.appendChild(this._key);
-    keyLabel.append(keyText, wrapper);
+    const keyLabel = element(
+      'label',
+      'jp-CtadataCertificate-field',
+      element('span', '', trans.__('Storage area')),
+      element('div', 'jp-select-wrapper', this._key)
+    );
 
     this.node.append(intro, fileLabel, keyLabel);
   }
@@ -159,21 +158,18 @@ namespace Private {
     key: CertificateKey,
     trans: TranslationBundle
   ): Widget {
-    const node = document.createElement('div');
-    node.className = 'jp-CtadataCertificate-answer';
-    const message = document.createElement('p');
-    message.textContent =
+    const message =
       typeof answer.message === 'string'
         ? answer.message
         : trans.__('The certificate service accepted the certificate.');
-    node.appendChild(message);
-    const list = document.createElement('dl');
+    const node = element(
+      'div',
+      'jp-CtadataCertificate-answer',
+      element('p', '', message)
+    );
+    const list = element('dl');
     const add = (label: string, value: string) => {
-      const dt = document.createElement('dt');
-      dt.textContent = label;
-      const dd = document.createElement('dd');
-      dd.textContent = value;
-      list.append(dt, dd);
+      list.append(element('dt', '', label), element('dd', '', value));
     };
     add(trans.__('Storage area'), key);
     if (answer.validity !== undefined && answer.validity !== null) {
@@ -188,17 +184,13 @@ namespace Private {
     fromService: boolean,
     trans: TranslationBundle
   ): Widget {
-    const node = document.createElement('div');
-    node.className = 'jp-CtadataCertificate-answer jp-mod-error';
+    const node = element('div', 'jp-CtadataCertificate-answer jp-mod-error');
     if (fromService) {
-      const intro = document.createElement('p');
-      intro.textContent = trans.__('The certificate service answered:');
-      node.appendChild(intro);
+      node.appendChild(
+        element('p', '', trans.__('The certificate service answered:'))
+      );
     }
-    const text = document.createElement('p');
-    text.className = 'jp-CtadataCertificate-error';
-    text.textContent = message;
-    node.appendChild(text);
+    node.appendChild(element('p', 'jp-CtadataCertificate-error', message));
     return new Widget({ node });
   }
 }

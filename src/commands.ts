@@ -29,9 +29,11 @@ import {
   filterIcon,
   folderIcon,
   homeIcon,
+  LabIcon,
   launchIcon,
   refreshIcon
 } from '@jupyterlab/ui-components';
+import { CommandRegistry } from '@lumino/commands';
 
 import { CertificateKey, IEntry, ITransfer, isFinished } from './api';
 import { CERTIFICATE_KEYS, uploadCertificateDialog } from './certificateDialog';
@@ -662,6 +664,20 @@ const ARGS = {
 };
 
 /**
+ * The label and icon of a command that is also a toolbar button: on the
+ * toolbar (`toolbar` argument) the icon alone, elsewhere the label alone.
+ */
+function toolbarButton(
+  label: string,
+  icon: LabIcon
+): Pick<CommandRegistry.ICommandOptions, 'label' | 'icon'> {
+  return {
+    label: args => (args.toolbar ? '' : label),
+    icon: args => (args.toolbar ? icon : undefined)
+  };
+}
+
+/**
  * Register every command, its palette entry, context menus and key bindings.
  */
 export function addCommands(
@@ -690,9 +706,8 @@ export function addCommands(
 
   commands.addCommand(CommandIDs.refresh, {
     describedBy: ARGS,
-    label: args => (args.toolbar ? '' : trans.__('Refresh CTA Storage')),
+    ...toolbarButton(trans.__('Refresh CTA Storage'), refreshIcon),
     caption: trans.__('List the current storage folder again'),
-    icon: args => (args.toolbar ? refreshIcon : undefined),
     execute: async () => {
       await ctx.onRetry();
     }
@@ -714,9 +729,8 @@ export function addCommands(
 
   commands.addCommand(CommandIDs.goToUploadFolder, {
     describedBy: ARGS,
-    label: args => (args.toolbar ? '' : trans.__('Go to My Upload Folder')),
+    ...toolbarButton(trans.__('Go to My Upload Folder'), homeIcon),
     caption: trans.__('Show your users/<name>/ folder, where uploads land'),
-    icon: args => (args.toolbar ? homeIcon : undefined),
     isEnabled: () => ready() && !!model.uploadFolder,
     execute: () => {
       app.shell.activateById(panel.id);
@@ -759,8 +773,7 @@ export function addCommands(
 
   commands.addCommand(CommandIDs.filter, {
     describedBy: ARGS,
-    label: args => (args.toolbar ? '' : trans.__('Filter CTA Storage Listing')),
-    icon: args => (args.toolbar ? filterIcon : undefined),
+    ...toolbarButton(trans.__('Filter CTA Storage Listing'), filterIcon),
     execute: () => {
       app.shell.activateById(panel.id);
       panel.browser.filterInput.focus();
@@ -770,11 +783,10 @@ export function addCommands(
 
   commands.addCommand(CommandIDs.open, {
     describedBy: ARGS,
-    label: args => (args.toolbar ? '' : trans.__('Open')),
+    ...toolbarButton(trans.__('Open'), launchIcon),
     caption: trans.__(
       'Open the selected file in JupyterLab (it is downloaded to the cache folder first), or the selected folder'
     ),
-    icon: args => (args.toolbar ? launchIcon : undefined),
     isEnabled: () => selected().length === 1 && actions.canOpen(selected()[0]),
     execute: () => {
       const entry = selected()[0];
@@ -784,11 +796,10 @@ export function addCommands(
 
   commands.addCommand(CommandIDs.download, {
     describedBy: ARGS,
-    label: args => (args.toolbar ? '' : trans.__('Download to Workspace')),
+    ...toolbarButton(trans.__('Download to Workspace'), downloadIcon),
     caption: trans.__(
       'Download the selected files and folders into the folder the file browser shows'
     ),
-    icon: args => (args.toolbar ? downloadIcon : undefined),
     isEnabled: () => ready() && selected().length > 0,
     execute: async () => {
       await actions.download(selected(), actions.defaultDownloadFolder());
@@ -845,22 +856,18 @@ export function addCommands(
 
   commands.addCommand(CommandIDs.upload, {
     describedBy: ARGS,
-    label: args =>
-      args.toolbar ? '' : trans.__('Upload Files to CTA Storage…'),
+    ...toolbarButton(trans.__('Upload Files to CTA Storage…'), fileUploadIcon),
     caption: trans.__('Upload files from this computer to your storage folder'),
-    icon: args => (args.toolbar ? fileUploadIcon : undefined),
     isEnabled: () => ready() && !!model.uploadFolder,
     execute: () => actions.pickAndUpload(false)
   });
 
   commands.addCommand(CommandIDs.uploadFolder, {
     describedBy: ARGS,
-    label: args =>
-      args.toolbar ? '' : trans.__('Upload Folder to CTA Storage…'),
+    ...toolbarButton(trans.__('Upload Folder to CTA Storage…'), folderIcon),
     caption: trans.__(
       'Upload a folder from this computer to your storage folder'
     ),
-    icon: args => (args.toolbar ? folderIcon : undefined),
     isEnabled: () => ready() && !!model.uploadFolder,
     execute: () => actions.pickAndUpload(true)
   });

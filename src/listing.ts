@@ -18,6 +18,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
 import { IEntry } from './api';
+import { element } from './dom';
 import { formatDate, formatFullDate, formatSize } from './format';
 import { SortKey, StorageModel } from './model';
 
@@ -74,8 +75,7 @@ export class Listing extends Widget {
     this._trans = options.trans;
     this._registry = options.docRegistry ?? null;
 
-    this._header = document.createElement('div');
-    this._header.className = 'jp-CtadataListing-header';
+    this._header = element('div', 'jp-CtadataListing-header');
     this._header.setAttribute('role', 'row');
     this._headerItems = {
       name: this._createHeaderItem('name', this._trans.__('Name')),
@@ -83,18 +83,15 @@ export class Listing extends Widget {
       mtime: this._createHeaderItem('mtime', this._trans.__('Modified'))
     };
 
-    this._content = document.createElement('div');
-    this._content.className = 'jp-CtadataListing-content';
+    this._content = element('div', 'jp-CtadataListing-content');
     this._content.tabIndex = 0;
     this._content.setAttribute('role', 'listbox');
     this._content.setAttribute('aria-multiselectable', 'true');
     this._content.setAttribute('aria-label', this._trans.__('Storage entries'));
-    this._sizer = document.createElement('div');
-    this._sizer.className = 'jp-CtadataListing-sizer';
+    this._sizer = element('div', 'jp-CtadataListing-sizer');
     this._content.appendChild(this._sizer);
 
-    this._empty = document.createElement('div');
-    this._empty.className = 'jp-CtadataListing-empty';
+    this._empty = element('div', 'jp-CtadataListing-empty');
     this._content.appendChild(this._empty);
 
     this.node.appendChild(this._header);
@@ -215,19 +212,16 @@ export class Listing extends Widget {
   }
 
   private _createHeaderItem(key: SortKey, label: string): HTMLElement {
-    const item = document.createElement('div');
-    item.className = `jp-CtadataListing-headerItem jp-id-${key}`;
+    const item = element('div', `jp-CtadataListing-headerItem jp-id-${key}`);
     item.dataset.sort = key;
     item.setAttribute('role', 'columnheader');
     item.tabIndex = 0;
     item.title = this._trans.__('Sort by %1', label);
-    const text = document.createElement('span');
-    text.className = 'jp-CtadataListing-headerItemText';
-    text.textContent = label;
-    const caret = document.createElement('span');
-    caret.className = 'jp-CtadataListing-headerItemIcon';
-    item.appendChild(text);
-    item.appendChild(caret);
+    const caret = element('span', 'jp-CtadataListing-headerItemIcon');
+    item.append(
+      element('span', 'jp-CtadataListing-headerItemText', label),
+      caret
+    );
     item.addEventListener('keydown', event => {
       if (event.key === 'Enter' || event.key === ' ') {
         event.preventDefault();
@@ -401,18 +395,13 @@ export class Listing extends Widget {
   }
 
   private _createRow(): IRow {
-    const node = document.createElement('div');
-    node.className = ITEM_CLASS;
+    const node = element('div', ITEM_CLASS);
     node.setAttribute('role', 'option');
     node.style.height = `${ROW_HEIGHT}px`;
-    const icon = document.createElement('span');
-    icon.className = 'jp-CtadataListing-itemIcon';
-    const name = document.createElement('span');
-    name.className = 'jp-CtadataListing-itemName';
-    const size = document.createElement('span');
-    size.className = 'jp-CtadataListing-itemSize';
-    const modified = document.createElement('span');
-    modified.className = 'jp-CtadataListing-itemModified';
+    const icon = element('span', 'jp-CtadataListing-itemIcon');
+    const name = element('span', 'jp-CtadataListing-itemName');
+    const size = element('span', 'jp-CtadataListing-itemSize');
+    const modified = element('span', 'jp-CtadataListing-itemModified');
     node.append(icon, name, size, modified);
     this._sizer.appendChild(node);
     return { node, icon, name, size, modified, entry: null, index: -1 };

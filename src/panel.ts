@@ -13,6 +13,7 @@ import { PanelLayout, Widget } from '@lumino/widgets';
 
 import { CtadataError, IEntry } from './api';
 import { Breadcrumbs } from './breadcrumbs';
+import { element } from './dom';
 import { ctaStorageIcon } from './icons';
 import { Listing } from './listing';
 import { StorageModel } from './model';
@@ -25,6 +26,20 @@ import { TransfersView } from './transfers';
 export const CONTENTS_MIME = 'application/x-jupyter-icontents';
 
 const FILTER_DELAY = 120;
+
+/**
+ * The events of a drag from the computer (native) or from JupyterLab (lm-).
+ */
+const DROP_EVENTS = [
+  'dragenter',
+  'dragover',
+  'dragleave',
+  'drop',
+  'lm-dragenter',
+  'lm-dragover',
+  'lm-dragleave',
+  'lm-drop'
+];
 
 /**
  * The section with the filter, the breadcrumbs, the listing and the notices.
@@ -42,14 +57,12 @@ export class BrowserSection extends Widget {
     // The filter box.
     const filter = new Widget();
     filter.addClass('jp-CtadataFilter');
-    const input = document.createElement('input');
+    const input = element('input', 'jp-CtadataFilter-input');
     input.type = 'search';
-    input.className = 'jp-CtadataFilter-input';
     input.placeholder = this._trans.__('Filter by name');
     input.setAttribute('aria-label', this._trans.__('Filter by name'));
     input.spellcheck = false;
-    const icon = document.createElement('span');
-    icon.className = 'jp-CtadataFilter-icon';
+    const icon = element('span', 'jp-CtadataFilter-icon');
     searchIcon.element({
       container: icon,
       tag: 'span',
@@ -106,8 +119,7 @@ export class BrowserSection extends Widget {
     layout.addWidget(this._footer);
 
     // Shown while something is dragged over the panel.
-    this._dropOverlay = document.createElement('div');
-    this._dropOverlay.className = 'jp-CtadataDropOverlay';
+    this._dropOverlay = element('div', 'jp-CtadataDropOverlay');
     this.node.appendChild(this._dropOverlay);
 
     this.listing.opened.connect((_, entry) => this._open(entry));
@@ -158,31 +170,13 @@ export class BrowserSection extends Widget {
 
   protected onAfterAttach(msg: Message): void {
     super.onAfterAttach(msg);
-    for (const type of [
-      'dragenter',
-      'dragover',
-      'dragleave',
-      'drop',
-      'lm-dragenter',
-      'lm-dragover',
-      'lm-dragleave',
-      'lm-drop'
-    ]) {
+    for (const type of DROP_EVENTS) {
       this.node.addEventListener(type, this);
     }
   }
 
   protected onBeforeDetach(msg: Message): void {
-    for (const type of [
-      'dragenter',
-      'dragover',
-      'dragleave',
-      'drop',
-      'lm-dragenter',
-      'lm-dragover',
-      'lm-dragleave',
-      'lm-drop'
-    ]) {
+    for (const type of DROP_EVENTS) {
       this.node.removeEventListener(type, this);
     }
     super.onBeforeDetach(msg);
@@ -200,27 +194,22 @@ export class BrowserSection extends Widget {
     node.textContent = '';
     if (notice) {
       node.dataset.reason = notice.reason;
-      const title = document.createElement('div');
-      title.className = 'jp-CtadataNotice-title';
-      title.textContent = notice.title;
-      node.appendChild(title);
+      node.appendChild(element('div', 'jp-CtadataNotice-title', notice.title));
       for (const paragraph of notice.text) {
-        const p = document.createElement('p');
-        p.textContent = paragraph;
-        node.appendChild(p);
+        node.appendChild(element('p', '', paragraph));
       }
       if (notice.detail) {
-        const detail = document.createElement('p');
-        detail.className = 'jp-CtadataNotice-detail';
-        detail.textContent = notice.detail;
-        node.appendChild(detail);
+        node.appendChild(
+          element('p', 'jp-CtadataNotice-detail', notice.detail)
+        );
       }
-      const buttons = document.createElement('div');
-      buttons.className = 'jp-CtadataNotice-buttons';
+      const buttons = element('div', 'jp-CtadataNotice-buttons');
       for (const action of notice.actions) {
-        const button = document.createElement('button');
-        button.className = 'jp-Button jp-mod-styled jp-mod-accept';
-        button.textContent = action.label;
+        const button = element(
+          'button',
+          'jp-Button jp-mod-styled jp-mod-accept',
+          action.label
+        );
         button.addEventListener('click', () => action.run());
         buttons.appendChild(button);
       }
@@ -253,11 +242,8 @@ export class BrowserSection extends Widget {
       return;
     }
     const target = folder + this._model.uploadTarget;
-    const label = document.createElement('span');
-    label.textContent = this._trans.__('Uploads go to ');
-    const link = document.createElement('a');
-    link.className = 'jp-CtadataUploadInfo-link';
-    link.textContent = target;
+    const label = element('span', '', this._trans.__('Uploads go to '));
+    const link = element('a', 'jp-CtadataUploadInfo-link', target);
     link.dataset.path = target;
     link.title = this._trans.__('Go to %1', target);
     link.href = '#';

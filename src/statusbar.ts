@@ -4,6 +4,7 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
+import { element } from './dom';
 import { transferIcon } from './icons';
 import { TransferModel } from './transferModel';
 import { formatRate } from './format';
@@ -16,15 +17,13 @@ export class TransferStatus extends Widget {
     this._model = options.model;
     this._trans = options.trans;
     this._onClick = options.onClick;
-    const icon = document.createElement('span');
-    icon.className = 'jp-CtadataStatus-icon';
+    const icon = element('span', 'jp-CtadataStatus-icon');
     transferIcon.element({
       container: icon,
       tag: 'span',
       stylesheet: 'statusBar'
     });
-    this._label = document.createElement('span');
-    this._label.className = 'jp-CtadataStatus-label';
+    this._label = element('span', 'jp-CtadataStatus-label');
     this.node.append(icon, this._label);
     this.node.addEventListener('click', () => this._onClick());
     this._model.changed.connect(this._update, this);

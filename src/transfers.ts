@@ -14,6 +14,7 @@ import { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 
 import { isFinished, ITransfer } from './api';
+import { element } from './dom';
 import { formatRate, formatSize } from './format';
 import { transferIcon } from './icons';
 import { baseName } from './model';
@@ -76,13 +77,14 @@ export class TransfersView extends PanelWithToolbar {
 
     this._body = new Widget();
     this._body.addClass('jp-CtadataTransfers-body');
-    this._list = document.createElement('ul');
-    this._list.className = 'jp-CtadataTransfers-list';
+    this._list = element('ul', 'jp-CtadataTransfers-list');
     this._list.setAttribute('aria-label', this._trans.__('Transfers'));
-    this._empty = document.createElement('div');
-    this._empty.className = 'jp-CtadataTransfers-empty';
-    this._empty.textContent = this._trans.__(
-      'No transfers. Downloads and uploads show their progress here.'
+    this._empty = element(
+      'div',
+      'jp-CtadataTransfers-empty',
+      this._trans.__(
+        'No transfers. Downloads and uploads show their progress here.'
+      )
     );
     this._body.node.append(this._empty, this._list);
     this.addWidget(this._body);
@@ -160,19 +162,12 @@ export class TransfersView extends PanelWithToolbar {
   }
 
   private _createRow(job: ITransfer): IRow {
-    const node = document.createElement('li');
-    node.className = 'jp-CtadataTransfer';
+    const node = element('li', 'jp-CtadataTransfer');
     node.dataset.id = job.id;
-    const line = document.createElement('div');
-    line.className = 'jp-CtadataTransfer-line';
-    const icon = document.createElement('span');
-    icon.className = 'jp-CtadataTransfer-icon';
-    const name = document.createElement('span');
-    name.className = 'jp-CtadataTransfer-name';
-    const state = document.createElement('span');
-    state.className = 'jp-CtadataTransfer-state';
-    const cancel = document.createElement('button');
-    cancel.className = 'jp-CtadataTransfer-cancel';
+    const icon = element('span', 'jp-CtadataTransfer-icon');
+    const name = element('span', 'jp-CtadataTransfer-name');
+    const state = element('span', 'jp-CtadataTransfer-state');
+    const cancel = element('button', 'jp-CtadataTransfer-cancel');
     cancel.title = this._trans.__('Cancel this transfer');
     cancel.setAttribute('aria-label', this._trans.__('Cancel'));
     closeIcon.element({
@@ -181,19 +176,21 @@ export class TransfersView extends PanelWithToolbar {
       height: '16px',
       width: '16px'
     });
-    line.append(icon, name, state, cancel);
-    const bar = document.createElement('div');
-    bar.className = 'jp-CtadataTransfer-progress';
+    const line = element(
+      'div',
+      'jp-CtadataTransfer-line',
+      icon,
+      name,
+      state,
+      cancel
+    );
+    const fill = element('div', 'jp-CtadataTransfer-progressFill');
+    const bar = element('div', 'jp-CtadataTransfer-progress', fill);
     bar.setAttribute('role', 'progressbar');
     bar.setAttribute('aria-valuemin', '0');
     bar.setAttribute('aria-valuemax', '100');
-    const fill = document.createElement('div');
-    fill.className = 'jp-CtadataTransfer-progressFill';
-    bar.appendChild(fill);
-    const detail = document.createElement('div');
-    detail.className = 'jp-CtadataTransfer-detail';
-    const error = document.createElement('div');
-    error.className = 'jp-CtadataTransfer-error';
+    const detail = element('div', 'jp-CtadataTransfer-detail');
+    const error = element('div', 'jp-CtadataTransfer-error');
     error.setAttribute('role', 'alert');
     node.append(line, bar, detail, error);
     return {
