@@ -159,8 +159,11 @@ class TransferClient(ABC):
         A directory `lst/DL1/` lands at `<to>/lst/DL1/...`, as it always did.
         """
         root = Path(to) if to is not None else Path()
-        options: dict[str, Any] = {"progress": progress, "progress_bar": progress_bar}
-        options["cancel"] = cancel
+        options: dict[str, Any] = {
+            "progress": progress,
+            "progress_bar": progress_bar,
+            "cancel": cancel,
+        }
         if recursive and self.stat(path).is_dir:
             return self.download_dir(
                 path,

@@ -158,8 +158,8 @@ class Protocol:
             headers["Content-Type"] = "application/json"
         return headers
 
-    def url(self, endpoint: str, path: str = "", base: str | None = None) -> str:
-        return (base or self.settings.downloadservice) + endpoint + "/" + quote(path, safe="/")
+    def url(self, endpoint: str, path: str = "") -> str:
+        return self.settings.downloadservice + endpoint + "/" + quote(path, safe="/")
 
     def list_request(self, path: str) -> httpx.Request:
         return httpx.Request("GET", self.url("list", clean_remote(path)), headers=self._headers())

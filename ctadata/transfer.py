@@ -50,6 +50,8 @@ def with_retries(attempt: Callable[[], T], path: str) -> T:
             return attempt()
         except (httpx.TransportError, StorageException, TokenRefreshed) as exc:
             if not _retryable(exc) or n == RETRIES:
+                if isinstance(exc, CtadataError):
+                    raise
                 raise as_ctadata_error(exc, path) from exc
             time.sleep(BACKOFF_SECONDS * 2**n)
     raise AssertionError("unreachable")
