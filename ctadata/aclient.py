@@ -15,7 +15,6 @@ import httpx
 
 from .config import Settings
 from .engine import TIMEOUT
-from .errors import TransferError
 from .protocol import Entry, Flow, Protocol
 from .transfer import as_ctadata_error
 
@@ -81,12 +80,4 @@ class AsyncAPIClient:
             response = await self.http.send(request)
         except httpx.TransportError as exc:
             raise as_ctadata_error(exc, path) from exc
-        self.protocol.check(response, "upload", path)
-        answer = response.json()
-        if size is not None and int(answer.get("total_written", -1)) != size:
-            raise TransferError(
-                f"upload of {path!r}: the service stored {answer.get('total_written')}"
-                f" of {size} bytes",
-                path=path,
-            )
-        return answer
+        return self.protocol.upload_answer(response, path, size)

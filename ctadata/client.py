@@ -120,14 +120,7 @@ class APIClient(TransferClient):
             remote,
             meter,
         )
-        answer = response.json()
-        if int(answer.get("total_written", -1)) != size:
-            raise TransferError(
-                f"upload of {remote!r}: the service stored {answer.get('total_written')}"
-                f" of {size} bytes",
-                path=remote,
-            )
-        return answer
+        return proto.upload_answer(response, remote, size)
 
     # -- the user folder --------------------------------------------------------------------
     def upload_folder(self, hub_user: str | None = None) -> str:

@@ -29,6 +29,7 @@ from .errors import (
     NotFound,
     PermissionDenied,
     StorageException,
+    TransferError,
 )
 from .paths import clean_remote, remote_join, user_folder_name
 
@@ -226,6 +227,20 @@ class Protocol:
         if not isinstance(listing, list):
             raise StorageException(f"list {path!r}: unexpected answer {listing!r:.200}", path=path)
         return listing
+
+    def upload_answer(
+        self, response: httpx.Response, path: str, size: int | None
+    ) -> dict[str, Any]:
+        """The service's JSON for an upload; a stored size other than `size` is an error."""
+        self.check(response, "upload", path)
+        answer = response.json()
+        if size is not None and int(answer.get("total_written", -1)) != size:
+            raise TransferError(
+                f"upload of {path!r}: the service stored {answer.get('total_written')}"
+                f" of {size} bytes",
+                path=path,
+            )
+        return answer
 
     # -- flows ------------------------------------------------------------------------------
     def list_flow(self, path: str) -> Flow[list[dict[str, Any]]]:
