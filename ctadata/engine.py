@@ -28,6 +28,7 @@ from .plan import (
     local_path,
     plan_file,
     refuse_conflicts,
+    refuse_unreadable,
     require,
     walk_upload,
 )
@@ -297,27 +298,25 @@ class TransferClient(ABC):
     ) -> TransferSummary:
         """Upload a local tree to `path`, creating its directories first.
 
-        Only regular files and folders are read: anything else (a FIFO, a socket, a device, a
-        broken link, with `root` a link leading out of it) is reported as failed by name, and
-        the rest is uploaded.
+        Only regular files and folders are read: anything else in the tree (a FIFO, a socket,
+        a device, a broken link, with `root` a link leading out of it) is named in an
+        `InvalidPath` raised before anything is uploaded.
         """
         folder = local_path(root, local_dir)
         require(folder, is_dir=True)
+        found = list(walk_upload(folder))
+        refuse_unreadable(folder, [f.error for f in found if f.error is not None])
         base = clean_remote(path).rstrip("/")
         meter = self._meter(folder.name, progress, cancel, progress_bar)
         tasks: list[Task] = []
-        refused: list[FileResult] = []
-        for found in walk_upload(folder):
-            remote = remote_join(base, found.relative)
-            local = str(found.source.path)
-            if found.error is not None:
-                refused.append(FileResult(remote, local, "failed", 0, found.error))
-            elif found.is_dir:
+        for item in found:
+            remote = remote_join(base, item.relative)
+            if item.is_dir:
                 self.mkdirs(remote)
             else:
-                run = functools.partial(self._upload_size, found.source, remote, meter)
-                tasks.append(Task(remote, local, found.size, run))
-        return run_tasks(tasks, refused, concurrency or self.concurrency, meter)
+                run = functools.partial(self._upload_size, item.source, remote, meter)
+                tasks.append(Task(remote, str(item.source.path), item.size, run))
+        return run_tasks(tasks, [], concurrency or self.concurrency, meter)
 
     def _upload_size(self, source: LocalPath, remote: str, meter: Meter) -> int:
         return int(self._upload_one(source, remote, meter)["total_written"])

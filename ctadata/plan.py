@@ -72,6 +72,14 @@ def refuse_conflicts(conflicts: Sequence[LocalPath], where: LocalPath) -> None:
     )
 
 
+def refuse_unreadable(folder: LocalPath, reasons: Sequence[str]) -> None:
+    if reasons:
+        raise InvalidPath(
+            f"{str(folder)!r} cannot be uploaded as it is, nothing was: " + "; ".join(reasons),
+            path=str(folder),
+        )
+
+
 @dataclass(frozen=True)
 class Found:
     """One entry of a local folder to upload: a file or folder to read, or why it is refused."""

@@ -19,13 +19,15 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from typing import Any
 
-from ctadata.errors import Cancelled, CtadataError
+from ctadata.errors import Cancelled, ConflictError, CtadataError
 from ctadata.progress import Progress
 
 log = logging.getLogger(__name__)
 
 QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
-FINISHED = (DONE, FAILED, CANCELLED)
+CONFLICT = "conflict"  # a download that would replace differing local files: nothing written
+FINISHED = (DONE, FAILED, CANCELLED, CONFLICT)
+CONFLICTS_LISTED = 200  # workspace paths a job's JSON lists; `conflicts_total` counts them all
 
 RATE_WINDOW = 5.0  # seconds of history behind `rate`
 SAMPLE_EVERY = 0.2  # seconds between rate samples
@@ -60,6 +62,7 @@ class Job:
         self.files_done = 0
         self.files_total = files_total
         self.error: str | None = None
+        self.conflicts: list[str] | None = None  # local files that differ, workspace-relative
         self.created = datetime.now(timezone.utc)
         self.finished: datetime | None = None
         self.finished_at: float | None = None  # monotonic, for expiry
@@ -121,6 +124,8 @@ class Job:
         """Finish with the state and message an exception of the work calls for."""
         if isinstance(exc, Cancelled) or (self.cancel.is_set() and isinstance(exc, CtadataError)):
             self.finish(CANCELLED, "cancelled")
+        elif isinstance(exc, ConflictError):
+            self.finish(CONFLICT, str(exc))
         elif isinstance(exc, CtadataError):
             self.finish(FAILED, str(exc))
         else:
@@ -140,7 +145,13 @@ class Job:
         return max(0.0, (self.bytes_done - then) / elapsed) if elapsed > 0 else 0.0
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        conflicts = {}
+        if self.conflicts is not None:
+            conflicts = {
+                "conflicts": self.conflicts[:CONFLICTS_LISTED],
+                "conflicts_total": len(self.conflicts),
+            }
+        return conflicts | {
             "id": self.id,
             "kind": self.kind,
             "path": self.path,
