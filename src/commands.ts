@@ -35,8 +35,15 @@ import {
 } from '@jupyterlab/ui-components';
 import { CommandRegistry } from '@lumino/commands';
 
-import { CertificateKey, IEntry, ITransfer, isFinished } from './api';
+import {
+  CertificateKey,
+  IEntry,
+  ITransfer,
+  isFinished,
+  OnConflict
+} from './api';
 import { CERTIFICATE_KEYS, uploadCertificateDialog } from './certificateDialog';
+import { askConflict, jobConflict } from './conflictDialog';
 import { certificateIcon, ctaStorageIcon, transferIcon } from './icons';
 import { asError, baseName, normalizeDir, parentDir } from './model';
 import { StoragePanel } from './panel';
@@ -155,7 +162,7 @@ export class StorageActions {
     }
     await this._ensureDirectory(to);
     const jobs: ITransfer[] = [];
-    let forAll: boolean | null = null;
+    let forAll: OnConflict | null = null;
     for (const entry of entries) {
       const request = {
         kind: 'download' as const,
@@ -175,37 +182,25 @@ export class StorageActions {
           );
           continue;
         }
-        let replace: boolean | null = forAll;
-        if (replace === null) {
-          if (!settings.confirmOverwrite) {
-            replace = true;
-          } else {
-            const answer = await showDialog({
-              title: trans.__('Replace %1?', entry.name),
-              body: trans.__(
-                '%1 already exists in the workspace folder “%2”. Replace it with the copy from the storage?',
-                entry.name,
-                to || '/'
-              ),
-              buttons: [
-                Dialog.cancelButton({ label: trans.__('Skip') }),
-                Dialog.warnButton({ label: trans.__('Replace') })
-              ],
-              checkbox:
+        let choice: OnConflict | null = forAll;
+        if (choice === null) {
+          const answer = settings.confirmOverwrite
+            ? await askConflict(
+                {
+                  folder: to || '/',
+                  paths: [PathExt.join(to, entry.name)],
+                  total: 1
+                },
+                trans,
                 entries.length > 1
-                  ? {
-                      label: trans.__('Do this for all conflicts'),
-                      checked: false
-                    }
-                  : null
-            });
-            replace = answer.button.accept;
-            if (answer.isChecked) {
-              forAll = replace;
-            }
+              )
+            : { choice: 'overwrite' as const, forAll: true };
+          choice = answer.choice;
+          if (answer.forAll) {
+            forAll = choice ?? 'skip';
           }
         }
-        if (replace) {
+        if (choice === 'overwrite') {
           try {
             jobs.push(
               await this._startWithNotice({ ...request, overwrite: true })
@@ -451,6 +446,10 @@ export class StorageActions {
 
   private _onFinished(job: ITransfer): void {
     const { trans } = this._ctx;
+    if (job.kind === 'download' && job.state === 'conflict') {
+      void this._resolveConflict(job);
+      return;
+    }
     if (job.kind === 'browser-upload' && job.id.startsWith('browser-')) {
       // Reported per batch by uploadFiles.
       return;
@@ -492,6 +491,38 @@ export class StorageActions {
       });
     } else {
       Notification.emit(message, type, { autoClose });
+    }
+  }
+
+  /**
+   * A download ended in `conflict`: ask, then download again overwriting or skipping.
+   */
+  private async _resolveConflict(job: ITransfer): Promise<void> {
+    const { trans, settings } = this._ctx;
+    void this._notices.get(job.id)?.dismiss();
+    this._notices.delete(job.id);
+    const choice = settings.confirmOverwrite
+      ? (await askConflict(jobConflict(job), trans)).choice
+      : 'overwrite';
+    if (choice === null || job.local === null) {
+      return;
+    }
+    const to = PathExt.dirname(job.local);
+    const request = {
+      kind: 'download' as const,
+      path: job.path,
+      to: to === '.' ? '' : to,
+      recursive: job.recursive,
+      overwrite: false,
+      on_conflict: choice
+    };
+    try {
+      await this._startWithNotice(request);
+    } catch (error) {
+      Notification.error(
+        trans.__('Could not download %1: %2', job.path, asError(error).message),
+        { autoClose: false }
+      );
     }
   }
 
