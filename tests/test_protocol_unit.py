@@ -66,7 +66,21 @@ def test_requests_carry_token_in_header_only() -> None:
         "http://svc/services/downloadservice/list/a%20b/%23x%3F.h5"
     )
     assert proto.fetch_request("f", 10).headers["Range"] == "bytes=10-"
-    assert str(proto.hub_user_request().url) == "http://svc/hub/api/user"
+    hub = proto.hub_user_request("http://hub:8081/hub/api/")
+    assert str(hub.url) == "http://hub:8081/hub/api/user"
+    assert hub.headers["Authorization"] == f"Bearer {TOKEN}"
+
+
+def test_the_storage_root_is_the_endpoint_without_a_slash() -> None:
+    """The deployed service routes `list` and `list/<path>`, never `list/` (404)."""
+    proto = Protocol(SETTINGS)
+    base = "http://svc/services/downloadservice/"
+    for path in ("", "/", ".", "a/.."):
+        assert str(proto.list_request(path).url) == base + "list"
+        assert str(proto.fetch_request(path).url).split("?")[0] == base + "fetch"
+        assert str(proto.webdav_request("PROPFIND", path).url) == base + "webdav"
+    assert str(proto.list_request("lst/x/../DL1/").url) == base + "list/lst/DL1/"
+    assert str(proto.upload_request("a/./b/../f", b"").url).split("?")[0] == base + "upload/a/f"
 
 
 def test_no_token_is_an_authentication_error_before_any_call() -> None:
