@@ -69,6 +69,8 @@ class APIClient(TransferClient):
         self._upload_folder: str | None = None
         self._parents_lock = threading.Lock()
         self._parents_made: set[str] = set()
+        self._uploads = threading.Condition()  # guards `_sending`: uploads under way
+        self._sending = 0
 
     @property
     def token(self) -> str | None:
@@ -128,7 +130,7 @@ class APIClient(TransferClient):
     def _upload_one(self, source: Path, remote: str, meter: Meter) -> dict[str, Any]:
         """Upload first; only if the parent folder is missing (409), make it and upload again."""
         try:
-            answer = self._send_file(source, remote, meter)
+            return self._send_file(source, remote, meter)
         except StorageException as exc:
             parent = missing_parent(exc, remote)
             if parent is None:
@@ -137,29 +139,43 @@ class APIClient(TransferClient):
                 self._make_parent(parent)
             except UnknownUploadFolder:
                 raise no_parent_error(remote, parent) from exc
-            answer = self._send_file(source, remote, meter)
-        self._upload_folder = self._upload_folder or folder_from_answer(answer, remote)
-        return answer
+            return self._send_file(source, remote, meter)
 
     def _make_parent(self, parent: str) -> None:
-        """Make a missing upload folder once, though several uploads into it report it."""
+        """Make a missing upload folder once, though several uploads into it report it.
+
+        Uploads still running on this client may name the user folder in their answers: a
+        tree upload into an existing folder makes its new subfolders without any hub.
+        """
+        with self._uploads:
+            self._uploads.wait_for(lambda: self._upload_folder is not None or not self._sending)
         with self._parents_lock:
             if parent not in self._parents_made:
                 self.mkdirs(parent)
                 self._parents_made.add(parent)
 
     def _send_file(self, source: Path, remote: str, meter: Meter) -> dict[str, Any]:
+        """One upload; its answer tells the user folder, if it was not known yet."""
         size = source.stat().st_size
         proto = self.protocol
-        response = upload(
-            self.http,
-            lambda body: proto.upload_request(remote, body, size),
-            proto.check,
-            source,
-            remote,
-            meter,
-        )
-        return proto.upload_answer(response, remote, size)
+        with self._uploads:
+            self._sending += 1
+        try:
+            response = upload(
+                self.http,
+                lambda body: proto.upload_request(remote, body, size),
+                proto.check,
+                source,
+                remote,
+                meter,
+            )
+            answer = proto.upload_answer(response, remote, size)
+            self._upload_folder = self._upload_folder or folder_from_answer(answer, remote)
+            return answer
+        finally:
+            with self._uploads:
+                self._sending -= 1
+                self._uploads.notify_all()
 
     # -- the user folder --------------------------------------------------------------------
     def upload_folder(self, hub_user: str | None = None) -> str:

@@ -60,12 +60,14 @@ def test_uploads_without_any_hub(user_folder: Path, dev_service: RunningDevServi
     assert renamed["path"].endswith("/example-files/renamed.txt")
     assert (user_folder / "example-files/renamed.txt").read_text() == "0.6.0"
 
+    # Into the existing folder; its new subfolder is made once an answer named the user folder.
     local = Path("tmpdir")
-    local.mkdir()
-    for name in ("a.txt", "b.txt", "c.txt"):
+    names = ("a.txt", "b.txt", "c.txt", "new/d.txt")
+    for name in names:
+        (local / name).parent.mkdir(parents=True, exist_ok=True)
         (local / name).write_text(name)
     ctadata.upload_dir(str(local), "example-files/tmpdir")
-    for name in ("a.txt", "b.txt", "c.txt"):
+    for name in names:
         assert (user_folder / "example-files/tmpdir" / name).read_text() == name
 
 
