@@ -113,3 +113,16 @@ def test_certificate_refusal_names_the_reason() -> None:
     next(flow)
     with pytest.raises(CertificateError, match="expired"):
         flow.send(response(400, "certificate expired on 2024-01-01"))
+
+
+def test_an_upload_answer_names_the_user_folder() -> None:
+    from ctadata.protocol import folder_from_answer, missing_parent
+
+    answer = {"status": "uploaded", "path": "lst/users/alice_smith01/a/b.txt"}
+    assert folder_from_answer(answer, "a/b.txt") == "lst/users/alice_smith01/"
+    assert folder_from_answer(answer, "c/b.txt") is None  # not where this upload went
+    assert folder_from_answer({"path": "lst/users/x/f"}, "") is None
+    conflict = StorageException("upload: 409", path="a/b.txt", status=409)
+    assert missing_parent(conflict, "a/b/c.txt") == "a/b/"
+    assert missing_parent(conflict, "c.txt") is None  # the service makes the user folder
+    assert missing_parent(StorageException("x", status=500), "a/c.txt") is None
