@@ -20,7 +20,8 @@ import { Widget } from '@lumino/widgets';
 import { IEntry } from './api';
 import { element } from './dom';
 import { formatDate, formatFullDate, formatSize } from './format';
-import { SortKey, StorageModel } from './model';
+import { StorageModel } from './model';
+import { SortKey } from './sort';
 
 /**
  * The height of one row in pixels; the CSS uses the same value.
@@ -106,34 +107,6 @@ export class Listing extends Widget {
    */
   get opened(): ISignal<this, IEntry> {
     return this._opened;
-  }
-
-  /**
-   * The scrolling element (the list itself).
-   */
-  get contentNode(): HTMLElement {
-    return this._content;
-  }
-
-  /**
-   * The number of rows that currently exist in the DOM.
-   */
-  get renderedRowCount(): number {
-    return this._rows.filter(row => row.entry !== null).length;
-  }
-
-  /**
-   * The entry of a DOM event's target row, if any.
-   */
-  entryForEvent(event: Event): IEntry | null {
-    const node = (event.target as HTMLElement | null)?.closest?.(
-      `.${ITEM_CLASS}`
-    ) as HTMLElement | null;
-    if (!node || !this._content.contains(node)) {
-      return null;
-    }
-    const index = Number(node.dataset.index);
-    return this._model.items[index] ?? null;
   }
 
   /**

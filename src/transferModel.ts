@@ -4,29 +4,20 @@
  */
 import { IDisposable } from '@lumino/disposable';
 import { PromiseDelegate } from '@lumino/coreutils';
+import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import {
-  CtadataClient,
-  CtadataError,
-  isFinished,
-  ITransfer,
-  TransferRequest
-} from './api';
-import { asError, normalizeDir } from './model';
+import { CtadataClient, isFinished, ITransfer, TransferRequest } from './api';
+import { asError, CtadataError } from './errors';
 
 /**
  * Poll every second while a transfer runs, and now and then otherwise (a
- * transfer may have been started from another tab).
+ * transfer may have been started from another tab); after a failed poll,
+ * back off up to a minute.
  */
 const ACTIVE_INTERVAL = 1000;
 const IDLE_INTERVAL = 15000;
 const ERROR_INTERVAL = 60000;
-
-/**
- * The window over which the rate of a browser upload is measured, in ms.
- */
-const RATE_WINDOW = 3000;
 
 /**
  * One file to stream from the browser.
@@ -53,7 +44,6 @@ interface ILocalUpload {
   file: File;
   relative: string;
   abort: AbortController;
-  samples: Array<[number, number]>;
   done: PromiseDelegate<ITransfer>;
 }
 
@@ -62,7 +52,17 @@ let localCounter = 0;
 export class TransferModel implements IDisposable {
   constructor(options: TransferModel.IOptions) {
     this.client = options.client;
-    this._concurrency = options.concurrency ?? 3;
+    this._concurrency = options.concurrency;
+    this._poll = new Poll({
+      auto: false,
+      factory: () => this._fetch(),
+      frequency: {
+        interval: IDLE_INTERVAL,
+        backoff: true,
+        max: ERROR_INTERVAL
+      },
+      name: 'ctadata-lab:transfers'
+    });
   }
 
   readonly client: CtadataClient;
@@ -110,17 +110,6 @@ export class TransferModel implements IDisposable {
   }
 
   /**
-   * The storage folder where uploads land (from the configuration).
-   */
-  get uploadFolder(): string {
-    return this._uploadFolder;
-  }
-
-  set uploadFolder(value: string | null) {
-    this._uploadFolder = value ? normalizeDir(value) : '';
-  }
-
-  /**
    * How many files this tab uploads at the same time.
    */
   get concurrency(): number {
@@ -133,49 +122,10 @@ export class TransferModel implements IDisposable {
   }
 
   /**
-   * The error of the last poll, if it failed.
-   */
-  get pollError(): CtadataError | null {
-    return this._pollError;
-  }
-
-  /**
    * Start polling the server extension.
    */
   start(): void {
-    if (!this._started) {
-      this._started = true;
-      void this.refresh();
-    }
-  }
-
-  /**
-   * Ask the server for the list of transfers now.
-   */
-  async refresh(): Promise<void> {
-    if (this._isDisposed) {
-      return;
-    }
-    this._clearTimer();
-    let interval = IDLE_INTERVAL;
-    try {
-      const jobs = await this.client.listTransfers();
-      this._pollError = null;
-      this._mergeServer(jobs);
-      interval = this._server.some(job => !isFinished(job))
-        ? ACTIVE_INTERVAL
-        : IDLE_INTERVAL;
-    } catch (error) {
-      this._pollError = asError(error);
-      interval = ERROR_INTERVAL;
-      // Jobs we are waiting for stay as they are until the server answers.
-    }
-    if (this._waiting.size > 0 || this._local.some(u => !isFinished(u.job))) {
-      interval = Math.min(interval, ACTIVE_INTERVAL * 2);
-    }
-    if (this._started && !this._isDisposed) {
-      this._timer = window.setTimeout(() => void this.refresh(), interval);
-    }
+    void this._poll.start();
   }
 
   /**
@@ -247,11 +197,14 @@ export class TransferModel implements IDisposable {
   }
 
   /**
-   * Stream files from the browser to the user's upload folder, a few at a time.
-   * Resolves when every file of the batch has ended.
+   * Stream files from the browser to the user's upload folder (`folder`,
+   * shown in the jobs' paths), a few at a time. Resolves when every file of
+   * the batch has ended.
    */
-  uploadFiles(files: IBrowserUpload[]): Promise<IBatchResult> {
-    const uploads = files.map(({ file, path }) => this._queueLocal(file, path));
+  uploadFiles(files: IBrowserUpload[], folder: string): Promise<IBatchResult> {
+    const uploads = files.map(({ file, path }) =>
+      this._queueLocal(file, path, folder)
+    );
     this._changed.emit();
     this._pump();
     return Promise.all(uploads.map(upload => upload.done.promise)).then(
@@ -272,11 +225,24 @@ export class TransferModel implements IDisposable {
       return;
     }
     this._isDisposed = true;
-    this._clearTimer();
+    this._poll.dispose();
     for (const upload of this._local) {
       upload.abort.abort();
     }
     Signal.clearData(this);
+  }
+
+  /**
+   * One poll: take the server's list, and poll sooner while transfers run.
+   */
+  private async _fetch(): Promise<void> {
+    const jobs = await this.client.listTransfers();
+    this._mergeServer(jobs);
+    const running = this._waiting.size > 0 || this.hasActive;
+    this._poll.frequency = {
+      ...this._poll.frequency,
+      interval: running ? ACTIVE_INTERVAL : IDLE_INTERVAL
+    };
   }
 
   private _findJob(id: string): ITransfer | undefined {
@@ -298,10 +264,15 @@ export class TransferModel implements IDisposable {
       byId.set(job.id, job);
     }
     this._server = [...byId.values()];
-    // Our own browser uploads are reported by the uploads themselves.
-    const own = new Set(this._local.map(upload => upload.job.path));
+    // Our own browser uploads are reported by the uploads themselves, but
+    // with the server's rate.
+    const own = new Map(this._local.map(upload => [upload.job.path, upload]));
     for (const job of this._server) {
-      if (job.kind === 'browser-upload' && own.has(job.path)) {
+      const local = job.kind === 'browser-upload' && own.get(job.path);
+      if (local) {
+        if (!isFinished(local.job)) {
+          local.job.rate = job.rate;
+        }
         continue;
       }
       if (!isFinished(job)) {
@@ -332,12 +303,16 @@ export class TransferModel implements IDisposable {
     this._changed.emit();
   }
 
-  private _queueLocal(file: File, relative: string): ILocalUpload {
+  private _queueLocal(
+    file: File,
+    relative: string,
+    folder: string
+  ): ILocalUpload {
     const now = new Date().toISOString();
     const job: ITransfer = {
       id: `browser-${++localCounter}-${Date.now()}`,
       kind: 'browser-upload',
-      path: this._uploadFolder + relative,
+      path: folder + relative,
       local: null,
       recursive: false,
       state: 'queued',
@@ -355,7 +330,6 @@ export class TransferModel implements IDisposable {
       file,
       relative,
       abort: new AbortController(),
-      samples: [],
       done: new PromiseDelegate<ITransfer>()
     };
     this._local.unshift(upload);
@@ -381,7 +355,6 @@ export class TransferModel implements IDisposable {
   private async _runLocal(upload: ILocalUpload): Promise<void> {
     const job = upload.job;
     job.state = 'running';
-    upload.samples = [[performance.now(), 0]];
     this._changed.emit();
     this._scheduleSoon();
     try {
@@ -410,19 +383,8 @@ export class TransferModel implements IDisposable {
     if (isFinished(upload.job)) {
       return;
     }
-    const now = performance.now();
-    upload.samples.push([now, loaded]);
-    while (
-      upload.samples.length > 2 &&
-      now - upload.samples[0][0] > RATE_WINDOW
-    ) {
-      upload.samples.shift();
-    }
-    const [t0, b0] = upload.samples[0];
-    const job = upload.job;
-    job.bytes_done = loaded;
-    job.bytes_total = total || job.bytes_total;
-    job.rate = now > t0 ? ((loaded - b0) * 1000) / (now - t0) : null;
+    upload.job.bytes_done = loaded;
+    upload.job.bytes_total = total || upload.job.bytes_total;
     this._changed.emit();
   }
 
@@ -453,18 +415,12 @@ export class TransferModel implements IDisposable {
     this._pump();
   }
 
+  /**
+   * Poll now: a transfer started, or someone waits for one to end.
+   */
   private _scheduleSoon(): void {
-    if (!this._started || this._isDisposed) {
-      return;
-    }
-    this._clearTimer();
-    this._timer = window.setTimeout(() => void this.refresh(), 300);
-  }
-
-  private _clearTimer(): void {
-    if (this._timer) {
-      window.clearTimeout(this._timer);
-      this._timer = 0;
+    if (this._poll.state.phase !== 'constructed' && !this._isDisposed) {
+      void this._poll.refresh();
     }
   }
 
@@ -473,11 +429,8 @@ export class TransferModel implements IDisposable {
   private _dismissed = new Set<string>();
   private _seenRunning = new Set<string>();
   private _waiting = new Map<string, PromiseDelegate<ITransfer>>();
-  private _uploadFolder = '';
   private _concurrency: number;
-  private _pollError: CtadataError | null = null;
-  private _started = false;
-  private _timer = 0;
+  private _poll: Poll;
   private _isDisposed = false;
   private _changed = new Signal<this, void>(this);
   private _finished = new Signal<this, ITransfer>(this);
@@ -486,6 +439,9 @@ export class TransferModel implements IDisposable {
 export namespace TransferModel {
   export interface IOptions {
     client: CtadataClient;
-    concurrency?: number;
+    /**
+     * How many files this tab uploads at the same time.
+     */
+    concurrency: number;
   }
 }
