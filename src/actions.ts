@@ -13,7 +13,7 @@ import { asError } from './errors';
 import { batchNotice, ProgressNotice, TransferNotifier } from './notices';
 import { baseName, normalizeDir, parentDir } from './paths';
 import { ICommandContext } from './tokens';
-import { IBrowserUpload } from './transferModel';
+import { IBrowserUpload } from './browserUploads';
 import {
   ensureDirectory,
   pythonSnippet,

@@ -15,7 +15,7 @@ import { Listing } from './listing';
 import { StorageModel } from './model';
 import { NoticeView } from './noticeView';
 import { stateNotice } from './stateNotice';
-import { IBrowserUpload } from './transferModel';
+import { IBrowserUpload } from './browserUploads';
 import { UploadInfo } from './uploadInfo';
 
 export class BrowserSection extends Widget {

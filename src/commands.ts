@@ -327,30 +327,8 @@ export function addCommands(
   panel.transfers.changed.connect(notify);
 
   // The palette: every command.
-  if (palette) {
-    for (const command of [
-      CommandIDs.showPanel,
-      CommandIDs.refresh,
-      CommandIDs.goUp,
-      CommandIDs.goToRoot,
-      CommandIDs.goToUploadFolder,
-      CommandIDs.goTo,
-      CommandIDs.filter,
-      CommandIDs.open,
-      CommandIDs.download,
-      CommandIDs.downloadTo,
-      CommandIDs.copyPath,
-      CommandIDs.copySnippet,
-      CommandIDs.upload,
-      CommandIDs.uploadDirectory,
-      CommandIDs.uploadFromFileBrowser,
-      CommandIDs.uploadCertificate,
-      CommandIDs.showTransfers,
-      CommandIDs.cancelAllTransfers,
-      CommandIDs.clearTransfers
-    ]) {
-      palette.addItem({ command, category });
-    }
+  for (const command of Object.values(CommandIDs)) {
+    palette?.addItem({ command, category });
   }
 
   // The context menu of the entries.

@@ -8,7 +8,7 @@ import { Drag } from '@lumino/dragdrop';
 import { Widget } from '@lumino/widgets';
 
 import { element } from './dom';
-import { IBrowserUpload } from './transferModel';
+import { IBrowserUpload } from './browserUploads';
 
 /**
  * The mime type of a drag from JupyterLab's file browser: the dragged paths.

@@ -9,7 +9,8 @@ import { ReadonlyJSONValue } from '@lumino/coreutils';
 
 import { isFinished, ITransfer } from './api';
 import { baseName, parentDir } from './paths';
-import { IBatchResult, TransferModel } from './transferModel';
+import { IBatchResult } from './browserUploads';
+import { TransferModel } from './transferModel';
 
 /**
  * How long a toast is on screen before it may be updated, in ms.

@@ -8,7 +8,8 @@ import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { CtadataClient, isFinished, ITransfer, TransferRequest } from './api';
-import { asError, CtadataError } from './errors';
+import { BrowserUploads, IBatchResult, IBrowserUpload } from './browserUploads';
+import { CtadataError } from './errors';
 
 /**
  * Poll every second while a transfer runs, and now and then otherwise (a
@@ -19,40 +20,17 @@ const ACTIVE_INTERVAL = 1000;
 const IDLE_INTERVAL = 15000;
 const ERROR_INTERVAL = 60000;
 
-/**
- * One file to stream from the browser.
- */
-export interface IBrowserUpload {
-  file: File;
-  /**
-   * The remote path relative to the user's upload folder (`sub/a.txt`).
-   */
-  path: string;
-}
-
-/**
- * How a batch of browser uploads ended.
- */
-export interface IBatchResult {
-  done: ITransfer[];
-  failed: ITransfer[];
-  cancelled: ITransfer[];
-}
-
-interface ILocalUpload {
-  job: ITransfer;
-  file: File;
-  relative: string;
-  abort: AbortController;
-  done: PromiseDelegate<ITransfer>;
-}
-
-let localCounter = 0;
-
 export class TransferModel implements IDisposable {
   constructor(options: TransferModel.IOptions) {
     this.client = options.client;
     this._concurrency = options.concurrency;
+    this._local = new BrowserUploads({
+      client: this.client,
+      concurrency: this._concurrency,
+      onChange: () => this._changed.emit(),
+      onStart: () => this._scheduleSoon(),
+      onEnd: job => this._onLocalEnd(job)
+    });
     this._poll = new Poll({
       auto: false,
       factory: () => this._fetch(),
@@ -85,12 +63,9 @@ export class TransferModel implements IDisposable {
    * All transfers, newest first, without the dismissed ones.
    */
   get transfers(): ITransfer[] {
-    const local = this._local.map(upload => upload.job);
+    const local = this._local.jobs;
     // The server lists our own browser uploads too: show them once.
-    const own = new Set(this._local.map(upload => upload.job.path));
-    const server = this._server.filter(
-      job => !(job.kind === 'browser-upload' && own.has(job.path))
-    );
+    const server = this._server.filter(job => !this._ownUpload(job));
     return [...local, ...server]
       .filter(job => !this._dismissed.has(job.id))
       .sort((a, b) =>
@@ -118,7 +93,7 @@ export class TransferModel implements IDisposable {
 
   set concurrency(value: number) {
     this._concurrency = Math.max(1, Math.floor(value) || 1);
-    this._pump();
+    this._local.concurrency = this._concurrency;
   }
 
   /**
@@ -161,12 +136,7 @@ export class TransferModel implements IDisposable {
    * Cancel a transfer: abort a browser upload, or ask the server to cancel.
    */
   async cancel(id: string): Promise<void> {
-    const local = this._local.find(upload => upload.job.id === id);
-    if (local) {
-      if (!isFinished(local.job)) {
-        local.abort.abort();
-        this._endLocal(local, 'cancelled', null);
-      }
+    if (this._local.cancel(id)) {
       return;
     }
     const job = await this.client.cancelTransfer(id);
@@ -192,7 +162,7 @@ export class TransferModel implements IDisposable {
         this._dismissed.add(job.id);
       }
     }
-    this._local = this._local.filter(upload => !isFinished(upload.job));
+    this._local.dismissFinished();
     this._changed.emit();
   }
 
@@ -202,18 +172,7 @@ export class TransferModel implements IDisposable {
    * the batch has ended.
    */
   uploadFiles(files: IBrowserUpload[], folder: string): Promise<IBatchResult> {
-    const uploads = files.map(({ file, path }) =>
-      this._queueLocal(file, path, folder)
-    );
-    this._changed.emit();
-    this._pump();
-    return Promise.all(uploads.map(upload => upload.done.promise)).then(
-      jobs => ({
-        done: jobs.filter(job => job.state === 'done'),
-        failed: jobs.filter(job => job.state === 'failed'),
-        cancelled: jobs.filter(job => job.state === 'cancelled')
-      })
-    );
+    return this._local.add(files, folder);
   }
 
   get isDisposed(): boolean {
@@ -226,9 +185,7 @@ export class TransferModel implements IDisposable {
     }
     this._isDisposed = true;
     this._poll.dispose();
-    for (const upload of this._local) {
-      upload.abort.abort();
-    }
+    this._local.abortAll();
     Signal.clearData(this);
   }
 
@@ -246,10 +203,16 @@ export class TransferModel implements IDisposable {
   }
 
   private _findJob(id: string): ITransfer | undefined {
-    return (
-      this._local.find(upload => upload.job.id === id)?.job ??
-      this._server.find(job => job.id === id)
-    );
+    return [...this._local.jobs, ...this._server].find(job => job.id === id);
+  }
+
+  /**
+   * The server's record of a browser upload this tab streams.
+   */
+  private _ownUpload(job: ITransfer): ITransfer | undefined {
+    return job.kind === 'browser-upload'
+      ? this._local.byPath(job.path)
+      : undefined;
   }
 
   /**
@@ -266,12 +229,11 @@ export class TransferModel implements IDisposable {
     this._server = [...byId.values()];
     // Our own browser uploads are reported by the uploads themselves, but
     // with the server's rate.
-    const own = new Map(this._local.map(upload => [upload.job.path, upload]));
     for (const job of this._server) {
-      const local = job.kind === 'browser-upload' && own.get(job.path);
+      const local = this._ownUpload(job);
       if (local) {
-        if (!isFinished(local.job)) {
-          local.job.rate = job.rate;
+        if (!isFinished(local)) {
+          local.rate = job.rate;
         }
         continue;
       }
@@ -292,7 +254,7 @@ export class TransferModel implements IDisposable {
     if (complete) {
       // A job we wait for that the server forgot: it will not end any more.
       for (const [id, waiting] of [...this._waiting]) {
-        if (!byId.has(id) && !this._local.some(u => u.job.id === id)) {
+        if (!byId.has(id) && !this._local.jobs.some(job => job.id === id)) {
           this._waiting.delete(id);
           waiting.reject(
             new CtadataError('The transfer is no longer known.', 'not_found')
@@ -303,116 +265,14 @@ export class TransferModel implements IDisposable {
     this._changed.emit();
   }
 
-  private _queueLocal(
-    file: File,
-    relative: string,
-    folder: string
-  ): ILocalUpload {
-    const now = new Date().toISOString();
-    const job: ITransfer = {
-      id: `browser-${++localCounter}-${Date.now()}`,
-      kind: 'browser-upload',
-      path: folder + relative,
-      local: null,
-      recursive: false,
-      state: 'queued',
-      bytes_done: 0,
-      bytes_total: file.size,
-      rate: null,
-      files_done: 0,
-      files_total: 1,
-      error: null,
-      created: now,
-      finished: null
-    };
-    const upload: ILocalUpload = {
-      job,
-      file,
-      relative,
-      abort: new AbortController(),
-      done: new PromiseDelegate<ITransfer>()
-    };
-    this._local.unshift(upload);
-    return upload;
-  }
-
-  /**
-   * Start queued browser uploads while there is room.
-   */
-  private _pump(): void {
-    let running = this._local.filter(u => u.job.state === 'running').length;
-    // Oldest first: the list is newest first.
-    const queued = this._local.filter(u => u.job.state === 'queued').reverse();
-    for (const upload of queued) {
-      if (running >= this._concurrency) {
-        break;
-      }
-      running++;
-      void this._runLocal(upload);
-    }
-  }
-
-  private async _runLocal(upload: ILocalUpload): Promise<void> {
-    const job = upload.job;
-    job.state = 'running';
-    this._changed.emit();
-    this._scheduleSoon();
-    try {
-      const result = await this.client.uploadFile(
-        upload.file,
-        upload.relative,
-        {
-          signal: upload.abort.signal,
-          onProgress: (loaded, total) => this._progress(upload, loaded, total)
-        }
-      );
-      job.path = result.path || job.path;
-      job.bytes_done = result.total_written ?? job.bytes_done;
-      this._endLocal(upload, 'done', null);
-    } catch (error) {
-      const err = asError(error);
-      if (err.reason === 'aborted') {
-        this._endLocal(upload, 'cancelled', null);
-      } else {
-        this._endLocal(upload, 'failed', err.message);
-      }
-    }
-  }
-
-  private _progress(upload: ILocalUpload, loaded: number, total: number): void {
-    if (isFinished(upload.job)) {
-      return;
-    }
-    upload.job.bytes_done = loaded;
-    upload.job.bytes_total = total || upload.job.bytes_total;
-    this._changed.emit();
-  }
-
-  private _endLocal(
-    upload: ILocalUpload,
-    state: 'done' | 'failed' | 'cancelled',
-    error: string | null
-  ): void {
-    const job = upload.job;
-    if (isFinished(job)) {
-      return;
-    }
-    job.state = state;
-    job.error = error;
-    job.rate = null;
-    job.finished = new Date().toISOString();
-    if (state === 'done') {
-      job.files_done = 1;
-    }
+  private _onLocalEnd(job: ITransfer): void {
     this._changed.emit();
     this._finished.emit(job);
-    upload.done.resolve(job);
     const waiting = this._waiting.get(job.id);
     if (waiting) {
       this._waiting.delete(job.id);
       waiting.resolve(job);
     }
-    this._pump();
   }
 
   /**
@@ -425,7 +285,7 @@ export class TransferModel implements IDisposable {
   }
 
   private _server: ITransfer[] = [];
-  private _local: ILocalUpload[] = [];
+  private _local: BrowserUploads;
   private _dismissed = new Set<string>();
   private _seenRunning = new Set<string>();
   private _waiting = new Map<string, PromiseDelegate<ITransfer>>();
