@@ -10,9 +10,10 @@ import { CertificateKey, IEntry, ITransfer, TransferRequest } from './api';
 import { CERTIFICATE_KEYS } from './certificateDialog';
 import { askReplaceDownload, askReplaceUpload } from './dialogs';
 import { asError } from './errors';
-import { batchNotice, ProgressNotice, TransferNotifier } from './notices';
+import { ProgressNotice, TransferNotifier } from './notices';
 import { baseName, normalizeDir, parentDir } from './paths';
 import { ICommandContext } from './tokens';
+import { batchNotice } from './transferMessages';
 import { IBrowserUpload } from './browserUploads';
 import {
   ensureDirectory,

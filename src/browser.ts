@@ -86,7 +86,7 @@ export class BrowserSection extends Widget {
   readonly listing: Listing;
 
   dispose(): void {
-    this._dropZone.dispose();
+    this._dropZone.detach();
     super.dispose();
   }
 

@@ -32,7 +32,7 @@ const DROP_EVENTS = [
 /**
  * Makes a widget a drop target, with an overlay that says where drops go.
  */
-export class DropZone implements IDisposable {
+export class DropZone implements EventListenerObject {
   constructor(options: DropZone.IOptions) {
     this._host = options.host;
     this._options = options;
@@ -43,15 +43,10 @@ export class DropZone implements IDisposable {
     }
   }
 
-  get isDisposed(): boolean {
-    return this._isDisposed;
-  }
-
-  dispose(): void {
-    if (this._isDisposed) {
-      return;
-    }
-    this._isDisposed = true;
+  /**
+   * Stop taking drops.
+   */
+  detach(): void {
     for (const type of DROP_EVENTS) {
       this._host.node.removeEventListener(type, this);
     }
@@ -129,7 +124,6 @@ export class DropZone implements IDisposable {
   private _host: Widget;
   private _options: DropZone.IOptions;
   private _overlay: HTMLElement;
-  private _isDisposed = false;
 }
 
 export namespace DropZone {
