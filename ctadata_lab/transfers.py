@@ -1,7 +1,8 @@
 """What a transfer job does: the library's synchronous engine, run in a worker thread.
 
-Each job gets its own `APIClient` (its own connection pool), reports through the engine's
-`progress=` callback and stops through its `cancel=` event; the engine removes partial files.
+Each job gets its own `JobClient` (its own connection pool), reports through the engine's
+`progress=` callback and stops through its `cancel=` event, helped by the client, which shuts
+the job's sockets; the engine removes partial files.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ def download(lab: CtadataLab, path: str, target: Path, *, directory: bool, overw
     """Work that fetches the remote file `path` to `target`, or the directory into `target/`."""
 
     def work(job: Job) -> None:
-        with lab.sync_client() as client:
+        with lab.job_client(job) as client:
             if directory:
                 client.download_dir(
                     path, target, overwrite=overwrite, progress=job.progress, cancel=job.cancel
@@ -41,7 +42,7 @@ def upload(lab: CtadataLab, source: Path, remote: str) -> Work:
     """
 
     def work(job: Job) -> None:
-        with lab.sync_client() as client:
+        with lab.job_client(job) as client:
             client.upload_folder(lab.hub_user)
             if source.is_dir():
                 refuse_links_outside(lab.root_dir, source)
