@@ -35,10 +35,14 @@ STALL_SIZE = 100 * 1024 * 1024
 HUGE = 100_000
 
 
+def pattern(n: int) -> bytes:
+    """64 KiB that `ok/<n>.bin` repeats: a pattern of its own for every size."""
+    return n.to_bytes(8, "big") * 8192
+
+
 def content(n: int) -> bytes:
-    """The bytes of `ok/<n>.bin`: different for every size, cheap to make."""
-    block = n.to_bytes(8, "big") * 8192
-    return (block * (n // len(block) + 1))[:n]
+    """The bytes of `ok/<n>.bin`."""
+    return (pattern(n) * (n // 65536 + 1))[:n]
 
 
 def entry(href: str, kind: str = "file", size: int | None = 0) -> dict[str, Any]:
@@ -149,7 +153,11 @@ def handler_for(service: State) -> type[BaseHTTPRequestHandler]:
 
         def fetch(self, path: str) -> None:
             if path.startswith("ok/"):
-                self.send_body(content(int(path[3:].removesuffix(".bin"))))
+                size = int(path[3:].removesuffix(".bin"))
+                self.send_head(size)
+                block = pattern(size)
+                for offset in range(0, size, len(block)):
+                    self.wfile.write(block[: size - offset])
             elif path in FILES:
                 self.send_body(FILES[path])
             elif path == "stall/big.bin":
