@@ -13,9 +13,10 @@ from typing import Any, TypeVar
 from .config import DEFAULT_CHUNK_SIZE, Settings
 from .engine import TIMEOUT, BearerAuth, TransferClient
 from .errors import CertificateError, TransferError
+from .local import LocalPath
 from .progress import Meter
 from .protocol import Entry, Flow, Protocol
-from .transfer import download, upload, with_retries
+from .transfer import download, open_source, upload, with_retries
 
 T = TypeVar("T")
 
@@ -95,7 +96,7 @@ class APIClient(TransferClient):
         return self.run(self.protocol.stat_flow(path))
 
     # -- one file ---------------------------------------------------------------------------
-    def _download_one(self, entry: Entry, target: Path, meter: Meter) -> int:
+    def _download_one(self, entry: Entry, target: LocalPath, meter: Meter, replace: bool) -> int:
         if entry.size is None:
             raise TransferError(f"{entry.path!r}: the listing gives no size", path=entry.path)
         proto = self.protocol
@@ -107,19 +108,20 @@ class APIClient(TransferClient):
             target,
             entry.size,
             meter,
+            replace=replace,
         )
 
-    def _upload_one(self, source: Path, remote: str, meter: Meter) -> dict[str, Any]:
-        size = source.stat().st_size
+    def _upload_one(self, source: LocalPath, remote: str, meter: Meter) -> dict[str, Any]:
         proto = self.protocol
-        response = upload(
-            self.http,
-            lambda body: proto.upload_request(remote, body, size),
-            proto.check,
-            source,
-            remote,
-            meter,
-        )
+        with open_source(source, remote) as (opened, size):
+            response = upload(
+                self.http,
+                lambda body: proto.upload_request(remote, body, size),
+                proto.check,
+                opened,
+                remote,
+                meter,
+            )
         return proto.upload_answer(response, remote, size)
 
     # -- the user folder --------------------------------------------------------------------

@@ -74,3 +74,14 @@ class Cancelled(TransferError):
 
 class InvalidPath(CtadataError, ValueError):
     """A path was refused before any call: `..`, or a local path outside its root."""
+
+
+class ConflictError(CtadataError, FileExistsError):
+    """Local files differ from the remote ones and overwriting them was not asked for.
+
+    `.conflicts`: the local paths concerned; nothing was written.
+    """
+
+    def __init__(self, message: str, *, conflicts: list[str], path: str | None = None):
+        super().__init__(message, path=path)
+        self.conflicts = conflicts

@@ -7,6 +7,8 @@ On top of `APIClient` it
 - refuses hidden paths file by file as the job runs (a remote folder may hold `.ipython/...`),
   unless the Jupyter server allows hidden files;
 - records each temporary file it writes in the journal, so a killed server's are removed.
+
+Local paths are opened from the workspace root (`root=`), never through a link.
 """
 
 from __future__ import annotations
@@ -23,9 +25,9 @@ import httpx
 
 from ctadata.client import APIClient
 from ctadata.errors import Cancelled, PermissionDenied
+from ctadata.local import LocalPath
 from ctadata.progress import Meter
 from ctadata.protocol import Entry
-from ctadata.transfer import part_path
 
 from .jobs import Job
 from .journal import Journal
@@ -96,21 +98,27 @@ class JobClient(APIClient):
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
 
-    def _check_hidden(self, local: Path) -> None:
+    def options(self) -> dict[str, Any]:
+        """What every transfer call of the job is given."""
+        return {"root": self.root, "progress": self.job.progress, "cancel": self.job.cancel}
+
+    def on_temp(self, temp: Path, exists: bool) -> None:
+        """The engine's `on_temp` hook: a temporary file was created, or is gone."""
+        if exists:
+            self.journal.temp_started(self.job.id, temp)
+        else:
+            self.journal.temp_ended(self.job.id, temp)
+
+    def _check_hidden(self, local: LocalPath) -> None:
         if not self.allow_hidden:
-            refusal = hidden_refusal(local.relative_to(self.root))
+            refusal = hidden_refusal(Path(local.root, *local.parts).relative_to(self.root))
             if refusal is not None:
                 raise refusal
 
-    def _download_one(self, entry: Entry, target: Path, meter: Meter) -> int:
+    def _download_one(self, entry: Entry, target: LocalPath, meter: Meter, replace: bool) -> int:
         self._check_hidden(target)
-        temp = part_path(target)
-        self.journal.temp_started(self.job.id, temp, target)
-        try:
-            return super()._download_one(entry, target, meter)
-        finally:
-            self.journal.temp_ended(self.job.id, temp)
+        return super()._download_one(entry, target, meter, replace)
 
-    def _upload_one(self, source: Path, remote: str, meter: Meter) -> dict[str, Any]:
+    def _upload_one(self, source: LocalPath, remote: str, meter: Meter) -> dict[str, Any]:
         self._check_hidden(source)
         return super()._upload_one(source, remote, meter)

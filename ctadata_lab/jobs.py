@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from typing import Any
 
-from ctadata.errors import Cancelled, CtadataError, scrub
+from ctadata.errors import Cancelled, ConflictError, CtadataError, scrub
 from ctadata.progress import Progress
 
 from .journal import Journal
@@ -27,7 +27,9 @@ from .journal import Journal
 log = logging.getLogger(__name__)
 
 QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
-FINISHED = (DONE, FAILED, CANCELLED)
+CONFLICT = "conflict"  # a download that would replace differing local files: nothing written
+FINISHED = (DONE, FAILED, CANCELLED, CONFLICT)
+CONFLICTS_LISTED = 200  # workspace paths a job's JSON lists; `conflicts_total` counts them all
 
 RATE_WINDOW = 5.0  # seconds of history behind `rate`
 SAMPLE_EVERY = 0.2  # seconds between rate samples
@@ -70,6 +72,7 @@ class Job:
         self.files_done = 0
         self.files_total = files_total
         self.error: str | None = None
+        self.conflicts: list[str] | None = None  # local files that differ, workspace-relative
         self.created = datetime.now(timezone.utc)
         self.finished: datetime | None = None
         self.finished_at: float | None = None  # monotonic, for expiry
@@ -139,6 +142,8 @@ class Job:
         """Finish with the state and message an exception of the work calls for."""
         if isinstance(exc, Cancelled) or (self.cancel.is_set() and isinstance(exc, CtadataError)):
             self.finish(CANCELLED, "cancelled")
+        elif isinstance(exc, ConflictError):
+            self.finish(CONFLICT, str(exc))
         elif isinstance(exc, CtadataError):
             self.finish(FAILED, str(exc))
         else:
@@ -178,7 +183,13 @@ class Job:
         return job
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        conflicts = {}
+        if self.conflicts is not None:
+            conflicts = {
+                "conflicts": self.conflicts[:CONFLICTS_LISTED],
+                "conflicts_total": len(self.conflicts),
+            }
+        return conflicts | {
             "id": self.id,
             "kind": self.kind,
             "path": self.path,

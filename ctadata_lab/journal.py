@@ -3,7 +3,7 @@
 One JSON file per workspace, in the Jupyter data directory, rewritten atomically (a temporary
 file, fsync, rename) when a job is added, starts, ends, or starts or ends a file, and at most
 every `SAVE_EVERY` seconds of progress. Each job records its state, paths, bytes done and the
-temporary files it is writing (with their final names), which is what a resumed download needs.
+temporary files it is writing.
 
 The server holds an exclusive lock on `<journal>.lock` while it runs. At start, if the lock is
 free, whoever wrote the journal is gone: the temporary files of its unfinished jobs are removed
@@ -63,7 +63,7 @@ class Journal:
         for record in self._load():
             if record.get("state") in ("queued", "running"):
                 remove_temporary_files(record, root)
-                record.update(state="failed", error=STOPPED, temp={})
+                record.update(state="failed", error=STOPPED, temp=[])
             self._records[record["id"]] = record
         self.save(force=True)
         return list(self._records.values())
@@ -82,19 +82,19 @@ class Journal:
     def record(self, job_id: str, fields: dict[str, Any], *, force: bool = True) -> None:
         """Merge `fields` into the record of `job_id` and save (throttled unless `force`)."""
         with self._lock:
-            self._records.setdefault(job_id, {"id": job_id, "temp": {}}).update(fields)
+            self._records.setdefault(job_id, {"id": job_id, "temp": []}).update(fields)
         self.save(force=force)
 
-    def temp_started(self, job_id: str, temp: Path, target: Path) -> None:
+    def temp_started(self, job_id: str, temp: Path) -> None:
         with self._lock:
-            self._records.setdefault(job_id, {"id": job_id, "temp": {}})["temp"][str(temp)] = str(
-                target
-            )
+            self._records.setdefault(job_id, {"id": job_id, "temp": []})["temp"].append(str(temp))
         self.save(force=True)
 
     def temp_ended(self, job_id: str, temp: Path) -> None:
         with self._lock:
-            self._records.get(job_id, {}).get("temp", {}).pop(str(temp), None)
+            temps = self._records.get(job_id, {}).get("temp", [])
+            if str(temp) in temps:
+                temps.remove(str(temp))
         self.save(force=True)
 
     def forget(self, job_ids: list[str]) -> None:
@@ -134,7 +134,9 @@ def remove_temporary_files(record: dict[str, Any], root: Path) -> None:
     """Remove the temporary files a job recorded in the workspace `root`: regular files only,
     never through a link."""
     temp = record.get("temp")
-    for name in temp if isinstance(temp, dict) else ():
+    for name in temp if isinstance(temp, list) else ():
+        if not isinstance(name, str):
+            continue
         if root not in Path(name).parents:
             continue
         with contextlib.suppress(OSError):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
+import stat
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from tornado import web
@@ -13,6 +14,8 @@ from .. import transfers
 from ..errors import ApiError, bad_request
 from ..jobs import FINISHED, Job, Work
 from .base import CtadataHandler
+
+ON_CONFLICT = ("ask", "skip", "overwrite")
 
 
 class TransfersHandler(CtadataHandler):
@@ -36,7 +39,7 @@ class TransfersHandler(CtadataHandler):
     async def start_download(self, body: dict[str, Any]) -> Job:
         path = self.remote_path(self.string(body, "path"))
         to = self.string(body, "to", "")
-        recursive, overwrite = self.flag(body, "recursive"), self.flag(body, "overwrite")
+        recursive, on_conflict = self.flag(body, "recursive"), self.on_conflict(body)
         if not path.strip("/"):
             raise bad_request("give the remote file or folder to download")
         local_dir = self.local_path(to)
@@ -50,8 +53,10 @@ class TransfersHandler(CtadataHandler):
         self.refuse_hidden(target)
         if entry.is_dir and target.exists() and not target.is_dir():
             raise ApiError(409, f"{local!r} exists in the workspace and is not a folder")
-        if not entry.is_dir and target.exists() and not overwrite:
-            raise ApiError(409, f"{local!r} exists in the workspace; ask to overwrite it")
+        if not entry.is_dir and on_conflict != "overwrite" and differs(target, entry.size):
+            raise ApiError(
+                409, f"{local!r} exists in the workspace and differs; ask to overwrite it"
+            )
         self.refuse_overlap(local)
         job = Job(
             "download",
@@ -62,7 +67,7 @@ class TransfersHandler(CtadataHandler):
             files_total=0 if entry.is_dir else 1,
         )
         work = transfers.download(
-            self.lab, entry.path, target, directory=entry.is_dir, overwrite=overwrite
+            self.lab, entry.path, target, directory=entry.is_dir, on_conflict=on_conflict
         )
         return self.submit(job, work)
 
@@ -113,6 +118,24 @@ class TransfersHandler(CtadataHandler):
             files_total=0 if source.is_dir() else 1,
         )
         return self.submit(job, transfers.upload(self.lab, source, remote))
+
+    def on_conflict(self, body: dict[str, Any]) -> str:
+        """ "ask" (the default), "skip" or "overwrite"; `overwrite: true` means "overwrite"."""
+        if self.flag(body, "overwrite"):
+            return "overwrite"
+        value = self.string(body, "on_conflict", "ask")
+        if value not in ON_CONFLICT:
+            raise bad_request("'on_conflict' must be 'ask', 'skip' or 'overwrite'")
+        return value
+
+
+def differs(target: Path, size: int | None) -> bool:
+    """Something is at `target` that is not a file of `size` bytes (a link counts)."""
+    try:
+        found = target.lstat()
+    except FileNotFoundError:
+        return False
+    return not (stat.S_ISREG(found.st_mode) and found.st_size == size)
 
 
 class TransferHandler(CtadataHandler):
