@@ -9,9 +9,12 @@ from __future__ import annotations
 _SECRETS: set[str] = set()  # the tokens in use in this process
 
 
+MIN_SECRET_LENGTH = 8  # shorter "tokens" (tests, typos) would scrub ordinary words
+
+
 def register_secret(secret: str | None) -> None:
     """Scrub `secret` from every message of a `CtadataError` (and from `scrub`) from now on."""
-    if secret:
+    if secret and len(secret) >= MIN_SECRET_LENGTH:
         _SECRETS.add(secret)
 
 
