@@ -74,6 +74,9 @@ class BearerAuth(httpx.Auth):
 
 class TransferClient(ABC):
     concurrency: int = DEFAULT_CONCURRENCY
+    # True: an upload into a missing folder makes it and tries again, so a tree upload needs
+    # to make only its empty folders; False: a tree upload makes every folder first.
+    parents_on_conflict: bool = False
 
     def __init__(self, *, concurrency: int | None = None, progress_bar: bool | None = None):
         if concurrency is not None:
@@ -327,7 +330,7 @@ class TransferClient(ABC):
         progress_bar: bool | None = None,
         cancel: threading.Event | None = None,
     ) -> TransferSummary:
-        """Upload a local tree to `path`, creating its directories first.
+        """Upload a local tree to `path`, with its directories (empty ones included).
 
         Only regular files and folders are read: anything else in the tree (a FIFO, a socket,
         a device, a broken link, with `root` a link leading out of it) is named in an
@@ -340,14 +343,21 @@ class TransferClient(ABC):
         base = clean_remote(path).rstrip("/")
         meter = self._meter(folder.name, progress, cancel, progress_bar)
         tasks: list[Task] = []
+        holding = {item.relative.rpartition("/")[0] for item in found if item.relative}
+        empty: list[str] = []
         for item in found:
             remote = remote_join(base, item.relative)
-            if item.is_dir:
-                self.mkdirs(remote)
-            else:
+            if not item.is_dir:
                 run = functools.partial(self._upload_size, item.source, remote, meter)
                 tasks.append(Task(remote, str(item.source.path), item.size, run))
-        return run_tasks(tasks, [], concurrency or self.concurrency, meter)
+            elif not self.parents_on_conflict:
+                self.mkdirs(remote)
+            elif item.relative not in holding:
+                empty.append(remote)
+        summary = run_tasks(tasks, [], concurrency or self.concurrency, meter)
+        for remote_dir in empty:
+            self.mkdirs(remote_dir)
+        return summary
 
     def _upload_size(self, source: LocalPath, remote: str, meter: Meter) -> int:
         return int(self._upload_one(source, remote, meter)["total_written"])

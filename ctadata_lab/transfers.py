@@ -59,21 +59,17 @@ def relative(lab: CtadataLab, local: str) -> str:
 def upload(lab: CtadataLab, source: Path, remote: str) -> Work:
     """Work that uploads the workspace file or folder `source` to `remote` (user-folder relative).
 
-    Missing remote parent directories are created first (the service creates none). Local
-    files are opened from the workspace root without following links; in a folder, only
+    Missing remote folders are made when the service reports them missing (the library's rule).
+    Local files are opened from the workspace root without following links; in a folder, only
     regular files and folders are read, the rest is reported by name.
     """
 
     def work(job: Job) -> None:
         with lab.job_client(job) as client:
             options = client.options()
-            client.upload_folder(lab.hub_user)
             if source.is_dir():
                 client.upload_dir(source, remote, **options)
             else:
-                parent = remote.rpartition("/")[0]
-                if parent:
-                    client.mkdirs(parent)
                 client.upload_file(source, remote, **options)
 
     return work
