@@ -101,6 +101,7 @@ class HostileService:
 
     downloadservice: str
     certificateservice: str
+    hub_url: str  # answers nothing: the hostile trees need no hub
     users: dict[str, ServiceUser]
     process: subprocess.Popen = field(repr=False)
 
@@ -206,7 +207,11 @@ def start(token: str) -> HostileService:
     base = process.stdout.readline().strip()
     user = ServiceUser("alice", "Alice.Smith01", token)
     return HostileService(
-        base + "downloadservice/", base + "certificateservice/", {"alice": user}, process
+        base + "downloadservice/",
+        base + "certificateservice/",
+        base + "hub/",
+        {"alice": user},
+        process,
     )
 
 
