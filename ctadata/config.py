@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from .errors import AuthenticationError, register_secret
 
@@ -68,8 +68,3 @@ class Settings:
             certificateservice=os.environ.get("CTACS_URL", DEFAULT_CERTIFICATESERVICE),
             token=os.environ.get("JUPYTERHUB_API_TOKEN"),
         )
-
-    def override(self, **changes: object) -> Settings:
-        """A copy with the given fields changed; `None` values leave a field as it is."""
-        given = {k: v for k, v in changes.items() if v is not None}
-        return replace(self, **given) if given else self
