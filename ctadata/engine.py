@@ -343,7 +343,7 @@ class TransferClient(ABC):
         base = clean_remote(path).rstrip("/")
         meter = self._meter(folder.name, progress, cancel, progress_bar)
         tasks: list[Task] = []
-        holding = {item.relative.rpartition("/")[0] for item in found if item.relative}
+        parents = {item.relative.rpartition("/")[0] for item in found if item.relative}
         empty: list[str] = []
         for item in found:
             remote = remote_join(base, item.relative)
@@ -352,7 +352,7 @@ class TransferClient(ABC):
                 tasks.append(Task(remote, str(item.source.path), item.size, run))
             elif not self.parents_on_conflict:
                 self.mkdirs(remote)
-            elif item.relative not in holding:
+            elif item.relative not in parents:
                 empty.append(remote)
         summary = run_tasks(tasks, [], concurrency or self.concurrency, meter)
         for remote_dir in empty:
