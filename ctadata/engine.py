@@ -18,7 +18,9 @@ from typing import Any
 
 import httpx
 
-from .errors import InvalidPath
+from .config import check_token
+from .errors import InvalidPath, StorageException, register_secret
+from .limits import MAX_DEPTH
 from .local import LocalPath, TempHook
 from .paths import clean_remote, complete_upload_path, remote_join, remote_name
 from .plan import (
@@ -40,6 +42,18 @@ TIMEOUT = httpx.Timeout(120.0, connect=10.0)
 DEFAULT_CONCURRENCY = 4
 
 
+def _shape(folder: str, entries: list[Entry]) -> int:
+    """A fingerprint of a listing that does not depend on where the folder is."""
+    start = len(folder) + 1 if folder else 0
+    return hash(frozenset((e.path[start:], e.type, e.size, e.mtime) for e in entries))
+
+
+def _unexpected(folder: str, what: str) -> StorageException:
+    return StorageException(
+        f"list {folder + '/'!r}: the service sent something unexpected: {what}", path=folder
+    )
+
+
 class BearerAuth(httpx.Auth):
     """Puts a token in the Authorization header, and nowhere else.
 
@@ -51,6 +65,8 @@ class BearerAuth(httpx.Auth):
 
     def auth_flow(self, request: httpx.Request) -> Iterator[httpx.Request]:
         token = self._token() if callable(self._token) else self._token
+        check_token(token)
+        register_secret(token)
         if token:
             request.headers["Authorization"] = f"Bearer {token}"
         yield request
@@ -128,13 +144,28 @@ class TransferClient(ABC):
         return Meter(label, progress, bar, cancel, on_temp)
 
     def walk(self, path: str) -> list[Entry]:
-        """Every file below the directory `path`."""
+        """Every file below the directory `path`.
+
+        A listing must stay below the folder listed, at most `MAX_DEPTH` levels deep, and may
+        not repeat one of its ancestors' (a folder that holds itself, as a link loop in the
+        storage or a confused service makes): otherwise the walk stops with an error.
+        """
         files: list[Entry] = []
-        pending = [clean_remote(path)]
+        pending: list[tuple[str, tuple[int, ...]]] = [(clean_remote(path).rstrip("/"), ())]
         while pending:
-            for entry in self.entries(pending.pop()):
+            folder, ancestors = pending.pop()
+            entries = self.entries(folder + "/" if folder else "")
+            shape = _shape(folder, entries)
+            if shape in ancestors:
+                raise _unexpected(folder, "its listing repeats that of a folder above it")
+            if len(ancestors) >= MAX_DEPTH:
+                raise _unexpected(folder, f"the tree nests deeper than {MAX_DEPTH} levels")
+            for entry in entries:
+                child = entry.path.rstrip("/")
+                if not child.startswith(folder + "/" if folder else "") or child == folder:
+                    raise _unexpected(folder, f"it lists {entry.path!r}, which is not inside it")
                 if entry.is_dir:
-                    pending.append(entry.path)
+                    pending.append((child, (*ancestors, shape)))
                 else:
                     files.append(entry)
         return files

@@ -1,7 +1,8 @@
 """What a transfer job does: the library's synchronous engine, run in a worker thread.
 
-Each job gets its own `APIClient` (its own connection pool), reports through the engine's
-`progress=` callback and stops through its `cancel=` event; the engine removes partial files.
+Each job gets its own `JobClient` (its own connection pool), reports through the engine's
+`progress=` callback and stops through its `cancel=` event, helped by the client, which shuts
+the job's sockets; the engine removes partial files.
 """
 
 from __future__ import annotations
@@ -29,16 +30,20 @@ def download(
     """
 
     def work(job: Job) -> None:
-        options = {"root": lab.root_dir, "progress": job.progress, "cancel": job.cancel}
         try:
-            with lab.sync_client() as client:
+            with lab.job_client(job) as client:
+                options = client.options()
                 if directory:
                     mode = "error" if on_conflict == "ask" else on_conflict
-                    summary = client.download_dir(path, target, on_conflict=mode, **options)
+                    summary = client.download_dir(
+                        path, target, on_conflict=mode, on_temp=client.on_temp, **options
+                    )
                     job.conflicts = [relative(lab, r.local) for r in summary.conflicts]
                 else:
                     overwrite = on_conflict == "overwrite"
-                    client.fetch_and_save_file(path, target, overwrite=overwrite, **options)
+                    client.fetch_and_save_file(
+                        path, target, overwrite=overwrite, on_temp=client.on_temp, **options
+                    )
         except ConflictError as exc:
             job.conflicts = [relative(lab, local) for local in exc.conflicts]
             if on_conflict != "skip":
@@ -60,8 +65,8 @@ def upload(lab: CtadataLab, source: Path, remote: str) -> Work:
     """
 
     def work(job: Job) -> None:
-        options = {"root": lab.root_dir, "progress": job.progress, "cancel": job.cancel}
-        with lab.sync_client() as client:
+        with lab.job_client(job) as client:
+            options = client.options()
             if source.is_dir():
                 client.upload_dir(source, remote, **options)
             else:
