@@ -17,7 +17,8 @@ export default defineConfig([
       '**/*.js',
       '**/*.mjs',
       '**/*.d.ts',
-      'ui-tests'
+      'ui-tests',
+      '**/__tests__'
     ]
   },
   {

@@ -19,6 +19,7 @@ install_project test
 ruff check .
 ruff format --check .
 jlpm lint:check
+jlpm test
 
 python -m pytest -q -p no:cacheprovider
 bash ui-tests/run.sh
