@@ -56,7 +56,7 @@ install_project() {
     local extra=$1 sources
     sources=$({
         echo "$VIRTUAL_ENV"
-        find pyproject.toml package.json yarn.lock src style schema -type f -print0 |
+        find pyproject.toml package.json yarn.lock tsconfig.json src style schema -type f -print0 |
             sort -z | xargs -0 sha256sum
     } | sha256sum)
     if [ "$(cat ".install-stamp.$extra" 2>/dev/null)" = "$sources" ] &&
