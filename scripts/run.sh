@@ -2,7 +2,7 @@
 # The main job on a fresh machine: install ctadata, start the local development service with
 # sample data, and open JupyterLab with the CTA Storage panel on it. Ctrl-C stops both.
 # Outside a virtual environment, ctadata and JupyterLab go into .venv here.
-#   CTADATA_DEMO_DIR   where storage, state, logs and the JupyterLab workspace live (~/ctadata-demo)
+#   CTADATA_DEMO_DIR   where storage, state, logs and JupyterLab's workspace live (~/ctadata-demo)
 #   CTADATA_LAB_PORT   JupyterLab's port (8888, or the next free one)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,8 +14,8 @@ demo=${CTADATA_DEMO_DIR:-$HOME/ctadata-demo}
 port=${CTADATA_LAB_PORT:-8888}
 mkdir -p "$demo/storage" "$demo/workspace"
 
-field() { python -c "import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1" "$2"; }
-answers() { python -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1])" "$1" 2>/dev/null; }
+field() { python -c "import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$@"; }
+answers() { python -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1])" "$1"; }
 
 # Whatever is started below is stopped on the way out: Ctrl-C, an error, or JupyterLab's end.
 service='' jupyterlab=''
@@ -28,7 +28,11 @@ python -m ctadata.devservice --storage "$demo/storage" --state "$demo/state" \
     --sample-data --ready-json >"$ready" 2>"$demo/service.log" &
 service=$!
 for _ in $(seq 300); do [ -s "$ready" ] || ! kill -0 $service 2>/dev/null && break; sleep 0.2; done
-[ -s "$ready" ] || { tail "$demo/service.log" >&2; echo "the local service did not start" >&2; exit 1; }
+if [ ! -s "$ready" ]; then
+    tail "$demo/service.log" >&2
+    echo "the local service did not start" >&2
+    exit 1
+fi
 
 export CTADS_URL=$(field "$ready" downloadservice) CTACS_URL=$(field "$ready" certificateservice)
 export JUPYTERHUB_API_TOKEN=$(field "$ready" token) JUPYTERHUB_USER="CTA Demo"
@@ -45,7 +49,8 @@ cta-data get -r lst/DL1/20241114/ --to "$demo/workspace/cli-demo"
 settings="$demo/lab-settings/@jupyterlab/apputils-extension"
 mkdir -p "$settings"
 [ -f "$settings/notification.jupyterlab-settings" ] ||
-    echo '{"fetchNews": "false", "checkForUpdates": false}' >"$settings/notification.jupyterlab-settings"
+    echo '{"fetchNews": "false", "checkForUpdates": false}' \
+        >"$settings/notification.jupyterlab-settings"
 lab=(jupyter lab --no-browser --ip=127.0.0.1 --port="$port"
     --ServerApp.root_dir="$demo/workspace" --LabApp.user_settings_dir="$demo/lab-settings"
     --LabApp.workspaces_dir="$demo/lab-workspaces")
@@ -55,7 +60,8 @@ JUPYTER_TOKEN=$token "${lab[@]}" </dev/null >"$demo/jupyterlab.log" 2>&1 &
 jupyterlab=$!
 # Its server file says on which port it listens (the next free one when $port is taken).
 server="$(jupyter --runtime-dir)/jpserver-$jupyterlab.json"
-until [ -s "$server" ] && url=$(field "$server" url 2>/dev/null) && answers "${url}api"; do
+until [ -s "$server" ] && url=$(field "$server" url 2>/dev/null) && answers "${url}api" 2>/dev/null
+do
     kill -0 $jupyterlab 2>/dev/null || {
         tail "$demo/jupyterlab.log" >&2
         echo "JupyterLab did not start" >&2
@@ -63,6 +69,7 @@ until [ -s "$server" ] && url=$(field "$server" url 2>/dev/null) && answers "${u
     }
     sleep 0.5
 done
-echo "JupyterLab is serving the CTA Storage panel (log: $demo/jupyterlab.log). Ctrl-C stops it. Open:"
+echo "JupyterLab serves the CTA Storage panel (log: $demo/jupyterlab.log); Ctrl-C stops it."
+echo "Open:"
 echo "${url}lab?token=$token"
 wait $jupyterlab
