@@ -11,13 +11,16 @@ from __future__ import annotations
 import os
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from .errors import InvalidPath
+from .errors import CtadataError, InvalidPath
+from .finder import Criteria
+from .finder import walk as find_walk
 from .paths import clean_remote, complete_upload_path, confined, remote_join, remote_name
 from .progress import Meter, ProgressCallback
 from .protocol import Entry
@@ -117,6 +120,51 @@ class TransferClient(ABC):
                 else:
                     files.append(entry)
         return files
+
+    def find(
+        self,
+        path: str = "",
+        name: str | None = None,
+        *,
+        newer: datetime | date | str | None = None,
+        older: datetime | date | str | None = None,
+        min_size: int | str | None = None,
+        max_size: int | str | None = None,
+        maxdepth: int | None = None,
+        type: str | None = None,
+        ignore_case: bool = False,
+        listings: int | None = None,
+        on_error: Callable[[CtadataError | OSError], None] | None = None,
+        on_listed: Callable[[str], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Iterator[Entry]:
+        """The entries below `path` that match, as they are found (in no set order).
+
+        `name`: a shell pattern on the name (`*.h5`); `newer`/`older`: modified at or after /
+        before a datetime or an ISO date; `min_size`/`max_size`: bytes or `"1G"` (files only);
+        `type`: `"file"` or `"directory"`; `maxdepth=1`: the children of `path` only.
+        `listings` directories are listed at once (default 8). A folder below `path` that
+        cannot be listed raises, or goes to `on_error` if given; `on_listed(folder)` follows
+        each listing (for progress). Stop by stopping the iteration, or by setting `cancel`.
+        """
+        criteria = Criteria.parse(
+            name,
+            ignore_case=ignore_case,
+            type=type,
+            newer=newer,
+            older=older,
+            min_size=min_size,
+            max_size=max_size,
+        )
+        options: dict[str, Any] = {
+            "maxdepth": maxdepth,
+            "on_error": on_error,
+            "on_listed": on_listed,
+            "cancel": cancel,
+        }
+        if listings is not None:
+            options["listings"] = listings
+        return find_walk(self.entries, path, criteria, **options)
 
     # -- downloads --------------------------------------------------------------------------
     def fetch_and_save_file(

@@ -46,6 +46,7 @@ from .errors import (
     PermissionDenied,
     StorageException,
 )
+from .finder import fsspec_find
 from .paths import clean_remote
 from .progress import Meter
 from .protocol import USER_AGENT, Protocol
@@ -252,6 +253,17 @@ class CtadataFileSystem(WebdavFileSystem):
                     path=path,
                 )
             return translate_info(_prepare_result_info(response, self.client.base_url))
+
+    def find(
+        self,
+        path: str,
+        maxdepth: int | None = None,
+        withdirs: bool = False,
+        detail: bool = False,
+        **kwargs: Any,
+    ) -> Any:
+        """Everything below `path`, listed by `ctadata.finder`'s concurrent walk."""
+        return fsspec_find(self, path, maxdepth, withdirs, detail, **kwargs)
 
     # -- reading ----------------------------------------------------------------------------
     def _open(

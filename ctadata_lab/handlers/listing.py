@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from tornado import web
 
-from ctadata.protocol import Entry
+from ctadata.finder import entry_json
 
 from .base import CtadataHandler
-
-
-def entry_json(entry: Entry) -> dict[str, Any]:
-    return {
-        "name": entry.name,
-        "path": entry.path,
-        "type": "directory" if entry.is_dir else "file",
-        "size": entry.size,
-        "mtime": entry.mtime.isoformat() if entry.mtime else None,
-    }
 
 
 class ListHandler(CtadataHandler):
