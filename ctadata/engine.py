@@ -82,6 +82,18 @@ class TransferClient(ABC):
         return httpx.Client(timeout=TIMEOUT, limits=limits, follow_redirects=False)
 
     # -- plumbing ---------------------------------------------------------------------------
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (a client in a Dask task) without its connections; a token from the
+        environment or an agent is not part of a client, so it does not travel."""
+        state = self.__dict__.copy()
+        state["_http"] = None
+        del state["_lock"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
     @property
     def http(self) -> httpx.Client:
         with self._lock:

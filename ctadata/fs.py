@@ -26,7 +26,7 @@ from typing import Any
 
 import httpx
 from fsspec.callbacks import DEFAULT_CALLBACK
-from fsspec.spec import AbstractBufferedFile
+from fsspec.spec import AbstractBufferedFile, make_instance
 from webdav4.client import (
     Client,
     ClientError,
@@ -138,6 +138,17 @@ class CtadataFileSystem(WebdavFileSystem):
             hooks.setdefault("response", []).append(_refuse_login_redirect)
         client = Client(base_url, auth=BearerAuth(self._current_token), **client_opts)
         super().__init__(base_url, client=client)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled (for Dask workers, ...) as fsspec does, from the arguments it was made with:
+        a token given as an argument travels; one from the environment or oidc-agent does not
+        (each worker takes its own). The service's URL travels as resolved here, so that a
+        worker does not need `APIClient.downloadservice` set as this process has it.
+        """
+        options = dict(self.storage_options)
+        if not self.direct and len(self.storage_args) < 2:
+            options.setdefault("downloadservice", self.downloadservice)
+        return make_instance, (type(self), self.storage_args, options)
 
     # -- who and where ----------------------------------------------------------------------
     def _current_token(self) -> str:
