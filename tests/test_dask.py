@@ -135,19 +135,23 @@ def test_a_local_cluster_reads_200_files_in_parallel(service_token, h5_files, de
             db.from_sequence(paths[:2]).map(summary, fs).compute()
 
 
-def test_dask_dataframe_reads_csv_over_ctadata(service_token, dev_service):
+def test_dask_dataframe_reads_csv_and_parquet_over_ctadata(service_token, dev_service):
     import dask.dataframe as dd
     import pandas as pd
 
     frames = []
     for n in range(6):
         frame = pd.DataFrame({"run": n, "energy": np.arange(n * 100, n * 100 + 50) / 7})
-        local = Path(dev_service.storage_dir) / f"{ROOT}/csv/part{n}.csv"
+        local = Path(dev_service.storage_dir) / f"{ROOT}/table/part{n}.csv"
         local.parent.mkdir(parents=True, exist_ok=True)
         frame.to_csv(local, index=False)
+        frame.to_parquet(local.with_suffix(".parquet"), index=False)
         frames.append(frame)
     expected = pd.concat(frames).groupby("run")["energy"].sum()
     with dask.config.set(scheduler="processes", num_workers=2):
-        got = dd.read_csv(f"ctadata://{ROOT}/csv/part*.csv").groupby("run")["energy"].sum()
-        got = got.compute()
-    pd.testing.assert_series_equal(got.sort_index(), expected.sort_index())
+        for table in (
+            dd.read_csv(f"ctadata://{ROOT}/table/part*.csv"),
+            dd.read_parquet(f"ctadata://{ROOT}/table/*.parquet"),
+        ):
+            got = table.groupby("run")["energy"].sum().compute()
+            pd.testing.assert_series_equal(got.sort_index(), expected.sort_index())
