@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 from tornado import web
@@ -20,7 +19,6 @@ from tornado.iostream import StreamClosedError
 from ctadata.client import APIClient
 from ctadata.errors import CtadataError
 from ctadata.finder import entry_json, parent_folder
-from ctadata.protocol import Entry
 
 from ..errors import ApiError, bad_request
 from .base import CtadataHandler
@@ -32,35 +30,39 @@ CRITERIA = ("name", "type", "newer", "older", "min_size", "max_size")
 
 
 class _Search:
-    """One walk, run in a thread of its own, posting `(kind, value)` events to the loop."""
+    """One walk, iterated in a thread of its own, posting `(kind, value)` events to the loop."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, client: APIClient):
-        self.loop = loop
+    def __init__(self, client: APIClient, path: str, query: dict[str, Any]):
+        self.loop = asyncio.get_running_loop()
         self.client = client
         self.events: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
         self.cancel = threading.Event()
         self.listed = 0  # written by the walk's thread only
+        # Bad criteria raise ValueError here, before any thread or request.
+        self._found = client.find(
+            path,
+            on_error=self._on_error,
+            on_listed=self._on_listed,
+            cancel=self.cancel,
+            **query,
+        )
 
-    def run(self, make_walk: Any) -> None:
-        """Start the walk `make_walk(search)` returns; its iteration runs in the thread."""
-        found: Iterator[Entry] = make_walk(self)
-        threading.Thread(
-            target=self._drain, args=(found,), name="ctadata-find-search", daemon=True
-        ).start()
+    def start(self) -> None:
+        threading.Thread(target=self._drain, name="ctadata-find-search", daemon=True).start()
 
-    def on_listed(self, path: str) -> None:
+    def _on_listed(self, path: str) -> None:
         self.listed += 1
 
-    def on_error(self, error: CtadataError | OSError) -> None:
+    def _on_error(self, error: CtadataError | OSError) -> None:
         self._post("error", error)
 
     def _post(self, kind: str, value: Any = None) -> None:
         if not self.loop.is_closed():
             self.loop.call_soon_threadsafe(self.events.put_nowait, (kind, value))
 
-    def _drain(self, found: Iterator[Entry]) -> None:
+    def _drain(self) -> None:
         try:
-            for entry in found:
+            for entry in self._found:
                 if self.cancel.is_set():
                     break
                 self._post("entry", entry)
@@ -79,28 +81,16 @@ class FindHandler(CtadataHandler):
         path = self.remote_path(self.get_query_argument("path", ""))
         limit = self._number("limit", DEFAULT_LIMIT, 1, MAX_LIMIT, int)
         timeout = self._number("timeout", DEFAULT_TIMEOUT, 1, MAX_TIMEOUT, float)
-        maxdepth = self._number("maxdepth", None, 1, None, int)
-        criteria = {key: self.get_query_argument(key, None) or None for key in CRITERIA}
-        ignore_case = self.get_query_argument("ignore_case", "false") == "true"
+        query = {key: self.get_query_argument(key, None) or None for key in CRITERIA}
+        query["maxdepth"] = self._number("maxdepth", None, 1, None, int)
+        query["ignore_case"] = self.get_query_argument("ignore_case", "false") == "true"
         client = self.lab.sync_client()
-        search = self._search = _Search(asyncio.get_running_loop(), client)
-
-        def make_walk(s: _Search) -> Iterator[Entry]:
-            return client.find(
-                path,
-                ignore_case=ignore_case,
-                maxdepth=maxdepth,
-                on_error=s.on_error,
-                on_listed=s.on_listed,
-                cancel=s.cancel,
-                **criteria,
-            )
-
         try:
-            search.run(make_walk)
+            search = self._search = _Search(client, path, query)
         except ValueError as exc:
             client.close()
             raise bad_request(str(exc)) from exc
+        search.start()
         try:
             await self._stream(search, limit, timeout)
         finally:
