@@ -169,61 +169,91 @@ def walk(
     if listings < 1:
         raise ValueError("listings must be at least 1")
     start = _Folder(clean_remote(root).strip("/"), 1, ())
-    return _walk(
-        list_dir, start, criteria or Criteria(), entry_of, maxdepth, listings, on_error,
-        on_listed, cancel,
-    )  # fmt: skip
+    options = _Walk(list_dir, start, criteria or Criteria(), entry_of, maxdepth, listings)
+    return options.run(on_error, on_listed, cancel)
 
 
-def _walk(
-    list_dir: Callable[[str], Iterable[T]],
-    start: _Folder,
-    criteria: Criteria,
-    entry_of: Callable[[T], Entry],
-    maxdepth: int | None,
-    listings: int,
-    on_error: Callable[[CtadataError | OSError], None] | None,
-    on_listed: Callable[[str], None] | None,
-    cancel: threading.Event | None,
-) -> Iterator[T]:
-    pool = ThreadPoolExecutor(listings, thread_name_prefix="ctadata-find")
-    waiting = [start]  # a stack: the frontier stays small on deep trees
-    running: dict[Future[list[T]], _Folder] = {}
-    seen = {start.path}
-    try:
-        while waiting or running:
-            while waiting and len(running) < listings:
-                folder = waiting.pop()
-                running[pool.submit(lambda p=folder.path: list(list_dir(p)))] = folder
-            timeout = _CANCEL_POLL_SECONDS if cancel is not None else None
-            done, _ = wait(running, timeout=timeout, return_when=FIRST_COMPLETED)
-            if cancel is not None and cancel.is_set():
-                return
-            found: list[T] = []
-            for future in done:
-                folder = running.pop(future)
-                try:
-                    items = future.result()
-                except (CtadataError, OSError) as exc:
-                    if folder is start or on_error is None:
-                        raise
-                    on_error(exc)
-                    continue
-                below = _sort_listing(folder, items, entry_of, start, on_error)
-                found.extend(item for item in below.items if criteria.matches(entry_of(item)))
-                if maxdepth is None or folder.depth < maxdepth:
-                    for path in below.folders:
-                        if path not in seen:
-                            seen.add(path)
-                            waiting.append(_Folder(path, folder.depth + 1, below.ancestors))
-                if on_listed is not None:
-                    on_listed(folder.path)
-            for item in found:
+@dataclass(frozen=True)
+class _Walk(Generic[T]):
+    list_dir: Callable[[str], Iterable[T]]
+    start: _Folder
+    criteria: Criteria
+    entry_of: Callable[[T], Entry]
+    maxdepth: int | None
+    listings: int
+
+    def run(
+        self,
+        on_error: Callable[[CtadataError | OSError], None] | None,
+        on_listed: Callable[[str], None] | None,
+        cancel: threading.Event | None,
+    ) -> Iterator[T]:
+        def report(error: CtadataError | OSError, folder: _Folder) -> None:
+            if folder is self.start or on_error is None:
+                raise error
+            on_error(error)
+
+        pool = ThreadPoolExecutor(self.listings, thread_name_prefix="ctadata-find")
+        waiting = [self.start]  # a stack: the frontier stays small on deep trees
+        running: dict[Future[list[T]], _Folder] = {}
+        seen = {self.start.path}
+        try:
+            while waiting or running:
+                while waiting and len(running) < self.listings:
+                    folder = waiting.pop()
+                    running[pool.submit(self._list, folder.path)] = folder
+                timeout = _CANCEL_POLL_SECONDS if cancel is not None else None
+                done, _ = wait(running, timeout=timeout, return_when=FIRST_COMPLETED)
+                found: list[T] = []
+                for future in done:
+                    folder = running.pop(future)
+                    try:
+                        below = self._sort(folder, future.result())
+                    except (CtadataError, OSError) as exc:
+                        report(exc, folder)
+                        continue
+                    found.extend(i for i in below.items if self.criteria.matches(self.entry_of(i)))
+                    if self.maxdepth is None or folder.depth < self.maxdepth:
+                        news = [path for path in below.folders if path not in seen]
+                        seen.update(news)
+                        waiting += [_Folder(p, folder.depth + 1, below.ancestors) for p in news]
+                    if on_listed is not None:
+                        on_listed(folder.path)
+                for item in found:
+                    if cancel is not None and cancel.is_set():
+                        return
+                    yield item
                 if cancel is not None and cancel.is_set():
                     return
-                yield item
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def _list(self, path: str) -> list[T]:
+        return list(self.list_dir(path))
+
+    def _sort(self, folder: _Folder, items: list[T]) -> _Listing[T]:
+        """What of a listing is below the folder, and which folders to walk next.
+
+        Raises StorageException if the listing repeats enclosing ones (a link loop).
+        """
+        prefix = folder.path + "/" if folder.path else ""
+        kept: list[tuple[T, Entry, str]] = []
+        for item in items:
+            entry = self.entry_of(item)
+            path = entry.path.strip("/")
+            if folder is self.start and path == folder.path and not entry.is_dir:
+                return _Listing([item], [], ())  # `root` names a file: the listing is the file
+            if path.startswith(prefix) and path != folder.path:
+                kept.append((item, entry, path))  # the others name the folder or an ancestor
+        fingerprint = _fingerprint(prefix, [entry for _, entry, _ in kept])
+        if folder.ancestors.count(fingerprint) >= _REPEATS_OF_A_LOOP:
+            raise StorageException(
+                f"find {folder.path!r}: not descending into it: its listing repeats enclosing"
+                " folders' (a link to an enclosing folder?)",
+                path=folder.path,
+            )
+        folders = [path for _, entry, path in kept if entry.is_dir]
+        return _Listing([item for item, _, _ in kept], folders, (*folder.ancestors, fingerprint))
 
 
 @dataclass
@@ -231,37 +261,6 @@ class _Listing(Generic[T]):
     items: list[T]  # the entries that are really below the folder
     folders: list[str]  # the directories to descend into
     ancestors: tuple[bytes, ...]  # the fingerprints for the folders' own listings
-
-
-def _sort_listing(
-    folder: _Folder,
-    items: list[T],
-    entry_of: Callable[[T], Entry],
-    start: _Folder,
-    on_error: Callable[[CtadataError | OSError], None] | None,
-) -> _Listing[T]:
-    prefix = folder.path + "/" if folder.path else ""
-    kept: list[tuple[T, Entry, str]] = []
-    for item in items:
-        entry = entry_of(item)
-        path = entry.path.strip("/")
-        if folder is start and path == folder.path and not entry.is_dir:
-            return _Listing([item], [], ())  # `root` names a file: the listing is the file
-        if path.startswith(prefix) and path != folder.path:
-            kept.append((item, entry, path))  # anything else names the folder or an ancestor
-    fingerprint = _fingerprint(prefix, [entry for _, entry, _ in kept])
-    if folder.ancestors.count(fingerprint) >= _REPEATS_OF_A_LOOP:
-        looped = StorageException(
-            f"find {folder.path!r}: not descending into it: its listing repeats enclosing"
-            " folders' (a link to an enclosing folder?)",
-            path=folder.path,
-        )
-        if on_error is None:
-            raise looped
-        on_error(looped)
-        return _Listing([], [], ())
-    folders = [path for _, entry, path in kept if entry.is_dir]
-    return _Listing([item for item, _, _ in kept], folders, (*folder.ancestors, fingerprint))
 
 
 def _fingerprint(prefix: str, entries: list[Entry]) -> bytes:
