@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from ctadata import direct
 from ctadata.direct import DirectClient, OidcAgentTokens, StaticToken
 from ctadata.direct.agent import AgentSettings, start_agent, stop_agent
 from ctadata.errors import AuthenticationError, NotFound, ServiceUnreachable, StorageException
@@ -331,3 +332,8 @@ def test_https_door_with_its_own_ca(dcache: World, tmp_path: Path) -> None:
             DirectClient(dcache_url=door.url, progress_bar=False).list_dir("cta/")
     finally:
         door.close()
+
+
+def test_find_walks_the_door_itself(dcache: World) -> None:
+    found = direct.find("lst/", name="*.h5", min_size=300_000)
+    assert [e.path for e in found] == ["lst/DL1/20241114/run1.h5"]
