@@ -6,6 +6,7 @@ Against the local development service (a subprocess, over a temporary storage fo
 of `dates` x `runs` folders with `files` files each (default: 20,000 files in 2,000 folders,
 plus the 20 above them) is searched for `*.h5` (half of the files):
 - `cta-data find` (the library's concurrent walk, 8 listings at once, and 1 and 16),
+- `ctadata://`'s `glob("**/*.h5")` (the same walk over the `webdav/` pass-through's PROPFIND),
 - the serial walk the library had before (`APIClient.walk`, one listing after the other),
 - `rclone lsf -R --include '*.h5'` on the service's `webdav/` (8 checkers, its default).
 All run in the same run, alternating, best of 3 each; every one must find the same files.
@@ -50,6 +51,13 @@ with APIClient() as api:
 """
 
 
+GLOB = f"""
+import fsspec
+for path in fsspec.filesystem("ctadata").glob("{ROOT}/**/{PATTERN}"):
+    print(path)
+"""
+
+
 def commands(service: Service) -> dict[str, tuple[list[str], dict[str, str]]]:
     env = service.env()
     cta_data = [sys.executable, "-m", "ctadata.cli", "find", f"{ROOT}/", "--name", PATTERN]
@@ -61,6 +69,7 @@ def commands(service: Service) -> dict[str, tuple[list[str], dict[str, str]]]:
         "cta-data find -j 1": ([*cta_data, "-j", "1"], env),
         "cta-data find (-j 8, the default)": (cta_data, env),
         "cta-data find -j 16": ([*cta_data, "-j", "16"], env),
+        "ctadata:// glob (webdav/, 8 at once)": ([sys.executable, "-c", GLOB], env),
     }
     if have("rclone"):
         rclone_env = env | {"RCLONE_WEBDAV_BEARER_TOKEN": service.token}
