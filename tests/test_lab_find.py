@@ -113,3 +113,16 @@ def test_the_search_stops_when_the_browser_goes_away(lab: Lab, big_tree):
         return [t.name for t in searching()]
 
     assert lab.run(go_away()) == []
+
+
+@pytest.mark.parametrize("lab_traits", [{"role": "nofolder"}], indirect=True)
+def test_folders_that_cannot_be_listed_are_error_lines(lab: Lab):
+    # "nofolder" may read arc/ only: from the root, lst/ and cta/ are refused, arc/ is searched.
+    response = lab.request("GET", "find", params={"name": "*.txt"})
+    got = lines(response)
+    assert {g["path"] for g in got if g["kind"] == "entry"} == {"arc/data/arc.txt"}
+    errors = [g for g in got if g["kind"] == "error"]
+    assert sorted(e["path"] for e in errors) == ["cta", "lst"]
+    assert all("HTTP 403" in e["message"] for e in errors)
+    assert got[-1]["reason"] == "complete" and got[-1]["errors"] == 2
+    assert lab.service.users["nofolder"].token not in response.text
