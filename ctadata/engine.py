@@ -14,7 +14,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 
@@ -48,6 +48,11 @@ class BearerAuth(httpx.Auth):
 
 class TransferClient(ABC):
     concurrency: int = DEFAULT_CONCURRENCY
+    # What a pickled client does not carry, and how it is made anew where it lands.
+    _transient: ClassVar[dict[str, Callable[[], Any]]] = {
+        "_http": lambda: None,
+        "_lock": threading.Lock,
+    }
     # True: an upload into a missing folder makes it and tries again, so a tree upload needs
     # to make only its empty folders; False: a tree upload makes every folder first.
     parents_on_conflict: bool = False
@@ -86,16 +91,15 @@ class TransferClient(ABC):
 
     # -- plumbing ---------------------------------------------------------------------------
     def __getstate__(self) -> dict[str, Any]:
-        """Pickled (a client in a Dask task) without its connections; a token from the
-        environment or an agent is not part of a client, so it does not travel."""
-        state = self.__dict__.copy()
-        state["_http"] = None
-        del state["_lock"]
-        return state
+        """Pickled (a client in a Dask task) without its connections, locks and work under way
+        (`_transient`, made anew where it lands); a token from the environment or an agent is
+        not part of a client, so it does not travel."""
+        return {k: v for k, v in self.__dict__.items() if k not in self._transient}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
-        self._lock = threading.Lock()
+        for key, make in self._transient.items():
+            setattr(self, key, make())
 
     @property
     def http(self) -> httpx.Client:

@@ -370,5 +370,5 @@ def test_fsspec_direct_mode_has_the_settings_of_ctadata_direct(
 
 
 def test_find_walks_the_door_itself(dcache: World) -> None:
-    found = direct.find("lst/", name="*.h5", min_size=300_000)
+    found = direct.find("lst/DL1/", name="*.h5", min_size=300_000)
     assert [e.path for e in found] == ["lst/DL1/20241114/run1.h5"]
