@@ -1,11 +1,11 @@
 """Dask on `ctadata://`: worker processes read from the local service; no token travels.
 
-The token from the environment (or from oidc-agent) must be in no pickled task or graph:
-each worker takes its own. A token given explicitly travels with the tasks (the control that
-shows the search for it would find it).
+The token from the environment must be in no pickled task or graph: each worker takes its own
+(oidc-agent's: tests/test_direct.py). A token given explicitly travels with the tasks (the
+control that shows the search for it would find it).
 """
 
-# ruff: noqa: S301, F811 (pickles made here are loaded here; fixtures imported as arguments)
+# ruff: noqa: S301 (the pickles made here are loaded here)
 from __future__ import annotations
 
 import os
@@ -22,10 +22,7 @@ import pytest
 from distributed import Client, LocalCluster
 
 from ctadata import APIClient, AuthenticationError
-from ctadata.direct import DirectClient, OidcAgentTokens
 from ctadata.fs import CtadataFileSystem
-
-from .test_direct import World, dcache, world  # noqa: F401 (a real oidc-agent)
 
 ROOT = "lst/dasktest"
 N_FILES = 200
@@ -101,17 +98,6 @@ def test_a_token_from_the_environment_is_in_no_pickled_task_or_graph(service_tok
     assert pickle.loads(pickle.dumps(from_env)).cat_file(paths[0]) == given.cat_file(paths[0])
     with pickle.loads(pickle.dumps(APIClient())) as client:
         assert client.stat(paths[0]).size == given.size(paths[0])
-
-
-def test_an_oidc_agent_token_is_not_pickled(dcache: World):
-    tokens = OidcAgentTokens()
-    secret = tokens.token().encode()  # asked from the real agent, now cached in `tokens`
-    client = DirectClient(tokens)
-    assert client.stat("lst/DL1/20241114/run2.h5").size == 200_000
-    for blob in (pickle.dumps(tokens), cloudpickle.dumps(client)):
-        assert secret not in blob
-    again = pickle.loads(cloudpickle.dumps(client))  # a worker asks its own agent
-    assert again.stat("lst/DL1/20241114/run2.h5").size == 200_000
 
 
 def test_a_local_cluster_reads_200_files_in_parallel(service_token, h5_files, dev_service):
