@@ -29,6 +29,7 @@ from .api import (
     upload_shared_certificate,
     webdav4_client,
 )
+from .entry import Entry
 from .errors import (
     AuthenticationError,
     Cancelled,
@@ -42,7 +43,6 @@ from .errors import (
     TransferError,
 )
 from .progress import Progress
-from .protocol import Entry
 from .tree import FileResult, TransferSummary
 
 

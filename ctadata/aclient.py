@@ -16,9 +16,9 @@ import httpx
 
 from .config import Settings
 from .engine import TIMEOUT
+from .entry import Entry
 from .errors import CtadataError, StorageException
 from .protocol import (
-    Entry,
     Flow,
     Protocol,
     folder_from_answer,

@@ -13,8 +13,8 @@ import click
 
 from ._version import __version__
 from .client import APIClient
+from .entry import Entry
 from .errors import CtadataError, TransferError
-from .protocol import Entry
 from .tree import TransferSummary
 
 

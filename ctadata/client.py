@@ -13,10 +13,10 @@ from typing import Any, TypeVar
 
 from .config import DEFAULT_CHUNK_SIZE, Settings
 from .engine import TIMEOUT, BearerAuth, TransferClient
+from .entry import Entry
 from .errors import CertificateError, StorageException, TransferError
 from .progress import Meter
 from .protocol import (
-    Entry,
     Flow,
     Protocol,
     UnknownUploadFolder,

@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 
+from .paths import with_slash
+
 DEFAULT_DOWNLOADSERVICE = "https://platform.cta.cscs.ch/services/downloadservice/"
 DEFAULT_CERTIFICATESERVICE = "https://platform.cta.cscs.ch/services/certificateservice/"
 DEFAULT_CHUNK_SIZE = 10 * 1024 * 1024
-
-
-def _with_slash(url: str) -> str:
-    return url if url.endswith("/") else url + "/"
+# The largest upload body accepted (a browser upload, the development service): 1 TiB.
+MAX_UPLOAD_BYTES = 1 << 40
 
 
 @dataclass(frozen=True)
@@ -27,8 +27,8 @@ class Settings:
     chunk_size: int = DEFAULT_CHUNK_SIZE
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "downloadservice", _with_slash(self.downloadservice))
-        object.__setattr__(self, "certificateservice", _with_slash(self.certificateservice))
+        object.__setattr__(self, "downloadservice", with_slash(self.downloadservice))
+        object.__setattr__(self, "certificateservice", with_slash(self.certificateservice))
         if self.chunk_size <= 0:
             raise ValueError("chunk_size must be a positive number of bytes")
 

@@ -17,10 +17,17 @@ from typing import Any
 
 import httpx
 
+from .entry import Entry
 from .errors import InvalidPath
-from .paths import clean_remote, complete_upload_path, confined, remote_join, remote_name
+from .paths import (
+    clean_remote,
+    complete_upload_path,
+    confined,
+    remote_join,
+    remote_name,
+    with_slash,
+)
 from .progress import Meter, ProgressCallback
-from .protocol import Entry
 from .tree import Task, TransferSummary, run_tasks
 
 TIMEOUT = httpx.Timeout(120.0, connect=10.0)
@@ -193,7 +200,7 @@ class TransferClient(ABC):
         Files already there with the listed size are skipped unless `overwrite`. Every local
         path is checked: nothing is written outside `local_dir`, whatever the listing says.
         """
-        prefix = clean_remote(path).rstrip("/") + "/"
+        prefix = with_slash(clean_remote(path))
         root = Path(local_dir)
         meter = self._meter(remote_name(prefix), progress, cancel, progress_bar)
         tasks: list[Task] = []

@@ -38,7 +38,6 @@ from webdav4.client import (
 from webdav4.fsspec import UploadFile, WebdavFileSystem, translate_exceptions, translate_info
 
 from .client import APIClient
-from .config import Settings
 from .direct.client import DEFAULT_DCACHE_URL, DirectClient, RefreshingBearerAuth
 from .engine import TIMEOUT, BearerAuth
 from .errors import (
@@ -48,9 +47,9 @@ from .errors import (
     PermissionDenied,
     StorageException,
 )
+from .http import AUTH_HINT, REDIRECT_STATUSES, USER_AGENT, check_response
 from .paths import clean_remote
 from .progress import Meter
-from .protocol import USER_AGENT, Protocol
 from .transfer import download, with_retries
 
 # One HTTP Range request fetches one block. HDF5 readers (h5py, PyTables) do many small reads
@@ -63,8 +62,6 @@ DEFAULT_BLOCK_SIZE = 1024 * 1024
 # Blocks kept per open file (LRU): at most 32 MiB of memory, enough to hold an HDF5 file's
 # metadata while the datasets are read.
 DEFAULT_MAX_BLOCKS = 32
-
-_REDIRECTS = (301, 302, 303, 307, 308)
 
 
 def dcache_url_default() -> str:
@@ -177,8 +174,7 @@ class CtadataFileSystem(WebdavFileSystem):
         token = None
         with contextlib.suppress(CtadataError):
             token = self._current_token()
-        base = self.downloadservice or self.base_url
-        Protocol(Settings(base, base, token)).check(response, action, path)
+        check_response(response, action, path, token=token)
 
     # -- paths ------------------------------------------------------------------------------
     @classmethod
@@ -465,10 +461,10 @@ class _CallbackMeter(Meter):
 
 
 def _refuse_login_redirect(response: httpx.Response) -> None:
-    if response.status_code in _REDIRECTS:
+    if response.status_code in REDIRECT_STATUSES:
         raise AuthenticationError(
             "not authenticated: the service redirected to the login page (token missing,"
-            " invalid or expired); get a fresh JupyterHub API token",
+            f" invalid or expired); {AUTH_HINT}",
             status=response.status_code,
         )
 

@@ -14,6 +14,7 @@ from ctadata.config import (
     DEFAULT_CERTIFICATESERVICE,
     DEFAULT_CHUNK_SIZE,
     DEFAULT_DOWNLOADSERVICE,
+    MAX_UPLOAD_BYTES,
     Settings,
 )
 
@@ -52,7 +53,9 @@ class CtadataLab(ExtensionApp):
     )
     chunk_size = Int(DEFAULT_CHUNK_SIZE, config=True, help="Chunk size asked from the services.")
     max_upload_size = Int(
-        1024**4, config=True, help="Largest browser upload accepted, in bytes (default 1 TiB)."
+        MAX_UPLOAD_BYTES,
+        config=True,
+        help="Largest browser upload accepted, in bytes (default 1 TiB).",
     )
 
     @default("downloadservice_url")

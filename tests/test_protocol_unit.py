@@ -4,6 +4,7 @@ import httpx
 import pytest
 
 from ctadata.config import Settings
+from ctadata.entry import Entry
 from ctadata.errors import (
     AuthenticationError,
     CertificateError,
@@ -11,7 +12,7 @@ from ctadata.errors import (
     PermissionDenied,
     StorageException,
 )
-from ctadata.protocol import Entry, Protocol
+from ctadata.protocol import Protocol
 
 TOKEN = "s3cret-token-value"
 SETTINGS = Settings("http://svc/services/downloadservice", "http://svc/cs/", TOKEN)

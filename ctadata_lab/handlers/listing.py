@@ -6,7 +6,8 @@ from typing import Any
 
 from tornado import web
 
-from ctadata.protocol import Entry
+from ctadata.entry import Entry
+from ctadata.paths import with_slash
 
 from .base import CtadataHandler
 
@@ -29,6 +30,6 @@ class ListHandler(CtadataHandler):
         if len(entries) == 1 and not entries[0].is_dir and entries[0].path == path.rstrip("/"):
             shown = entries[0].path  # the path names a file: its listing is the file itself
         else:
-            shown = path.rstrip("/") + "/" if path.strip("/") else ""
+            shown = with_slash(path) if path.strip("/") else ""
         entries.sort(key=lambda e: (not e.is_dir, e.name.lower(), e.name))
         self.finish({"path": shown, "entries": [entry_json(e) for e in entries]})
