@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .config import DEFAULT_CHUNK_SIZE, Settings
+from .config import CERTIFICATESERVICE, DEFAULT_CHUNK_SIZE, DOWNLOADSERVICE, Settings
 from .engine import TIMEOUT, BearerAuth, TransferClient
 from .entry import Entry
 from .errors import CertificateError, StorageException, TransferError
@@ -33,15 +33,16 @@ class APIClient(TransferClient):
     """A client of the CTA data services.
 
     Class attributes are the defaults for every client (`APIClient.downloadservice = URL`
-    changes them for later calls); constructor arguments override them for one client.
+    changes them for later calls; unset, `CTADS_URL` and `CTACS_URL` are read when a call is
+    made); constructor arguments override them for one client.
     The token defaults to `JUPYTERHUB_API_TOKEN`, read when a call is made; the hub user
     (which names the upload folder, needed only to create missing folders) to `JUPYTERHUB_USER`.
     """
 
     parents_on_conflict = True
 
-    downloadservice: str = Settings.from_env().downloadservice
-    certificateservice: str = Settings.from_env().certificateservice
+    downloadservice = DOWNLOADSERVICE
+    certificateservice = CERTIFICATESERVICE
     chunk_size: int = DEFAULT_CHUNK_SIZE
 
     def __init__(

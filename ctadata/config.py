@@ -14,6 +14,23 @@ DEFAULT_CHUNK_SIZE = 10 * 1024 * 1024
 MAX_UPLOAD_BYTES = 1 << 40
 
 
+class EnvDefault:
+    """A class attribute read from the environment each time it is read (`variable`, else
+    `default`), until a value is assigned: on the class (`APIClient.downloadservice = URL`,
+    as in 0.6.0) for every client, or on one client for that client."""
+
+    def __init__(self, variable: str, default: str) -> None:
+        self.variable = variable
+        self.default = default
+
+    def value(self) -> str:
+        return os.environ.get(self.variable, self.default)
+
+    def __get__(self, obj: object, owner: type | None = None) -> str:
+        # A non-data descriptor: a value assigned to an instance is found before this.
+        return self.value()
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything a request needs to know about where it goes and as whom.
@@ -43,8 +60,8 @@ class Settings:
     @classmethod
     def from_env(cls) -> Settings:
         return cls(
-            downloadservice=os.environ.get("CTADS_URL", DEFAULT_DOWNLOADSERVICE),
-            certificateservice=os.environ.get("CTACS_URL", DEFAULT_CERTIFICATESERVICE),
+            downloadservice=DOWNLOADSERVICE.value(),
+            certificateservice=CERTIFICATESERVICE.value(),
             token=os.environ.get("JUPYTERHUB_API_TOKEN"),
         )
 
@@ -52,3 +69,7 @@ class Settings:
         """A copy with the given fields changed; `None` values leave a field as it is."""
         given = {k: v for k, v in changes.items() if v is not None}
         return replace(self, **given) if given else self
+
+
+DOWNLOADSERVICE = EnvDefault("CTADS_URL", DEFAULT_DOWNLOADSERVICE)
+CERTIFICATESERVICE = EnvDefault("CTACS_URL", DEFAULT_CERTIFICATESERVICE)
