@@ -9,6 +9,7 @@ export default defineConfig([
   {
     ignores: [
       'node_modules',
+      '.venv',
       'dist',
       'coverage',
       'lib',
@@ -16,7 +17,8 @@ export default defineConfig([
       '**/*.js',
       '**/*.mjs',
       '**/*.d.ts',
-      'ui-tests'
+      'ui-tests',
+      '**/__tests__'
     ]
   },
   {

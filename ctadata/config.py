@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from .paths import with_slash
 
@@ -64,11 +64,6 @@ class Settings:
             certificateservice=CERTIFICATESERVICE.value(),
             token=os.environ.get("JUPYTERHUB_API_TOKEN"),
         )
-
-    def override(self, **changes: object) -> Settings:
-        """A copy with the given fields changed; `None` values leave a field as it is."""
-        given = {k: v for k, v in changes.items() if v is not None}
-        return replace(self, **given) if given else self
 
 
 DOWNLOADSERVICE = EnvDefault("CTADS_URL", DEFAULT_DOWNLOADSERVICE)
