@@ -232,6 +232,17 @@ class Protocol:
             if response.status_code != 405:  # 405: it exists already
                 self.check(response, "create directory", current)
 
+    def personal_certificate_flow(
+        self, pem: str, certificate_key: str, user: str | None = None
+    ) -> Flow[dict[str, Any]]:
+        """Store one's own short-lived certificate for the storage area `certificate_key`."""
+        payload = {"certificate": pem, "certificate_key": certificate_key, "user": user}
+        return self.certificate_flow("certificate", payload)
+
+    def shared_certificate_flow(self, pem: str) -> Flow[dict[str, Any]]:
+        """Store the shared robot certificate (admins only)."""
+        return self.certificate_flow("main-certificate", {"certificate": pem})
+
     def certificate_flow(self, endpoint: str, payload: dict[str, Any]) -> Flow[dict[str, Any]]:
         response = yield self.certificate_request(endpoint, payload)
         # A 401 from main-certificate also means "not an admin": report the service's words.

@@ -91,18 +91,12 @@ class CtadataLab(ExtensionApp):
 
     def sync_client(self) -> APIClient:
         """A synchronous client for one transfer job (run in a worker thread)."""
-        settings = self.service_settings
-        return APIClient(
-            token=settings.token,
-            downloadservice=settings.downloadservice,
-            certificateservice=settings.certificateservice,
-            chunk_size=settings.chunk_size,
-            progress_bar=False,
-            hub_user=self.hub_user,
+        return APIClient.from_settings(
+            self.service_settings, hub_user=self.hub_user, progress_bar=False
         )
 
     def initialize_settings(self) -> None:
-        self.aclient = AsyncAPIClient(self.service_settings)
+        self.aclient = AsyncAPIClient.from_settings(self.service_settings, hub_user=self.hub_user)
         self.jobs = JobManager(self.max_concurrent_transfers)
         self.log.info(
             "ctadata_lab: download service %s, certificate service %s, token %s",

@@ -79,7 +79,7 @@ class TransfersHandler(CtadataHandler):
         if not (source.is_dir() or source.is_file()):
             raise bad_request(f"{local!r} is neither a file nor a folder")
         remote = complete_upload_path(source, remote_given)
-        folder = await self.lab.aclient.known_upload_folder(self.lab.hub_user)
+        folder = await self.lab.aclient.known_upload_folder()
         job = Job(
             "upload",
             remote_join(folder, remote) if folder is not None else remote,

@@ -66,10 +66,10 @@ class BrowserUploadHandler(CtadataHandler):
         # A browser's body cannot be sent twice: missing folders are made before it, where
         # the user folder is known; else the upload goes ahead, and a missing folder is an
         # error that says how to make it.
-        folder = await lab.aclient.known_upload_folder(lab.hub_user)
+        folder = await lab.aclient.known_upload_folder()
         parent = path.rpartition("/")[0]
         if parent and folder is not None:
-            await lab.aclient.mkdirs(parent, lab.hub_user)
+            await lab.aclient.mkdirs(parent)
         if self.gone:
             return  # left while we prepared: no body will come
         shown = remote_join(folder, path) if folder is not None else path
