@@ -24,19 +24,14 @@ T = TypeVar("T")
 
 
 class AsyncAPIClient(BaseClient):
-    """`APIClient`'s constructor, settings and protocol, with `httpx.AsyncClient` for I/O."""
+    """`APIClient`'s settings and protocol, with `httpx.AsyncClient` for I/O.
 
-    def __init__(
-        self,
-        token: str | None = None,
-        downloadservice: str | None = None,
-        certificateservice: str | None = None,
-        chunk_size: int | None = None,
-        *,
-        hub_user: str | None = None,
-        http: httpx.AsyncClient | None = None,
-    ):
-        super().__init__(token, downloadservice, certificateservice, chunk_size, hub_user=hub_user)
+    `AsyncAPIClient(token, downloadservice, certificateservice, chunk_size, *, hub_user)`: the
+    settings of `BaseClient`; `http`: the `httpx.AsyncClient` to use.
+    """
+
+    def __init__(self, *settings: Any, http: httpx.AsyncClient | None = None, **named: Any):
+        super().__init__(*settings, **named)
         self.http = http or httpx.AsyncClient(timeout=TIMEOUT, follow_redirects=False)
 
     async def aclose(self) -> None:

@@ -28,25 +28,23 @@ T = TypeVar("T")
 
 
 class APIClient(TransferClient, BaseClient):
-    """A client of the CTA data services (settings: `ctadata.base_client.BaseClient`)."""
+    """A client of the CTA data services.
+
+    `APIClient(token, downloadservice, certificateservice, chunk_size, *, hub_user)`: the
+    settings of `BaseClient`; `concurrency` and `progress_bar` are the transfers'.
+    """
 
     parents_on_conflict = True
 
     def __init__(
         self,
-        token: str | None = None,
-        downloadservice: str | None = None,
-        certificateservice: str | None = None,
-        chunk_size: int | None = None,
-        *,
+        *settings: Any,
         concurrency: int | None = None,
         progress_bar: bool | None = None,
-        hub_user: str | None = None,
+        **named_settings: Any,
     ):
         TransferClient.__init__(self, concurrency=concurrency, progress_bar=progress_bar)
-        BaseClient.__init__(
-            self, token, downloadservice, certificateservice, chunk_size, hub_user=hub_user
-        )
+        BaseClient.__init__(self, *settings, **named_settings)
         self._parents_lock = threading.Lock()
         self._parents_made: set[str] = set()
         self._uploads = threading.Condition()  # guards `_sending`: uploads under way
