@@ -27,15 +27,13 @@ from typing import Any
 
 import httpx
 from fsspec.callbacks import DEFAULT_CALLBACK
-from fsspec.spec import AbstractBufferedFile
 from webdav4.client import (
     Client,
     ClientError,
-    HTTPError,
     ResourceAlreadyExists,
     _prepare_result_info,
 )
-from webdav4.fsspec import UploadFile, WebdavFileSystem, translate_exceptions, translate_info
+from webdav4.fsspec import WebdavFileSystem, translate_exceptions, translate_info
 
 from .client import APIClient
 from .direct.client import DEFAULT_DCACHE_URL, DirectClient, RefreshingBearerAuth
@@ -47,9 +45,16 @@ from .errors import (
     PermissionDenied,
     StorageException,
 )
-from .http import AUTH_HINT, REDIRECT_STATUSES, USER_AGENT, check_response
+from .fs_files import (
+    CallbackMeter,
+    CtadataFile,
+    CtadataUploadFile,
+    failed_response,
+    read_at_most,
+    refuse_login_redirect,
+)
+from .http import USER_AGENT, check_response
 from .paths import clean_remote
-from .progress import Meter
 from .transfer import download, with_retries
 
 # One HTTP Range request fetches one block. HDF5 readers (h5py, PyTables) do many small reads
@@ -136,7 +141,7 @@ class CtadataFileSystem(WebdavFileSystem):
             # The service answers a missing or bad token with a redirect to the hub's login
             # page; webdav4 follows redirects on some calls and would parse the login page.
             hooks = client_opts.setdefault("event_hooks", {})
-            hooks.setdefault("response", []).append(_refuse_login_redirect)
+            hooks.setdefault("response", []).append(refuse_login_redirect)
         self.base_url = base_url
         super().__init__(base_url, client=Client(base_url, auth=auth, **client_opts))
 
@@ -194,7 +199,7 @@ class CtadataFileSystem(WebdavFileSystem):
         try:
             yield
         except (ClientError, httpx.HTTPStatusError) as exc:
-            response = _failed_response(exc)
+            response = failed_response(exc)
             if response is None:
                 raise
             if response.status_code == 404:
@@ -320,7 +325,7 @@ class CtadataFileSystem(WebdavFileSystem):
                         path=path,
                         status=200,
                     )
-                return _read_at_most(response, end)
+                return read_at_most(response, end)
             finally:
                 response.close()
 
@@ -356,7 +361,7 @@ class CtadataFileSystem(WebdavFileSystem):
             return None
         size = details["size"]
         callback.set_size(size)
-        meter = _CallbackMeter(rpath, callback)
+        meter = CallbackMeter(rpath, callback)
         url = self.client.join_url(rpath)
         http = self.client.http
 
@@ -411,83 +416,6 @@ class CtadataFileSystem(WebdavFileSystem):
             return super().rm_file(path)
 
     _rm = rm_file
-
-
-class CtadataFile(AbstractBufferedFile):
-    """A remote file read by blocks through HTTP Range requests, with an LRU block cache."""
-
-    fs: CtadataFileSystem
-
-    def __init__(self, fs: CtadataFileSystem, path: str, **kwargs: Any):
-        details = None
-        if kwargs.get("size") is None:
-            details = fs.info(path)
-            if details["type"] == "directory":
-                raise IsADirectoryError(errno.EISDIR, "Is a directory", path)
-            if details.get("size") is None:
-                raise StorageException(f"open {path!r}: the storage gives no size", path=path)
-            kwargs["size"] = details["size"]
-        super().__init__(fs, path, **kwargs)
-        if details is not None:
-            self._details = details
-
-    def _fetch_range(self, start: int, end: int) -> bytes:
-        return self.fs.fetch_range(self.path, start, end)
-
-    def __repr__(self) -> str:
-        return f"<CtadataFile ctadata://{self.path}>"
-
-
-class CtadataUploadFile(UploadFile):
-    """A file opened for writing: spooled locally, PUT when closed (WebDAV has no append)."""
-
-    fs: CtadataFileSystem
-
-    def commit(self) -> None:
-        with self.fs._translated("upload", self.path, writing=True):
-            super().commit()
-
-
-class _CallbackMeter(Meter):
-    """The transfer engine's meter, reporting to an fsspec callback."""
-
-    def __init__(self, label: str, callback: Any):
-        super().__init__(label, bar=False)
-        self._fsspec_callback = callback
-
-    def advance(self, nbytes: int, path: str) -> None:
-        super().advance(nbytes, path)
-        self._fsspec_callback.relative_update(nbytes)
-
-
-def _refuse_login_redirect(response: httpx.Response) -> None:
-    if response.status_code in REDIRECT_STATUSES:
-        raise AuthenticationError(
-            "not authenticated: the service redirected to the login page (token missing,"
-            f" invalid or expired); {AUTH_HINT}",
-            status=response.status_code,
-        )
-
-
-def _failed_response(exc: BaseException) -> httpx.Response | None:
-    """The HTTP response behind a webdav4 or httpx error, if there is one."""
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, HTTPError | httpx.HTTPStatusError):
-            return seen.response
-        seen = seen.__cause__
-    return None
-
-
-def _read_at_most(response: httpx.Response, limit: int) -> bytes:
-    parts: list[bytes] = []
-    got = 0
-    for chunk in response.iter_bytes():
-        parts.append(chunk)
-        got += len(chunk)
-        if got >= limit:
-            break
-    return b"".join(parts)[:limit]
 
 
 def open_file(path: str, mode: str = "rb", **kwargs: Any) -> Any:
