@@ -50,13 +50,14 @@ class BaseClient:
         self._upload_folder: str | None = None
 
     @classmethod
-    def from_settings(cls: type[C], settings: Settings, **options: Any) -> C:
-        """A client for `settings`; `options` are the constructor's keywords."""
+    def from_settings(cls: type[C], settings: Settings, *args: Any, **options: Any) -> C:
+        """A client for `settings`; `args` and `options` are the constructor's others."""
         return cls(
-            settings.token,
-            settings.downloadservice,
-            settings.certificateservice,
-            settings.chunk_size,
+            *args,
+            token=settings.token,
+            downloadservice=settings.downloadservice,
+            certificateservice=settings.certificateservice,
+            chunk_size=settings.chunk_size,
             **options,
         )
 

@@ -15,6 +15,7 @@ from .base_client import BaseClient
 from .engine import TIMEOUT, BearerAuth, TransferClient
 from .entry import Entry
 from .errors import CertificateError, StorageException, TransferError
+from .local import LocalPath
 from .progress import Meter
 from .protocol import (
     Flow,
@@ -22,7 +23,7 @@ from .protocol import (
     missing_parent,
     no_parent_error,
 )
-from .transfer import download, upload, with_retries
+from .transfer import download, open_source, upload, with_retries
 
 T = TypeVar("T")
 
@@ -72,7 +73,7 @@ class APIClient(TransferClient, BaseClient):
         return self.run(self.protocol.stat_flow(path))
 
     # -- one file ---------------------------------------------------------------------------
-    def _download_one(self, entry: Entry, target: Path, meter: Meter) -> int:
+    def _download_one(self, entry: Entry, target: LocalPath, meter: Meter, replace: bool) -> int:
         if entry.size is None:
             raise TransferError(f"{entry.path!r}: the listing gives no size", path=entry.path)
         proto = self.protocol
@@ -84,9 +85,10 @@ class APIClient(TransferClient, BaseClient):
             target,
             entry.size,
             meter,
+            replace=replace,
         )
 
-    def _upload_one(self, source: Path, remote: str, meter: Meter) -> dict[str, Any]:
+    def _upload_one(self, source: LocalPath, remote: str, meter: Meter) -> dict[str, Any]:
         """Upload first; only if the parent folder is missing (409), make it and upload again."""
         try:
             return self._send_file(source, remote, meter)
@@ -113,21 +115,21 @@ class APIClient(TransferClient, BaseClient):
                 self.mkdirs(parent)
                 self._parents_made.add(parent)
 
-    def _send_file(self, source: Path, remote: str, meter: Meter) -> dict[str, Any]:
+    def _send_file(self, source: LocalPath, remote: str, meter: Meter) -> dict[str, Any]:
         """One upload; its answer tells the user folder, if it was not known yet."""
-        size = source.stat().st_size
         proto = self.protocol
         with self._uploads:
             self._sending += 1
         try:
-            response = upload(
-                self.http,
-                lambda body: proto.upload_request(remote, body, size),
-                proto.check,
-                source,
-                remote,
-                meter,
-            )
+            with open_source(source, remote) as (opened, size):
+                response = upload(
+                    self.http,
+                    lambda body: proto.upload_request(remote, body, size),
+                    proto.check,
+                    opened,
+                    remote,
+                    meter,
+                )
             answer = proto.upload_answer(response, remote, size)
             self._learn_upload_folder(answer, remote)
             return answer

@@ -34,7 +34,7 @@ class Entry:
             # The storage's hrefs come percent-encoded (`with%20space.h5`).
             path=unquote(str(raw["href"])).lstrip("/"),
             type=str(raw.get("type", "file")),
-            size=int(size) if size not in (None, "") else None,
+            size=_size(size) if size not in (None, "") else None,
             mtime=parsedate_to_datetime(mtime) if mtime else None,
         )
 
@@ -47,6 +47,13 @@ class Entry:
             mtime = self.mtime if self.mtime.tzinfo else self.mtime.replace(tzinfo=timezone.utc)
             raw["mtime"] = format_datetime(mtime.astimezone(timezone.utc), usegmt=True)
         return raw
+
+
+def _size(value: Any) -> int:
+    size = int(value)
+    if size < 0 or (size != value and str(size) != str(value)):
+        raise ValueError("not a size")
+    return size
 
 
 def http_date(text: str) -> datetime | None:

@@ -35,7 +35,7 @@ def is_refusal(status: int) -> bool:
     return status in REDIRECT_STATUSES or status == 401
 
 
-def _short_reason(body: str, *secrets: str | None, limit: int = 300) -> str:
+def short_reason(body: str, *secrets: str | None, limit: int = 300) -> str:
     """A one-line reason from a server's body: tags stripped, secrets scrubbed, length capped."""
     text = _SPACES.sub(" ", html.unescape(_TAGS.sub(" ", body))).strip()
     for secret in secrets:
@@ -64,7 +64,7 @@ def response_reason(response: httpx.Response, token: str | None = None) -> str:
             body = str(response.json().get("message", body))
         except (ValueError, AttributeError):
             pass
-    return _short_reason(body, token, sent_token(response)) or response.reason_phrase
+    return short_reason(body, token, sent_token(response)) or response.reason_phrase
 
 
 def check_response(

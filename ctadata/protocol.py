@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 import httpx
 
+from . import jsonitems
 from .config import Settings
 from .entry import Entry
 from .errors import (
@@ -26,7 +27,14 @@ from .errors import (
     StorageException,
     TransferError,
 )
-from .http import REDIRECT_STATUSES, USER_AGENT, check_response, is_refusal, response_reason
+from .http import (
+    REDIRECT_STATUSES,
+    USER_AGENT,
+    check_response,
+    is_refusal,
+    response_reason,
+    short_reason,
+)
 from .paths import clean_remote, remote_join, user_folder_name
 
 T = TypeVar("T")
@@ -147,14 +155,29 @@ class Protocol:
     def parse_listing(self, response: httpx.Response, path: str) -> list[dict[str, Any]]:
         self.check(response, "list", path)
         try:
-            listing = response.json()
+            listing = jsonitems.loads(response.content.decode("utf-8"))
         except ValueError as exc:
             raise StorageException(
                 f"list {path!r}: the service answered something that is not JSON", path=path
             ) from exc
         if not isinstance(listing, list):
-            raise StorageException(f"list {path!r}: unexpected answer {listing!r:.200}", path=path)
+            shown = short_reason(repr(listing), self.settings.token, limit=200)
+            raise StorageException(
+                f"list {path!r}: the service sent something unexpected: {shown}", path=path
+            )
         return listing
+
+    @staticmethod
+    def parse_entries(listing: list[Any], path: str) -> list[Entry]:
+        """The entries of a listing; one without a usable href, size or mtime is an error."""
+        try:
+            return [Entry.from_service(raw) for raw in listing]
+        except (AttributeError, KeyError, TypeError, ValueError, IndexError) as exc:
+            raise StorageException(
+                f"list {path!r}: the service sent something unexpected: an entry without a"
+                f" valid href, size or mtime ({type(exc).__name__})",
+                path=path,
+            ) from None
 
     def upload_answer(
         self, response: httpx.Response, path: str, size: int | None
@@ -179,11 +202,11 @@ class Protocol:
         listing = yield from self.list_flow(path)
         if not listing:
             raise NotFound(f"list {path!r}: no such file or directory", path=path)
-        return Entry.from_service(listing[0])
+        return self.parse_entries(listing[:1], path)[0]
 
     def entries_flow(self, path: str) -> Flow[list[Entry]]:
         """The children of a directory (the directory itself dropped), or the file itself."""
-        listing = [Entry.from_service(raw) for raw in (yield from self.list_flow(path))]
+        listing = self.parse_entries((yield from self.list_flow(path)), path)
         # The listed directory comes first; the storage root comes as a "file" named "".
         if listing and (listing[0].is_dir or listing[0].path == ""):
             return listing[1:]

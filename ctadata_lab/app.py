@@ -9,17 +9,20 @@ from jupyter_server.extension.application import ExtensionApp
 from traitlets import Int, Unicode, default
 
 from ctadata.aclient import AsyncAPIClient
-from ctadata.client import APIClient
 from ctadata.config import (
     DEFAULT_CERTIFICATESERVICE,
     DEFAULT_CHUNK_SIZE,
     DEFAULT_DOWNLOADSERVICE,
     MAX_UPLOAD_BYTES,
     Settings,
+    check_token,
 )
+from ctadata.errors import AuthenticationError
 
 from .handlers import routes
-from .jobs import JobManager
+from .jobclient import JobClient
+from .jobs import Job, JobManager
+from .journal import Journal, journal_path
 
 
 class CtadataLab(ExtensionApp):
@@ -52,6 +55,9 @@ class CtadataLab(ExtensionApp):
         4, config=True, help="Transfer jobs running at once; later ones wait, queued."
     )
     chunk_size = Int(DEFAULT_CHUNK_SIZE, config=True, help="Chunk size asked from the services.")
+    max_queued_transfers = Int(
+        100, config=True, help="Transfer jobs waiting at most; past this, new ones get a 429."
+    )
     max_upload_size = Int(
         MAX_UPLOAD_BYTES,
         config=True,
@@ -89,15 +95,33 @@ class CtadataLab(ExtensionApp):
         """The workspace: the Jupyter server's root directory."""
         return Path(self.serverapp.root_dir).expanduser().resolve()
 
-    def sync_client(self) -> APIClient:
+    @property
+    def allow_hidden(self) -> bool:
+        """Whether hidden files may be read or written: the Jupyter server's own setting."""
+        return bool(getattr(self.serverapp.contents_manager, "allow_hidden", False))
+
+    def job_client(self, job: Job) -> JobClient:
         """A synchronous client for one transfer job (run in a worker thread)."""
-        return APIClient.from_settings(
-            self.service_settings, hub_user=self.hub_user, progress_bar=False
+        return JobClient.from_settings(
+            self.service_settings,
+            job,
+            self.root_dir,
+            self.jobs.journal,
+            allow_hidden=self.allow_hidden,
+            progress_bar=False,
+            hub_user=self.hub_user,
         )
 
     def initialize_settings(self) -> None:
+        try:
+            check_token(self.token)
+        except AuthenticationError as exc:
+            self.log.error("ctadata_lab: %s", exc)
+            self.token = None
         self.aclient = AsyncAPIClient.from_settings(self.service_settings, hub_user=self.hub_user)
-        self.jobs = JobManager(self.max_concurrent_transfers)
+        journal = Journal(journal_path(self.serverapp.data_dir, self.root_dir))
+        self.jobs = JobManager(self.max_concurrent_transfers, journal)
+        self.jobs.restore(journal.open(self.root_dir))
         self.log.info(
             "ctadata_lab: download service %s, certificate service %s, token %s",
             self.downloadservice_url,
