@@ -74,19 +74,25 @@ def dcache_url_default() -> str:
     return DirectClient.dcache_url or os.environ.get("CTADATA_DCACHE_URL") or DEFAULT_DCACHE_URL
 
 
-class _DefaultsToken:
-    """Class-level value of the defaults a filesystem instance is built from.
+class _DefaultsAsArguments(type(WebdavFileSystem)):  # type: ignore[misc]
+    """fsspec's caching metaclass, handed the defaults a call leaves out as arguments.
 
-    fsspec caches filesystem instances by their arguments; the defaults that are not arguments
-    (`APIClient.downloadservice`, the dCache door) are added to the cache key through
-    `_extra_tokenize_attributes`, so changing them gives a new instance, not a stale one.
+    fsspec caches filesystem instances by their arguments. The service or dCache door that a
+    call does not name is its default now (`APIClient.downloadservice`, `CTADS_URL`, or
+    `ctadata.direct`'s), put among the arguments: a changed default gives a new instance, not
+    a stale one, and a pickled instance carries the URL it was made with.
     """
 
-    def __get__(self, obj: object, owner: type | None = None) -> tuple[str, str]:
-        return (APIClient.downloadservice, dcache_url_default())
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("direct"):
+            if kwargs.get("dcache_url") is None:
+                kwargs["dcache_url"] = dcache_url_default()
+        elif len(args) < 2 and kwargs.get("downloadservice") is None:
+            kwargs["downloadservice"] = APIClient.downloadservice
+        return super().__call__(*args, **kwargs)
 
 
-class CtadataFileSystem(WebdavFileSystem):
+class CtadataFileSystem(WebdavFileSystem, metaclass=_DefaultsAsArguments):
     """The CTA storage as an fsspec filesystem (protocol `ctadata`).
 
     Options (also `storage_options` of `fsspec.open`):
@@ -104,8 +110,6 @@ class CtadataFileSystem(WebdavFileSystem):
 
     protocol = "ctadata"
     root_marker = ""
-    _defaults = _DefaultsToken()
-    _extra_tokenize_attributes = ("_defaults",)
 
     def __init__(
         self,
