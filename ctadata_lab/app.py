@@ -23,6 +23,7 @@ from .handlers import routes
 from .jobclient import JobClient
 from .jobs import Job, JobManager
 from .journal import Journal, journal_path
+from .workspace import Workspace
 
 
 class CtadataLab(ExtensionApp):
@@ -99,6 +100,10 @@ class CtadataLab(ExtensionApp):
     def allow_hidden(self) -> bool:
         """Whether hidden files may be read or written: the Jupyter server's own setting."""
         return bool(getattr(self.serverapp.contents_manager, "allow_hidden", False))
+
+    @property
+    def workspace(self) -> Workspace:
+        return Workspace(self.root_dir, self.allow_hidden)
 
     def job_client(self, job: Job) -> JobClient:
         """A synchronous client for one transfer job (run in a worker thread)."""
