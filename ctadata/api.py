@@ -7,7 +7,7 @@ Each function makes an `APIClient` for the call; the keywords `token`, `download
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ._version import __version__
@@ -18,21 +18,39 @@ CLIENT_KEYWORDS = ("token", "downloadservice", "certificateservice", "chunk_size
 
 
 def _module_function(
-    name: str, client_class: type = APIClient, keywords: tuple[str, ...] = CLIENT_KEYWORDS
+    name: str,
+    client_class: type = APIClient,
+    keywords: tuple[str, ...] = CLIENT_KEYWORDS,
+    *,
+    iterator: bool = False,
 ) -> Callable[..., Any]:
     """The method `name` as a module function: a client of `client_class` for each call.
 
-    `keywords` are the call's keywords that go to the client's constructor instead.
+    `keywords` are the call's keywords that go to the client's constructor instead. With
+    `iterator`, the method returns an iterator and the client stays open while it is used.
     """
     method = getattr(client_class, name)
 
     @functools.wraps(method)
     def call(*args: Any, **kwargs: Any) -> Any:
         options = {key: kwargs.pop(key) for key in keywords if key in kwargs}
-        with client_class(**options) as client:
-            return getattr(client, name)(*args, **kwargs)
+        client = client_class(**options)
+        if not iterator:
+            with client:
+                return getattr(client, name)(*args, **kwargs)
+        try:
+            items = getattr(client, name)(*args, **kwargs)  # bad arguments raise here, now
+        except BaseException:
+            client.close()
+            raise
+        return _closing(client, items)
 
     return call
+
+
+def _closing(client: Any, items: Iterator[Any]) -> Iterator[Any]:
+    with client:
+        yield from items
 
 
 # The functions both `ctadata` and `ctadata.direct` offer, then those of the services only.
@@ -40,6 +58,7 @@ TRANSFER_FUNCTIONS = (
     "list_dir",
     "entries",
     "stat",
+    "find",
     "fetch_and_save_file",
     "fetch_and_save_file_or_dir",
     "download_dir",
@@ -55,6 +74,8 @@ SERVICE_FUNCTIONS = (
     "upload_shared_certificate",
     "webdav4_client",
 )
+# Those that return an iterator: their client stays open while it is used.
+ITERATOR_FUNCTIONS = ("find",)
 
 
 def module_functions(
@@ -63,7 +84,10 @@ def module_functions(
     keywords: tuple[str, ...] = CLIENT_KEYWORDS,
 ) -> dict[str, Callable[..., Any]]:
     """`_module_function` of each name, for a module's namespace (`globals().update`)."""
-    return {name: _module_function(name, client_class, keywords) for name in names}
+    return {
+        name: _module_function(name, client_class, keywords, iterator=name in ITERATOR_FUNCTIONS)
+        for name in names
+    }
 
 
 globals().update(module_functions(SERVICE_FUNCTIONS))

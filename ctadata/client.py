@@ -36,6 +36,12 @@ class APIClient(TransferClient, BaseClient):
     """
 
     parents_on_conflict = True
+    _transient = TransferClient._transient | {
+        "_parents_lock": threading.Lock,
+        "_parents_made": set,
+        "_uploads": threading.Condition,
+        "_sending": int,
+    }
 
     def __init__(
         self,

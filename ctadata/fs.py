@@ -45,6 +45,7 @@ from .errors import (
     PermissionDenied,
     StorageException,
 )
+from .finder import fsspec_find
 from .fs_files import (
     CallbackMeter,
     CtadataFile,
@@ -266,6 +267,17 @@ class CtadataFileSystem(WebdavFileSystem, metaclass=_DefaultsAsArguments):
                     path=path,
                 )
             return translate_info(_prepare_result_info(response, self.client.base_url))
+
+    def find(
+        self,
+        path: str,
+        maxdepth: int | None = None,
+        withdirs: bool = False,
+        detail: bool = False,
+        **kwargs: Any,
+    ) -> Any:
+        """Everything below `path`, listed by `ctadata.finder`'s concurrent walk."""
+        return fsspec_find(self, path, maxdepth, withdirs, detail, **kwargs)
 
     # -- reading ----------------------------------------------------------------------------
     def _open(
