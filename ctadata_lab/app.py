@@ -19,6 +19,8 @@ from ctadata.config import (
 
 from .handlers import routes
 from .jobs import JobManager
+from .openfiles import OpenFiles
+from .remote_readers import open_remote
 
 
 class CtadataLab(ExtensionApp):
@@ -52,6 +54,15 @@ class CtadataLab(ExtensionApp):
     chunk_size = Int(DEFAULT_CHUNK_SIZE, config=True, help="Chunk size asked from the services.")
     max_upload_size = Int(
         1024**4, config=True, help="Largest browser upload accepted, in bytes (default 1 TiB)."
+    )
+
+    preview_idle_seconds = Int(
+        300,
+        config=True,
+        help="A remote file opened for the preview is closed after this idle time.",
+    )
+    preview_max_open_files = Int(
+        8, config=True, help="Remote files held open for the preview at once (32 MiB cache each)."
     )
 
     @default("downloadservice_url")
@@ -99,6 +110,11 @@ class CtadataLab(ExtensionApp):
     def initialize_settings(self) -> None:
         self.aclient = AsyncAPIClient(self.service_settings)
         self.jobs = JobManager(self.max_concurrent_transfers)
+        self.open_files = OpenFiles(
+            lambda path, kind: open_remote(self.service_settings, path, kind),
+            ttl=self.preview_idle_seconds,
+            max_open=self.preview_max_open_files,
+        )
         self.log.info(
             "ctadata_lab: download service %s, certificate service %s, token %s",
             self.downloadservice_url,
@@ -111,4 +127,5 @@ class CtadataLab(ExtensionApp):
 
     async def stop_extension(self) -> None:
         self.jobs.shutdown()
+        self.open_files.close_all()
         await self.aclient.aclose()
