@@ -16,7 +16,8 @@ export default defineConfig([
       '**/*.js',
       '**/*.mjs',
       '**/*.d.ts',
-      'ui-tests'
+      'ui-tests',
+      '.venv'
     ]
   },
   {

@@ -29,6 +29,11 @@ import {
 } from './commands';
 import { StorageModel } from './model';
 import { openOnDragHover, StoragePanel } from './panel';
+import {
+  addPreviewCommands,
+  opensPreview,
+  PreviewCommandIDs
+} from './preview/commands';
 import { TransferStatus } from './statusbar';
 import { TransferModel } from './transferModel';
 
@@ -99,7 +104,11 @@ const plugin: JupyterFrontEndPlugin<void> = {
       translator,
       docRegistry: app.docRegistry,
       onOpenFile: entry => {
-        if (actions?.canOpen(entry)) {
+        if (opensPreview(entry)) {
+          void app.commands.execute(PreviewCommandIDs.preview, {
+            path: entry.path
+          });
+        } else if (actions?.canOpen(entry)) {
           void actions.open(entry);
         } else {
           Notification.info(
@@ -140,6 +149,14 @@ const plugin: JupyterFrontEndPlugin<void> = {
     };
     actions = new StorageActions(context);
     addCommands(context, actions);
+    addPreviewCommands({
+      app,
+      client,
+      trans,
+      selected: () => model.selectedItems,
+      defaultBrowser,
+      palette
+    });
 
     for (const [name, id] of [
       ['download', CommandIDs.download],
