@@ -3,7 +3,9 @@
  * server extension's h5grove endpoints: the file is read in place, never downloaded.
  */
 import { App, H5GroveProvider } from '@h5web/app';
-import '@h5web/app/styles.css';
+// h5web's styles with the theme's colours (a package of ours: kept by webpack,
+// whereas @h5web/app declares no side effects and its CSS import would be dropped).
+import '../../style/h5preview.css';
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 import { ReactWidget } from '@jupyterlab/ui-components';
