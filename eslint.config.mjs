@@ -9,6 +9,7 @@ export default defineConfig([
   {
     ignores: [
       'node_modules',
+      '.venv',
       'dist',
       'coverage',
       'lib',
@@ -17,6 +18,7 @@ export default defineConfig([
       '**/*.mjs',
       '**/*.d.ts',
       'ui-tests',
+      '**/__tests__',
       '.venv'
     ]
   },

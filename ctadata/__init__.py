@@ -51,7 +51,8 @@ def open(path: str, mode: str = "rb", **kwargs):
 
     Reads are HTTP Range requests for 1 MiB blocks, cached per file, so `h5py.File(f)` reading
     one dataset of a 10 GB file transfers only the blocks it touches. Keywords: `token`,
-    `downloadservice`, `direct`, `dcache_url` (which storage), `block_size`, `cache_type`,
+    `downloadservice`, `direct`, `dcache_url`, `account` (which storage; direct access has the
+    settings of `ctadata.direct`), `block_size`, `cache_type`,
     `cache_options` (how it is read). Writing (`mode="wb"`) works only in your user folder.
     See `ctadata.fs.CtadataFileSystem`, also registered as fsspec's `ctadata://`.
     """

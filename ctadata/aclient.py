@@ -8,6 +8,7 @@ and a streamed upload whose body arrives asynchronously (a browser upload piped 
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterable
 from typing import Any, TypeVar
 
@@ -15,7 +16,15 @@ import httpx
 
 from .config import Settings
 from .engine import TIMEOUT
-from .protocol import Entry, Flow, Protocol
+from .errors import CtadataError, StorageException
+from .protocol import (
+    Entry,
+    Flow,
+    Protocol,
+    folder_from_answer,
+    missing_parent,
+    no_parent_error,
+)
 from .transfer import as_ctadata_error
 
 T = TypeVar("T")
@@ -53,9 +62,19 @@ class AsyncAPIClient:
         return await self.run(self.protocol.stat_flow(path))
 
     async def upload_folder(self, hub_user: str | None = None) -> str:
+        """The user folder: from an earlier upload's answer, the hub user or the hub's API."""
         if self._upload_folder is None:
-            self._upload_folder = await self.run(self.protocol.upload_folder_flow(hub_user))
+            api = os.environ.get("JUPYTERHUB_API_URL")
+            flow = self.protocol.upload_folder_flow(hub_user, api)
+            self._upload_folder = await self.run(flow)
         return self._upload_folder
+
+    async def known_upload_folder(self, hub_user: str | None = None) -> str | None:
+        """The user folder if some source tells it, else None (uploads work without it)."""
+        try:
+            return await self.upload_folder(hub_user)
+        except CtadataError:
+            return None
 
     async def mkdirs(self, path: str, hub_user: str | None = None) -> None:
         folder = await self.upload_folder(hub_user)
@@ -80,4 +99,14 @@ class AsyncAPIClient:
             response = await self.http.send(request)
         except httpx.TransportError as exc:
             raise as_ctadata_error(exc, path) from exc
-        return self.protocol.upload_answer(response, path, size)
+        try:
+            answer = self.protocol.upload_answer(response, path, size)
+        except StorageException as exc:
+            parent = missing_parent(exc, path)
+            if parent is None:
+                raise
+            # A streamed body cannot be sent again: the caller makes the folders first when
+            # it knows where they go (`known_upload_folder`); here it did not.
+            raise no_parent_error(path, parent) from exc
+        self._upload_folder = self._upload_folder or folder_from_answer(answer, path)
+        return answer

@@ -7,14 +7,23 @@ drives its flows with `httpx.Client`; the transfers on top are `ctadata.engine`'
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import Any, TypeVar
 
 from .config import DEFAULT_CHUNK_SIZE, Settings
 from .engine import TIMEOUT, BearerAuth, TransferClient
-from .errors import CertificateError, TransferError
+from .errors import CertificateError, StorageException, TransferError
 from .progress import Meter
-from .protocol import Entry, Flow, Protocol
+from .protocol import (
+    Entry,
+    Flow,
+    Protocol,
+    UnknownUploadFolder,
+    folder_from_answer,
+    missing_parent,
+    no_parent_error,
+)
 from .transfer import download, upload, with_retries
 
 T = TypeVar("T")
@@ -25,8 +34,11 @@ class APIClient(TransferClient):
 
     Class attributes are the defaults for every client (`APIClient.downloadservice = URL`
     changes them for later calls); constructor arguments override them for one client.
-    The token defaults to `JUPYTERHUB_API_TOKEN`, read when a call is made.
+    The token defaults to `JUPYTERHUB_API_TOKEN`, read when a call is made; the hub user
+    (which names the upload folder, needed only to create missing folders) to `JUPYTERHUB_USER`.
     """
+
+    parents_on_conflict = True
 
     downloadservice: str = Settings.from_env().downloadservice
     certificateservice: str = Settings.from_env().certificateservice
@@ -41,8 +53,10 @@ class APIClient(TransferClient):
         *,
         concurrency: int | None = None,
         progress_bar: bool | None = None,
+        hub_user: str | None = None,
     ):
         super().__init__(concurrency=concurrency, progress_bar=progress_bar)
+        self.hub_user = hub_user
         for name, value in (
             ("downloadservice", downloadservice),
             ("certificateservice", certificateservice),
@@ -53,6 +67,10 @@ class APIClient(TransferClient):
         if token is not None:
             self.token = token
         self._upload_folder: str | None = None
+        self._parents_lock = threading.Lock()
+        self._parents_made: set[str] = set()
+        self._uploads = threading.Condition()  # guards `_sending`: uploads under way
+        self._sending = 0
 
     @property
     def token(self) -> str | None:
@@ -110,24 +128,66 @@ class APIClient(TransferClient):
         )
 
     def _upload_one(self, source: Path, remote: str, meter: Meter) -> dict[str, Any]:
+        """Upload first; only if the parent folder is missing (409), make it and upload again."""
+        try:
+            return self._send_file(source, remote, meter)
+        except StorageException as exc:
+            parent = missing_parent(exc, remote)
+            if parent is None:
+                raise
+            try:
+                self._make_parent(parent)
+            except UnknownUploadFolder:
+                raise no_parent_error(remote, parent) from exc
+            return self._send_file(source, remote, meter)
+
+    def _make_parent(self, parent: str) -> None:
+        """Make a missing upload folder once, though several uploads into it report it.
+
+        Uploads still running on this client may name the user folder in their answers: a
+        tree upload into an existing folder makes its new subfolders without any hub.
+        """
+        with self._uploads:
+            self._uploads.wait_for(lambda: self._upload_folder is not None or not self._sending)
+        with self._parents_lock:
+            if parent not in self._parents_made:
+                self.mkdirs(parent)
+                self._parents_made.add(parent)
+
+    def _send_file(self, source: Path, remote: str, meter: Meter) -> dict[str, Any]:
+        """One upload; its answer tells the user folder, if it was not known yet."""
         size = source.stat().st_size
         proto = self.protocol
-        response = upload(
-            self.http,
-            lambda body: proto.upload_request(remote, body, size),
-            proto.check,
-            source,
-            remote,
-            meter,
-        )
-        return proto.upload_answer(response, remote, size)
+        with self._uploads:
+            self._sending += 1
+        try:
+            response = upload(
+                self.http,
+                lambda body: proto.upload_request(remote, body, size),
+                proto.check,
+                source,
+                remote,
+                meter,
+            )
+            answer = proto.upload_answer(response, remote, size)
+            self._upload_folder = self._upload_folder or folder_from_answer(answer, remote)
+            return answer
+        finally:
+            with self._uploads:
+                self._sending -= 1
+                self._uploads.notify_all()
 
     # -- the user folder --------------------------------------------------------------------
     def upload_folder(self, hub_user: str | None = None) -> str:
-        """`<area>/users/<user>/`: the storage folder where this user's uploads land."""
+        """`<area>/users/<user>/`: the storage folder where this user's uploads land.
+
+        Known from an earlier upload's answer, else found from the hub user (`hub_user`,
+        `JUPYTERHUB_USER`) or the hub's API (`JUPYTERHUB_API_URL`); `NotFound` if none is there.
+        """
         if self._upload_folder is None:
-            user = hub_user or os.environ.get("JUPYTERHUB_USER")
-            self._upload_folder = self.run(self.protocol.upload_folder_flow(user))
+            user = hub_user or self.hub_user or os.environ.get("JUPYTERHUB_USER")
+            flow = self.protocol.upload_folder_flow(user, os.environ.get("JUPYTERHUB_API_URL"))
+            self._upload_folder = self.run(flow)
         return self._upload_folder
 
     def mkdirs(self, path: str) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 DEFAULT_DOWNLOADSERVICE = "https://platform.cta.cscs.ch/services/downloadservice/"
 DEFAULT_CERTIFICATESERVICE = "https://platform.cta.cscs.ch/services/certificateservice/"
@@ -47,8 +47,3 @@ class Settings:
             certificateservice=os.environ.get("CTACS_URL", DEFAULT_CERTIFICATESERVICE),
             token=os.environ.get("JUPYTERHUB_API_TOKEN"),
         )
-
-    def override(self, **changes: object) -> Settings:
-        """A copy with the given fields changed; `None` values leave a field as it is."""
-        given = {k: v for k, v in changes.items() if v is not None}
-        return replace(self, **given) if given else self

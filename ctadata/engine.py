@@ -45,6 +45,9 @@ class BearerAuth(httpx.Auth):
 
 class TransferClient(ABC):
     concurrency: int = DEFAULT_CONCURRENCY
+    # True: an upload into a missing folder makes it and tries again, so a tree upload needs
+    # to make only its empty folders; False: a tree upload makes every folder first.
+    parents_on_conflict: bool = False
 
     def __init__(self, *, concurrency: int | None = None, progress_bar: bool | None = None):
         if concurrency is not None:
@@ -243,18 +246,22 @@ class TransferClient(ABC):
         progress_bar: bool | None = None,
         cancel: threading.Event | None = None,
     ) -> TransferSummary:
-        """Upload a local tree to `path`, creating its directories first."""
+        """Upload a local tree to `path`, with its directories (empty ones included)."""
         root = Path(local_dir)
         if not root.is_dir():
             raise InvalidPath(f"{str(root)!r} is not a directory", path=str(root))
         base = clean_remote(path).rstrip("/")
         meter = self._meter(root.name, progress, cancel, progress_bar)
         tasks: list[Task] = []
+        empty: list[str] = []
         for dirpath, dirnames, filenames in os.walk(root):
             dirnames.sort()
             relative = Path(dirpath).relative_to(root).as_posix()
             remote_dir = remote_join(base, "" if relative == "." else relative)
-            self.mkdirs(remote_dir)
+            if not self.parents_on_conflict:
+                self.mkdirs(remote_dir)
+            elif not dirnames and not filenames:
+                empty.append(remote_dir)
             for name in sorted(filenames):
                 source = Path(dirpath) / name
                 remote = remote_join(remote_dir, name)
@@ -266,4 +273,7 @@ class TransferClient(ABC):
                         lambda s=source, r=remote: self._upload_one(s, r, meter)["total_written"],
                     )
                 )
-        return run_tasks(tasks, [], concurrency or self.concurrency, meter)
+        summary = run_tasks(tasks, [], concurrency or self.concurrency, meter)
+        for remote_dir in empty:
+            self.mkdirs(remote_dir)
+        return summary

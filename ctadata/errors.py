@@ -16,7 +16,18 @@ class CtadataError(Exception):
         self.status = status
 
 
-class AuthenticationError(CtadataError):
+class StorageException(CtadataError):
+    """Anything about the storage, the services or a remote path that did not work.
+
+    The name and the meaning of 0.6.0, whose users catch it for every answer that was not a
+    success: the finer classes below are all `StorageException`s, so that
+    `except ctadata.api.StorageException` still catches a missing path, a refused token, a
+    path above the root, a storage error and a failed transfer. Only `CertificateError` and
+    `Cancelled` are not.
+    """
+
+
+class AuthenticationError(StorageException):
     """No token, a bad or expired token, or the service redirected to the hub's login page."""
 
 
@@ -28,23 +39,19 @@ class TokenRefreshed(AuthenticationError):
     """
 
 
-class PermissionDenied(CtadataError):
+class PermissionDenied(StorageException):
     """The token is valid but may not do this (missing scope, write outside the user folder)."""
 
 
-class NotFound(CtadataError):
-    """The remote path does not exist."""
-
-
-class StorageException(CtadataError):
-    """The storage or the service refused or failed an operation."""
+class NotFound(StorageException):
+    """The remote path (or the folder an upload goes into) does not exist."""
 
 
 class CertificateError(CtadataError):
     """The certificate service refused a certificate, or the file could not be read."""
 
 
-class TransferError(CtadataError):
+class TransferError(StorageException):
     """A transfer did not complete: short read, connection lost, disk full, ..."""
 
 
@@ -52,9 +59,10 @@ class ServiceUnreachable(TransferError):
     """The service could not be reached at all (connection refused, DNS, timeout)."""
 
 
-class Cancelled(TransferError):
+class Cancelled(CtadataError):
     """The transfer was cancelled by its caller; partial files were removed."""
 
 
-class InvalidPath(CtadataError, ValueError):
-    """A path was refused before any call: `..`, or a local path outside its root."""
+class InvalidPath(StorageException, ValueError):
+    """A path was refused before any call: one above the storage root, or a local path
+    outside its root (a `StorageException` too: 0.6.0 reported a `..` as one)."""

@@ -5,8 +5,9 @@
         h5["dl1/event/telescope/parameters/tel_001"][:10]
 
 Reads go through the download service's `webdav/` pass-through (or, with `direct=True`,
-straight to dCache) as HTTP `Range` requests for fixed-size blocks, kept in an LRU block cache:
-a reader that looks at a few datasets of a 10 GB file transfers only the blocks it touches.
+straight to dCache, as `ctadata.direct` does and with its settings) as HTTP `Range` requests
+for fixed-size blocks, kept in an LRU block cache: a reader that looks at a few datasets of
+a 10 GB file transfers only the blocks it touches.
 
 Paths are storage paths (`lst/DL1/...`), with or without `ctadata://`. Writing (`put`,
 `open(..., "wb")`, `mkdir`) is allowed by the service only under your user folder
@@ -38,6 +39,7 @@ from webdav4.fsspec import UploadFile, WebdavFileSystem, translate_exceptions, t
 
 from .client import APIClient
 from .config import Settings
+from .direct.client import DEFAULT_DCACHE_URL, DirectClient, RefreshingBearerAuth
 from .engine import TIMEOUT, BearerAuth
 from .errors import (
     AuthenticationError,
@@ -50,8 +52,6 @@ from .paths import clean_remote
 from .progress import Meter
 from .protocol import USER_AGENT, Protocol
 from .transfer import download, with_retries
-
-DEFAULT_DCACHE_URL = "https://dcache.cta.cscs.ch:2880/pnfs/cta.cscs.ch/"
 
 # One HTTP Range request fetches one block. HDF5 readers (h5py, PyTables) do many small reads
 # (superblock, object headers, B-tree nodes, heaps: a few hundred bytes to a few KiB each)
@@ -67,20 +67,21 @@ DEFAULT_MAX_BLOCKS = 32
 _REDIRECTS = (301, 302, 303, 307, 308)
 
 
-def dcache_url_from_env() -> str:
-    return os.environ.get("CTADATA_DCACHE_URL", DEFAULT_DCACHE_URL)
+def dcache_url_default() -> str:
+    """The dCache door `ctadata.direct` would use (`DirectClient`'s default)."""
+    return DirectClient.dcache_url or os.environ.get("CTADATA_DCACHE_URL") or DEFAULT_DCACHE_URL
 
 
 class _DefaultsToken:
     """Class-level value of the defaults a filesystem instance is built from.
 
     fsspec caches filesystem instances by their arguments; the defaults that are not arguments
-    (`APIClient.downloadservice`, `CTADATA_DCACHE_URL`) are added to the cache key through
+    (`APIClient.downloadservice`, the dCache door) are added to the cache key through
     `_extra_tokenize_attributes`, so changing them gives a new instance, not a stale one.
     """
 
     def __get__(self, obj: object, owner: type | None = None) -> tuple[str, str]:
-        return (APIClient.downloadservice, dcache_url_from_env())
+        return (APIClient.downloadservice, dcache_url_default())
 
 
 class CtadataFileSystem(WebdavFileSystem):
@@ -88,10 +89,14 @@ class CtadataFileSystem(WebdavFileSystem):
 
     Options (also `storage_options` of `fsspec.open`):
       token: the bearer token, a string or a callable returning a fresh one; default
-        `JUPYTERHUB_API_TOKEN`, read at each request (service) or required (direct).
+        `JUPYTERHUB_API_TOKEN`, read at each request (service), or the token source of
+        `ctadata.direct` (`CTADATA_TOKEN`, else oidc-agent; direct).
       downloadservice: the download service's URL (default `APIClient.downloadservice`).
-      direct: talk to dCache directly instead of through the download service.
-      dcache_url: the dCache WebDAV URL of the storage root (default `CTADATA_DCACHE_URL`).
+      direct: talk to dCache directly instead of through the download service, as
+        `ctadata.direct.DirectClient` does: same door, base path, tokens (refreshed and
+        retried once on a 401), `CTADATA_DCACHE_CA`.
+      dcache_url, account: the dCache WebDAV door and the oidc-agent account (direct; defaults
+        as `ctadata.direct`'s: `CTADATA_DCACHE_URL`, `CTADATA_OIDC_ACCOUNT`).
       block_size, max_blocks: the read block size and the number of blocks cached per file.
     """
 
@@ -107,6 +112,7 @@ class CtadataFileSystem(WebdavFileSystem):
         *,
         direct: bool = False,
         dcache_url: str | None = None,
+        account: str | None = None,
         block_size: int = DEFAULT_BLOCK_SIZE,
         max_blocks: int = DEFAULT_MAX_BLOCKS,
         **client_opts: Any,
@@ -116,32 +122,32 @@ class CtadataFileSystem(WebdavFileSystem):
         self.max_blocks = int(max_blocks)
         self._token = token
         self._upload_folder: str | None = None
+        self._direct: DirectClient | None = None
+        client_opts.setdefault("timeout", TIMEOUT)
+        client_opts.setdefault("headers", {"User-Agent": USER_AGENT})
+        auth: httpx.Auth
         if direct:
-            if token is None:
-                raise AuthenticationError(
-                    "direct dCache access needs a token: pass token= (an OIDC access token,"
-                    " or a callable returning a fresh one)"
-                )
+            self._direct = DirectClient(token, dcache_url, account=account)
             self.downloadservice = None
-            base_url = _with_slash(dcache_url or dcache_url_from_env())
+            base_url = self._direct.url("")
+            auth = RefreshingBearerAuth(self._direct.tokens)
+            client_opts.setdefault("verify", self._direct.verify())
         else:
             self.downloadservice = downloadservice or APIClient.downloadservice
             base_url = self._api(with_token=False).protocol.url("webdav")
-        self.base_url = base_url
-        client_opts.setdefault("timeout", TIMEOUT)
-        client_opts.setdefault("headers", {"User-Agent": USER_AGENT})
-        hooks = client_opts.setdefault("event_hooks", {})
-        if not direct:
+            auth = BearerAuth(self._current_token)
             # The service answers a missing or bad token with a redirect to the hub's login
             # page; webdav4 follows redirects on some calls and would parse the login page.
+            hooks = client_opts.setdefault("event_hooks", {})
             hooks.setdefault("response", []).append(_refuse_login_redirect)
-        client = Client(base_url, auth=BearerAuth(self._current_token), **client_opts)
-        super().__init__(base_url, client=client)
+        self.base_url = base_url
+        super().__init__(base_url, client=Client(base_url, auth=auth, **client_opts))
 
     # -- who and where ----------------------------------------------------------------------
     def _current_token(self) -> str:
+        """The service's token (service mode; direct mode has its token source)."""
         token = self._token() if callable(self._token) else self._token
-        if token is None and not self.direct:
+        if token is None:
             token = os.environ.get("JUPYTERHUB_API_TOKEN")
         if not token:
             raise AuthenticationError(
@@ -165,6 +171,9 @@ class CtadataFileSystem(WebdavFileSystem):
 
     def _check(self, response: httpx.Response, action: str, path: str) -> None:
         """Raise the ctadata error for a failed response (the token scrubbed from the text)."""
+        if self._direct is not None:
+            self._direct.check(response, action, path)
+            return
         token = None
         with contextlib.suppress(CtadataError):
             token = self._current_token()
@@ -485,17 +494,14 @@ def _read_at_most(response: httpx.Response, limit: int) -> bytes:
     return b"".join(parts)[:limit]
 
 
-def _with_slash(url: str) -> str:
-    return url if url.endswith("/") else url + "/"
-
-
 def open_file(path: str, mode: str = "rb", **kwargs: Any) -> Any:
     """Open a storage file in place: a seekable file object read by HTTP Range requests.
 
     `path` is a storage path (`lst/DL1/.../run.h5`, `ctadata://` optional). Keywords
-    `token`, `downloadservice`, `direct`, `dcache_url`, `max_blocks` choose the filesystem;
+    `token`, `downloadservice`, `direct`, `dcache_url`, `account`, `max_blocks` choose the
+    filesystem;
     the others (`block_size`, `cache_type`, `cache_options`, ...) go to its `open`.
     """
-    fs_keys = ("token", "downloadservice", "direct", "dcache_url", "max_blocks")
+    fs_keys = ("token", "downloadservice", "direct", "dcache_url", "account", "max_blocks")
     fs_options = {key: kwargs.pop(key) for key in fs_keys if key in kwargs}
     return CtadataFileSystem(**fs_options).open(path, mode, **kwargs)

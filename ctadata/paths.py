@@ -12,19 +12,31 @@ _OUTSIDE_USER_ALPHABET = re.compile(r"[^0-1a-z]")
 
 
 def clean_remote(path: str) -> str:
-    """The remote path as the services expect it: no leading slash, no `..`, no empty segments.
+    """The remote path as the services take it: dot segments resolved as a URL resolves them.
 
-    A trailing slash (a directory, or "keep the local file name" on upload) is kept.
+    `.` and `..` are removed as RFC 3986 (5.2.4) removes them from a URL's path, which is what
+    happened to 0.6.0's paths before a request left: `a/b/../c` is `a/c`, and `x/y/..` or
+    `x/y/../` is the directory `x/`. A path that climbs above the storage root is refused.
+    Empty segments and a leading slash go; a trailing slash (a directory, or "keep the local
+    file name" on upload) is kept.
     """
     if "\x00" in path:
         raise InvalidPath(f"remote path {path!r} contains a NUL character", path=path)
-    parts = [p for p in path.split("/") if p not in ("", ".")]
-    if ".." in parts:
-        raise InvalidPath(
-            f"remote path {path!r} contains '..'; give a path from the root", path=path
-        )
-    cleaned = "/".join(parts)
-    if cleaned and path.endswith("/"):
+    kept: list[str] = []
+    segments = path.split("/")
+    for segment in segments:
+        if segment == "..":
+            if not kept:
+                raise InvalidPath(
+                    f"remote path {path!r} climbs above the storage root ('..' too many)",
+                    path=path,
+                )
+            kept.pop()
+        elif segment not in ("", "."):
+            kept.append(segment)
+    cleaned = "/".join(kept)
+    # As in a URL, a path ending in a dot segment names a directory.
+    if cleaned and (path.endswith("/") or segments[-1] in (".", "..")):
         cleaned += "/"
     return cleaned
 

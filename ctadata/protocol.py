@@ -1,4 +1,4 @@
-"""The download- and certificate-service protocol, written once (PROTOCOL.md).
+"""The download- and certificate-service protocol, written once (docs/protocol.md).
 
 Request building, the auth header, response checking and error mapping live here, free of
 I/O. Multi-step operations are generator "flows" that yield `httpx.Request`s and receive
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote
 
 import httpx
 
@@ -140,6 +140,39 @@ def check_response(
     raise error_class(f"{where}: {reason} (HTTP {status})", path=path, status=status)
 
 
+class UnknownUploadFolder(NotFound):
+    """No source tells the user's upload folder (no hub user, no hub API, no earlier upload)."""
+
+
+def folder_from_answer(answer: dict[str, Any], path: str) -> str | None:
+    """The user folder an upload's answer reveals: its `path` is `<folder><path>`."""
+    stored = str(answer.get("path", ""))
+    if path and stored.endswith("/" + path):
+        return stored[: -len(path)]
+    return None
+
+
+def missing_parent(exc: CtadataError, path: str) -> str | None:
+    """The parent directory of an upload that failed because it does not exist (HTTP 409)."""
+    parent = path.rpartition("/")[0]
+    if isinstance(exc, StorageException) and exc.status == 409 and parent:
+        return parent + "/"
+    return None
+
+
+def no_parent_error(path: str, parent: str) -> NotFound:
+    """The folder an upload needs is missing, and this client cannot tell where to make it."""
+    return NotFound(
+        f"upload of {path!r}: the folder {parent!r} does not exist in your upload folder, and"
+        " ctadata cannot create it without knowing that folder's name (no JUPYTERHUB_USER, no"
+        " JUPYTERHUB_API_URL, no earlier upload). Create it once, parents first, e.g. with"
+        f" ctadata.webdav4_client().mkdir('<area>/users/<you>/{parent}'), or set"
+        " JUPYTERHUB_USER to your hub user name, and upload again",
+        path=path,
+        status=409,
+    )
+
+
 class Protocol:
     """Builds requests for one `Settings` and maps responses to results or errors."""
 
@@ -160,7 +193,10 @@ class Protocol:
         return headers
 
     def url(self, endpoint: str, path: str = "") -> str:
-        return self.settings.downloadservice + endpoint + "/" + quote(path, safe="/")
+        """`<endpoint>/<path>`, and `<endpoint>` alone for the storage root: the deployed
+        service routes no `<endpoint>/` (404; docs/protocol.md, "Routing")."""
+        url = self.settings.downloadservice + endpoint
+        return f"{url}/{quote(path, safe='/')}" if path else url
 
     def list_request(self, path: str) -> httpx.Request:
         return httpx.Request("GET", self.url("list", clean_remote(path)), headers=self._headers())
@@ -201,12 +237,9 @@ class Protocol:
         url = self.settings.certificateservice + endpoint
         return httpx.Request("POST", url, json=payload, headers=self._headers())
 
-    def hub_user_request(self) -> httpx.Request:
-        """JupyterHub's `GET /hub/api/user`: who owns the token (for the upload folder name)."""
-        parts = urlsplit(self.settings.downloadservice)
-        prefix = parts.path.split("/services/", 1)[0]
-        url = f"{parts.scheme}://{parts.netloc}{prefix}/hub/api/user"
-        return httpx.Request("GET", url, headers=self._headers())
+    def hub_user_request(self, hub_api_url: str) -> httpx.Request:
+        """JupyterHub's `GET <api>/user`: who owns the token (for the upload folder name)."""
+        return httpx.Request("GET", hub_api_url.rstrip("/") + "/user", headers=self._headers())
 
     # -- responses --------------------------------------------------------------------------
     def check(self, response: httpx.Response, action: str, path: str) -> None:
@@ -261,10 +294,21 @@ class Protocol:
             return listing[1:]
         return listing
 
-    def upload_folder_flow(self, hub_user: str | None) -> Flow[str]:
-        """`<area>/users/<user>/`: where uploads land (the first area whose `users/` lists)."""
+    def upload_folder_flow(self, hub_user: str | None, hub_api_url: str | None) -> Flow[str]:
+        """`<area>/users/<user>/`: where uploads land (the first area whose `users/` lists).
+
+        The user comes from `hub_user` (`JUPYTERHUB_USER`), else from the hub's API at
+        `hub_api_url` (`JUPYTERHUB_API_URL`); without either there is no way to know it
+        (clients also learn the folder from an upload's answer: `folder_from_answer`).
+        """
         if hub_user is None:
-            response = yield self.hub_user_request()
+            if not hub_api_url:
+                raise UnknownUploadFolder(
+                    "the name of your upload folder is unknown: set JUPYTERHUB_USER to your"
+                    " hub user name (or JUPYTERHUB_API_URL to the hub's API), or upload a"
+                    " file first: the service's answer names the folder"
+                )
+            response = yield self.hub_user_request(hub_api_url)
             self.check(response, "ask the hub who owns the token", "")
             hub_user = str(response.json()["name"])
         for area in UPLOAD_AREAS:

@@ -46,7 +46,8 @@ class CtadataLab(ExtensionApp):
         allow_none=True,
         config=True,
         help="The JupyterHub user name, which names the upload folder (default: $JUPYTERHUB_USER;"
-        " asked from the hub when unset).",
+        " else asked from the hub at $JUPYTERHUB_API_URL, if set). Needed only to make missing"
+        " folders of an upload.",
     )
     max_concurrent_transfers = Int(
         4, config=True, help="Transfer jobs running at once; later ones wait, queued."
@@ -105,6 +106,7 @@ class CtadataLab(ExtensionApp):
             certificateservice=settings.certificateservice,
             chunk_size=settings.chunk_size,
             progress_bar=False,
+            hub_user=self.hub_user,
         )
 
     def initialize_settings(self) -> None:

@@ -37,19 +37,15 @@ def download(lab: CtadataLab, path: str, target: Path, *, directory: bool, overw
 def upload(lab: CtadataLab, source: Path, remote: str) -> Work:
     """Work that uploads the workspace file or folder `source` to `remote` (user-folder relative).
 
-    Missing remote parent directories are created first (the service creates none).
+    Missing remote folders are made when the service reports them missing (the library's rule).
     """
 
     def work(job: Job) -> None:
         with lab.sync_client() as client:
-            client.upload_folder(lab.hub_user)
             if source.is_dir():
                 refuse_links_outside(lab.root_dir, source)
                 client.upload_dir(source, remote, progress=job.progress, cancel=job.cancel)
             else:
-                parent = remote.rpartition("/")[0]
-                if parent:
-                    client.mkdirs(parent)
                 client.upload_file(source, remote, progress=job.progress, cancel=job.cancel)
 
     return work

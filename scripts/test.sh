@@ -19,6 +19,7 @@ python3 -m pip install --quiet --disable-pip-version-check -e ".[test]"
 ruff check .
 ruff format --check .
 jlpm lint:check
+jlpm test
 
 python3 -m pytest -q -p no:cacheprovider
 bash ui-tests/run.sh

@@ -8,7 +8,7 @@ import { Widget } from '@lumino/widgets';
 
 import { CertificateKey, CtadataClient } from './api';
 import { element } from './dom';
-import { asError } from './model';
+import { asError } from './errors';
 
 /**
  * Bigger than any proxy certificate: refuse before reading it.

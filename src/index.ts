@@ -19,55 +19,47 @@ import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { CommandToolbarButton } from '@jupyterlab/ui-components';
 
+import { StorageActions } from './actions';
 import { CtadataClient } from './api';
-import {
-  addCommands,
-  CommandIDs,
-  DEFAULT_SETTINGS,
-  IStorageSettings,
-  StorageActions
-} from './commands';
+import { addCommands } from './commands';
+import { openOnDragHover } from './dropzone';
 import { StorageModel } from './model';
-import { openOnDragHover, StoragePanel } from './panel';
-import {
-  addPreviewCommands,
-  opensPreview,
-  PreviewCommandIDs
-} from './preview/commands';
+import { StoragePanel } from './panel';
+import { addPreviewCommands, opensPreview } from './preview/commands';
+import { StorageSettings } from './settings';
 import { TransferStatus } from './statusbar';
+import { CommandIDs, PLUGIN_ID } from './tokens';
 import { TransferModel } from './transferModel';
-
-const PLUGIN_ID = 'ctadata-lab:plugin';
 
 const plugin: JupyterFrontEndPlugin<void> = {
   id: PLUGIN_ID,
   description:
     'CTA Storage: browse, download and upload data of the CTA storage at CSCS.',
   autoStart: true,
+  requires: [ISettingRegistry],
   optional: [
     ITranslator,
     ILayoutRestorer,
-    ISettingRegistry,
     ICommandPalette,
     IDocumentManager,
     IDefaultFileBrowser,
     IFileBrowserFactory,
     IStatusBar
   ],
-  activate: (
+  activate: async (
     app: JupyterFrontEnd,
+    settingRegistry: ISettingRegistry,
     translator: ITranslator | null,
     restorer: ILayoutRestorer | null,
-    settingRegistry: ISettingRegistry | null,
     palette: ICommandPalette | null,
     docManager: IDocumentManager | null,
     defaultBrowser: IDefaultFileBrowser | null,
     browserFactory: IFileBrowserFactory | null,
     statusBar: IStatusBar | null
-  ): void => {
+  ): Promise<void> => {
     translator = translator ?? nullTranslator;
     const trans = translator.load('ctadata_lab');
-    const settings: IStorageSettings = { ...DEFAULT_SETTINGS };
+    const settings = await StorageSettings.load(settingRegistry);
 
     const client = new CtadataClient({
       serverSettings: app.serviceManager.serverSettings
@@ -76,6 +68,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
     const transfers = new TransferModel({
       client,
       concurrency: settings.concurrency
+    });
+    settings.changed.connect(() => {
+      transfers.concurrency = settings.concurrency;
     });
 
     let listed = false;
@@ -86,7 +81,6 @@ const plugin: JupyterFrontEndPlugin<void> = {
      */
     const start = async (): Promise<void> => {
       const config = await model.loadConfig();
-      transfers.uploadFolder = config?.upload_folder ?? null;
       if (!config) {
         return;
       }
@@ -105,7 +99,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
       docRegistry: app.docRegistry,
       onOpenFile: entry => {
         if (opensPreview(entry)) {
-          void app.commands.execute(PreviewCommandIDs.preview, {
+          void app.commands.execute(CommandIDs.preview, {
             path: entry.path
           });
         } else if (actions?.canOpen(entry)) {
@@ -162,7 +156,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
       ['download', CommandIDs.download],
       ['open', CommandIDs.open],
       ['upload', CommandIDs.upload],
-      ['upload-folder', CommandIDs.uploadFolder],
+      ['upload-folder', CommandIDs.uploadDirectory],
       ['home', CommandIDs.goToUploadFolder],
       ['refresh', CommandIDs.refresh]
     ]) {
@@ -197,32 +191,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
       });
     }
 
-    const applySettings = (loaded: ISettingRegistry.ISettings): void => {
-      const composite = loaded.composite as Partial<IStorageSettings>;
-      settings.downloadFolder =
-        composite.downloadFolder ?? DEFAULT_SETTINGS.downloadFolder;
-      settings.cacheFolder =
-        composite.cacheFolder ?? DEFAULT_SETTINGS.cacheFolder;
-      settings.concurrency =
-        composite.concurrency ?? DEFAULT_SETTINGS.concurrency;
-      settings.confirmOverwrite =
-        composite.confirmOverwrite ?? DEFAULT_SETTINGS.confirmOverwrite;
-      transfers.concurrency = settings.concurrency;
-    };
-
-    const settingsLoaded = settingRegistry
-      ? settingRegistry
-          .load(PLUGIN_ID)
-          .then(loaded => {
-            applySettings(loaded);
-            loaded.changed.connect(applySettings);
-          })
-          .catch(reason => {
-            console.warn('ctadata-lab: settings could not be loaded', reason);
-          })
-      : Promise.resolve();
-
-    void Promise.all([app.restored, settingsLoaded]).then(start);
+    void app.restored.then(start);
   }
 };
 

@@ -4,38 +4,30 @@
  * directory of 10,000 entries scrolls as smoothly as one of ten.
  */
 import { DocumentRegistry } from '@jupyterlab/docregistry';
-import { Time } from '@jupyterlab/coreutils';
 import { TranslationBundle } from '@jupyterlab/translation';
-import {
-  caretDownIcon,
-  caretUpIcon,
-  fileIcon,
-  folderIcon,
-  LabIcon
-} from '@jupyterlab/ui-components';
 import { Message } from '@lumino/messaging';
 import { ISignal, Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
 import { IEntry } from './api';
 import { element } from './dom';
-import { formatDate, formatFullDate, formatSize } from './format';
-import { SortKey, StorageModel } from './model';
-
-/**
- * The height of one row in pixels; the CSS uses the same value.
- */
-export const ROW_HEIGHT = 24;
+import { NameFitter } from './fitName';
+import { ListingHeader } from './listingHeader';
+import { ListingKeys } from './listingKeys';
+import {
+  createRow,
+  fillRow,
+  IRow,
+  IRowContext,
+  ITEM_CLASS,
+  ROW_HEIGHT
+} from './listingRow';
+import { StorageModel } from './model';
 
 /**
  * Rows rendered above and below the visible ones.
  */
 const OVERSCAN = 8;
-
-/**
- * How long typed characters add up to one search (type-ahead), in ms.
- */
-const TYPEAHEAD_MS = 800;
 
 /**
  * From this width (px) the listing shows absolute dates, below it relative
@@ -53,19 +45,8 @@ const NARROW_WIDTH = 300;
  */
 const NAME_PADDING = 8;
 
-const ITEM_CLASS = 'jp-CtadataListing-item';
 const SELECTED_CLASS = 'jp-mod-selected';
 const FOCUSED_CLASS = 'jp-mod-focused';
-
-interface IRow {
-  node: HTMLElement;
-  icon: HTMLElement;
-  name: HTMLElement;
-  size: HTMLElement;
-  modified: HTMLElement;
-  entry: IEntry | null;
-  index: number;
-}
 
 export class Listing extends Widget {
   constructor(options: Listing.IOptions) {
@@ -75,13 +56,10 @@ export class Listing extends Widget {
     this._trans = options.trans;
     this._registry = options.docRegistry ?? null;
 
-    this._header = element('div', 'jp-CtadataListing-header');
-    this._header.setAttribute('role', 'row');
-    this._headerItems = {
-      name: this._createHeaderItem('name', this._trans.__('Name')),
-      size: this._createHeaderItem('size', this._trans.__('Size')),
-      mtime: this._createHeaderItem('mtime', this._trans.__('Modified'))
-    };
+    this._header = new ListingHeader(this._model, this._trans);
+    this._keys = new ListingKeys(this._model, entry =>
+      this._opened.emit(entry)
+    );
 
     this._content = element('div', 'jp-CtadataListing-content');
     this._content.tabIndex = 0;
@@ -94,7 +72,7 @@ export class Listing extends Widget {
     this._empty = element('div', 'jp-CtadataListing-empty');
     this._content.appendChild(this._empty);
 
-    this.node.appendChild(this._header);
+    this.node.appendChild(this._header.node);
     this.node.appendChild(this._content);
 
     this._model.changed.connect(this._onModelChanged, this);
@@ -106,34 +84,6 @@ export class Listing extends Widget {
    */
   get opened(): ISignal<this, IEntry> {
     return this._opened;
-  }
-
-  /**
-   * The scrolling element (the list itself).
-   */
-  get contentNode(): HTMLElement {
-    return this._content;
-  }
-
-  /**
-   * The number of rows that currently exist in the DOM.
-   */
-  get renderedRowCount(): number {
-    return this._rows.filter(row => row.entry !== null).length;
-  }
-
-  /**
-   * The entry of a DOM event's target row, if any.
-   */
-  entryForEvent(event: Event): IEntry | null {
-    const node = (event.target as HTMLElement | null)?.closest?.(
-      `.${ITEM_CLASS}`
-    ) as HTMLElement | null;
-    if (!node || !this._content.contains(node)) {
-      return null;
-    }
-    const index = Number(node.dataset.index);
-    return this._model.items[index] ?? null;
   }
 
   /**
@@ -171,9 +121,6 @@ export class Listing extends Widget {
       case 'keydown':
         this._evtKeydown(event as KeyboardEvent);
         break;
-      case 'click':
-        this._evtHeaderClick(event as MouseEvent);
-        break;
       default:
         break;
     }
@@ -185,8 +132,7 @@ export class Listing extends Widget {
     this._content.addEventListener('mousedown', this);
     this._content.addEventListener('dblclick', this);
     this._content.addEventListener('keydown', this);
-    this._header.addEventListener('click', this);
-    this._renderHeader();
+    this._header.render();
     this._renderAll();
   }
 
@@ -195,7 +141,6 @@ export class Listing extends Widget {
     this._content.removeEventListener('mousedown', this);
     this._content.removeEventListener('dblclick', this);
     this._content.removeEventListener('keydown', this);
-    this._header.removeEventListener('click', this);
     if (this._frame) {
       cancelAnimationFrame(this._frame);
       this._frame = 0;
@@ -211,54 +156,8 @@ export class Listing extends Widget {
     this._scheduleRender();
   }
 
-  private _createHeaderItem(key: SortKey, label: string): HTMLElement {
-    const item = element('div', `jp-CtadataListing-headerItem jp-id-${key}`);
-    item.dataset.sort = key;
-    item.setAttribute('role', 'columnheader');
-    item.tabIndex = 0;
-    item.title = this._trans.__('Sort by %1', label);
-    const caret = element('span', 'jp-CtadataListing-headerItemIcon');
-    item.append(
-      element('span', 'jp-CtadataListing-headerItemText', label),
-      caret
-    );
-    item.addEventListener('keydown', event => {
-      if (event.key === 'Enter' || event.key === ' ') {
-        event.preventDefault();
-        this._model.toggleSort(key);
-      }
-    });
-    this._header.appendChild(item);
-    return item;
-  }
-
-  private _renderHeader(): void {
-    const sort = this._model.sort;
-    for (const key of Object.keys(this._headerItems) as SortKey[]) {
-      const item = this._headerItems[key];
-      const caret = item.querySelector(
-        '.jp-CtadataListing-headerItemIcon'
-      ) as HTMLElement;
-      caret.textContent = '';
-      if (key === sort.key) {
-        item.classList.add(SELECTED_CLASS);
-        item.setAttribute('aria-sort', sort.direction);
-        const icon =
-          sort.direction === 'ascending' ? caretUpIcon : caretDownIcon;
-        icon.element({
-          container: caret,
-          tag: 'span',
-          stylesheet: 'listingHeaderItem'
-        });
-      } else {
-        item.classList.remove(SELECTED_CLASS);
-        item.setAttribute('aria-sort', 'none');
-      }
-    }
-  }
-
   private _onModelChanged(): void {
-    this._renderHeader();
+    this._header.render();
     const items = this._model.items;
     if (items !== this._lastItems) {
       const pathChanged = this._model.path !== this._lastPath;
@@ -338,7 +237,8 @@ export class Listing extends Widget {
 
     // Keep the header columns above the row columns when a scrollbar shows.
     const scrollbar = view.offsetWidth - view.clientWidth;
-    this._header.style.paddingRight = scrollbar > 0 ? `${scrollbar}px` : '';
+    this._header.node.style.paddingRight =
+      scrollbar > 0 ? `${scrollbar}px` : '';
 
     const wide = view.clientWidth >= WIDE_WIDTH;
     this.toggleClass('jp-mod-narrow', view.clientWidth < NARROW_WIDTH);
@@ -351,7 +251,7 @@ export class Listing extends Widget {
     }
 
     while (this._rows.length < count) {
-      this._rows.push(this._createRow());
+      this._rows.push(createRow(this._sizer));
     }
     while (this._rows.length > count) {
       const row = this._rows.pop()!;
@@ -359,28 +259,29 @@ export class Listing extends Widget {
     }
     // Names are shortened in the middle to the width of their column, so that
     // names differing only at the end (run numbers) stay distinguishable.
-    if (this._rows.length) {
-      const cell = this._rows[0].name;
-      const width = cell.clientWidth - NAME_PADDING;
-      if (width > 0 && width !== this._nameWidth) {
-        this._nameWidth = width;
-        // Not `style.font`: that shorthand is '' when it cannot represent
-        // every font property, and the canvas would measure in 10px sans.
-        const style = getComputedStyle(cell);
-        this._nameFont = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
-        for (const row of this._rows) {
-          row.entry = null;
-        }
+    if (
+      this._rows.length &&
+      this._fitter.measureCell(this._rows[0].name, NAME_PADDING)
+    ) {
+      for (const row of this._rows) {
+        row.entry = null;
       }
     }
     // Keep each index on the same node while scrolling (fewer DOM writes).
     const focus = this._model.focusIndex;
+    const context: IRowContext = {
+      idPrefix: this.id,
+      count: items.length,
+      wide: this._wide,
+      fitName: name => this._fitter.fit(name),
+      registry: this._registry
+    };
     for (let i = 0; i < count; i++) {
       const index = first + i;
       const row = this._rows[index % count];
       const entry = items[index];
       if (row.entry !== entry || row.index !== index) {
-        this._fillRow(row, entry, index);
+        fillRow(row, entry, index, context);
       }
       const selected = this._model.isSelected(entry.path);
       row.node.classList.toggle(SELECTED_CLASS, selected);
@@ -392,109 +293,6 @@ export class Listing extends Widget {
     } else {
       view.removeAttribute('aria-activedescendant');
     }
-  }
-
-  private _createRow(): IRow {
-    const node = element('div', ITEM_CLASS);
-    node.setAttribute('role', 'option');
-    node.style.height = `${ROW_HEIGHT}px`;
-    const icon = element('span', 'jp-CtadataListing-itemIcon');
-    const name = element('span', 'jp-CtadataListing-itemName');
-    const size = element('span', 'jp-CtadataListing-itemSize');
-    const modified = element('span', 'jp-CtadataListing-itemModified');
-    node.append(icon, name, size, modified);
-    this._sizer.appendChild(node);
-    return { node, icon, name, size, modified, entry: null, index: -1 };
-  }
-
-  private _fillRow(row: IRow, entry: IEntry, index: number): void {
-    row.entry = entry;
-    row.index = index;
-    const node = row.node;
-    node.dataset.index = String(index);
-    node.dataset.type = entry.type;
-    node.dataset.path = entry.path;
-    node.id = `${this.id}-row-${index}`;
-    node.style.transform = `translateY(${index * ROW_HEIGHT}px)`;
-    node.setAttribute('aria-posinset', String(index + 1));
-    node.setAttribute('aria-setsize', String(this._model.items.length));
-    // The tooltip says it all, as the date column hides in a narrow sidebar.
-    node.title = [
-      entry.path,
-      entry.type === 'directory' ? '' : formatSize(entry.size),
-      formatFullDate(entry.mtime)
-    ]
-      .filter(Boolean)
-      .join('\n');
-
-    row.icon.textContent = '';
-    this._iconFor(entry).element({
-      container: row.icon,
-      tag: 'span',
-      elementPosition: 'center',
-      height: '16px',
-      width: '16px'
-    });
-    row.name.textContent = this._fitName(entry.name);
-    row.size.textContent =
-      entry.type === 'directory' ? '' : formatSize(entry.size);
-    if (this._wide || !entry.mtime || isNaN(Date.parse(entry.mtime))) {
-      row.modified.textContent = formatDate(entry.mtime);
-    } else {
-      row.modified.textContent = Time.formatHuman(entry.mtime, 'narrow');
-    }
-    row.modified.title = formatFullDate(entry.mtime);
-  }
-
-  /**
-   * The name shortened in the middle (`dl1_LST…16000.0000.h5`) to fit its
-   * column; the end keeps more, as that is where names of runs differ.
-   */
-  private _fitName(name: string): string {
-    const width = this._nameWidth;
-    if (width <= 0) {
-      return name;
-    }
-    if (!this._canvas) {
-      this._canvas = document.createElement('canvas').getContext('2d');
-    }
-    const context = this._canvas;
-    if (!context) {
-      return name;
-    }
-    context.font = this._nameFont;
-    if (context.measureText(name).width <= width) {
-      return name;
-    }
-    let low = 1;
-    let high = name.length - 1;
-    let best = '…';
-    while (low <= high) {
-      const kept = (low + high) >> 1;
-      const head = Math.floor(kept * 0.4);
-      const candidate =
-        name.slice(0, head) + '…' + name.slice(name.length - (kept - head));
-      if (context.measureText(candidate).width <= width) {
-        best = candidate;
-        low = kept + 1;
-      } else {
-        high = kept - 1;
-      }
-    }
-    return best;
-  }
-
-  private _iconFor(entry: IEntry): LabIcon {
-    if (entry.type === 'directory') {
-      return folderIcon;
-    }
-    const types = this._registry?.getFileTypesForPath(entry.name) ?? [];
-    for (const type of types) {
-      if (type.icon instanceof LabIcon) {
-        return type.icon;
-      }
-    }
-    return fileIcon;
   }
 
   private _indexForEvent(event: Event): number {
@@ -547,117 +345,23 @@ export class Listing extends Widget {
     this._opened.emit(this._model.items[index]);
   }
 
-  private _evtHeaderClick(event: MouseEvent): void {
-    const item = (event.target as HTMLElement).closest(
-      '.jp-CtadataListing-headerItem'
-    ) as HTMLElement | null;
-    if (item?.dataset.sort) {
-      this._model.toggleSort(item.dataset.sort as SortKey);
-    }
-  }
-
   private _evtKeydown(event: KeyboardEvent): void {
-    const model = this._model;
     const page = Math.max(
       1,
       Math.floor(this._content.clientHeight / ROW_HEIGHT) - 1
     );
-    const accel = event.ctrlKey || event.metaKey;
-    let handled = true;
-    switch (event.key) {
-      case 'ArrowDown':
-        model.moveFocus(1, event.shiftKey);
-        break;
-      case 'ArrowUp':
-        if (event.altKey) {
-          void model.goUp();
-        } else {
-          model.moveFocus(-1, event.shiftKey);
-        }
-        break;
-      case 'PageDown':
-        model.moveFocus(page, event.shiftKey);
-        break;
-      case 'PageUp':
-        model.moveFocus(-page, event.shiftKey);
-        break;
-      case 'Home':
-        model.moveFocus(-model.items.length, event.shiftKey);
-        break;
-      case 'End':
-        model.moveFocus(model.items.length, event.shiftKey);
-        break;
-      case 'Enter': {
-        const item = model.items[model.focusIndex];
-        if (item) {
-          this._opened.emit(item);
-        }
-        break;
-      }
-      case 'Backspace':
-        void model.goUp();
-        break;
-      case 'Escape':
-        model.clearSelection();
-        break;
-      case 'a':
-      case 'A':
-        if (accel) {
-          model.selectAll();
-        } else {
-          handled = this._typeAhead(event);
-        }
-        break;
-      case ' ':
-        if (accel && model.focusIndex >= 0) {
-          model.select(model.focusIndex, 'toggle');
-        } else {
-          handled = this._typeAhead(event);
-        }
-        break;
-      default:
-        handled = this._typeAhead(event);
-        break;
-    }
-    if (handled) {
+    if (this._keys.handle(event, page)) {
       event.preventDefault();
       event.stopPropagation();
     }
   }
 
-  /**
-   * Typing letters jumps to the first entry whose name starts with them.
-   */
-  private _typeAhead(event: KeyboardEvent): boolean {
-    if (
-      event.key.length !== 1 ||
-      event.ctrlKey ||
-      event.metaKey ||
-      event.altKey
-    ) {
-      return false;
-    }
-    const now = Date.now();
-    if (now - this._typedAt > TYPEAHEAD_MS) {
-      this._typed = '';
-    }
-    this._typedAt = now;
-    this._typed += event.key.toLowerCase();
-    const items = this._model.items;
-    const index = items.findIndex(item =>
-      item.name.toLowerCase().startsWith(this._typed)
-    );
-    if (index >= 0) {
-      this._model.select(index);
-    }
-    return true;
-  }
-
   private _model: StorageModel;
   private _trans: TranslationBundle;
   private _registry: DocumentRegistry | null;
-  private _header: HTMLElement;
-  private _headerItems: Record<SortKey, HTMLElement>;
+  private _header: ListingHeader;
+  private _keys: ListingKeys;
+  private _fitter = new NameFitter();
   private _content: HTMLElement;
   private _sizer: HTMLElement;
   private _empty: HTMLElement;
@@ -667,11 +371,6 @@ export class Listing extends Widget {
   private _lastPath: string | null = null;
   private _lastFocus = -1;
   private _wide = false;
-  private _nameWidth = 0;
-  private _nameFont = '';
-  private _canvas: CanvasRenderingContext2D | null = null;
-  private _typed = '';
-  private _typedAt = 0;
   private _opened = new Signal<this, IEntry>(this);
 }
 

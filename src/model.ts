@@ -5,50 +5,16 @@
 import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { CtadataClient, CtadataError, IConfig, IEntry } from './api';
-
-export type SortKey = 'name' | 'size' | 'mtime';
-export type SortDirection = 'ascending' | 'descending';
-
-export interface ISortState {
-  key: SortKey;
-  direction: SortDirection;
-}
+import { CtadataClient, IConfig, IEntry } from './api';
+import { asError, CtadataError } from './errors';
+import { normalizeDir, parentDir } from './paths';
+import { ISortState, SortKey, sortAndFilter } from './sort';
 
 /**
  * `loading`: a request is on its way (the previous entries stay shown);
  * `ready`: the entries are those of `path`; `error`: see `error`.
  */
 export type ModelStatus = 'idle' | 'loading' | 'ready' | 'error';
-
-/**
- * Normalise a remote directory path: no leading slash, a trailing slash,
- * `''` for the root of the storage.
- */
-export function normalizeDir(path: string): string {
-  let clean = path.replace(/^\/+/, '').replace(/\/{2,}/g, '/');
-  if (clean && !clean.endsWith('/')) {
-    clean += '/';
-  }
-  return clean;
-}
-
-/**
- * The parent directory of a remote path (`'lst/DL1/'` -> `'lst/'`).
- */
-export function parentDir(path: string): string {
-  const parts = normalizeDir(path).split('/').filter(Boolean);
-  parts.pop();
-  return parts.length ? parts.join('/') + '/' : '';
-}
-
-/**
- * The last component of a remote path, without slash.
- */
-export function baseName(path: string): string {
-  const parts = path.split('/').filter(Boolean);
-  return parts.length ? parts[parts.length - 1] : '';
-}
 
 /**
  * The model of one CTA Storage panel.
@@ -184,10 +150,6 @@ export class StorageModel implements IDisposable {
 
   // ---------------------------------------------------------------- selection
 
-  get selectedPaths(): ReadonlySet<string> {
-    return this._selection;
-  }
-
   /**
    * The selected entries, in the order they are shown.
    */
@@ -241,16 +203,6 @@ export class StorageModel implements IDisposable {
     }
     this._focus = index;
     this._selectionChanged.emit();
-  }
-
-  /**
-   * Select the entry of that path if it is shown.
-   */
-  selectPath(path: string): void {
-    const index = this._items.findIndex(item => item.path === path);
-    if (index >= 0) {
-      this.select(index);
-    }
   }
 
   selectAll(): void {
@@ -391,11 +343,7 @@ export class StorageModel implements IDisposable {
   private _recompute(): void {
     const focusedPath =
       this._focus >= 0 ? this._items[this._focus]?.path : undefined;
-    this._items = Private.sortAndFilter(
-      this._entries,
-      this._sort,
-      this._filter
-    );
+    this._items = sortAndFilter(this._entries, this._sort, this._filter);
     // Drop from the selection what is no longer shown.
     const shown = new Set(this._items.map(item => item.path));
     for (const path of [...this._selection]) {
@@ -433,61 +381,5 @@ export class StorageModel implements IDisposable {
 export namespace StorageModel {
   export interface IOptions {
     client: CtadataClient;
-  }
-}
-
-/**
- * Any thrown value as a `CtadataError`.
- */
-export function asError(error: unknown): CtadataError {
-  if (error instanceof CtadataError) {
-    return error;
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  return new CtadataError(message, 'unknown');
-}
-
-namespace Private {
-  const collator = new Intl.Collator(undefined, {
-    numeric: true,
-    sensitivity: 'base'
-  });
-
-  /**
-   * Filter by a case-insensitive substring of the name, then sort:
-   * directories first, then by the sort key, ties broken by name.
-   */
-  export function sortAndFilter(
-    entries: readonly IEntry[],
-    sort: ISortState,
-    filter: string
-  ): IEntry[] {
-    const needle = filter.trim().toLowerCase();
-    const shown = needle
-      ? entries.filter(entry => entry.name.toLowerCase().includes(needle))
-      : entries.slice();
-    const sign = sort.direction === 'ascending' ? 1 : -1;
-    const decorated = shown.map(entry => ({
-      entry,
-      dir: entry.type === 'directory' ? 0 : 1,
-      size: entry.size ?? -1,
-      time: entry.mtime ? Date.parse(entry.mtime) || 0 : 0
-    }));
-    decorated.sort((a, b) => {
-      if (a.dir !== b.dir) {
-        return a.dir - b.dir;
-      }
-      let order = 0;
-      if (sort.key === 'size') {
-        order = a.size - b.size;
-      } else if (sort.key === 'mtime') {
-        order = a.time - b.time;
-      }
-      if (order === 0) {
-        order = collator.compare(a.entry.name, b.entry.name);
-      }
-      return order * sign;
-    });
-    return decorated.map(item => item.entry);
   }
 }

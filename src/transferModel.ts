@@ -4,65 +4,43 @@
  */
 import { IDisposable } from '@lumino/disposable';
 import { PromiseDelegate } from '@lumino/coreutils';
+import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import {
-  CtadataClient,
-  CtadataError,
-  isFinished,
-  ITransfer,
-  TransferRequest
-} from './api';
-import { asError, normalizeDir } from './model';
+import { CtadataClient, isFinished, ITransfer, TransferRequest } from './api';
+import { BrowserUploads, IBatchResult, IBrowserUpload } from './browserUploads';
+import { CtadataError } from './errors';
 
 /**
  * Poll every second while a transfer runs, and now and then otherwise (a
- * transfer may have been started from another tab).
+ * transfer may have been started from another tab); after a failed poll,
+ * back off up to a minute.
  */
 const ACTIVE_INTERVAL = 1000;
 const IDLE_INTERVAL = 15000;
 const ERROR_INTERVAL = 60000;
 
-/**
- * The window over which the rate of a browser upload is measured, in ms.
- */
-const RATE_WINDOW = 3000;
-
-/**
- * One file to stream from the browser.
- */
-export interface IBrowserUpload {
-  file: File;
-  /**
-   * The remote path relative to the user's upload folder (`sub/a.txt`).
-   */
-  path: string;
-}
-
-/**
- * How a batch of browser uploads ended.
- */
-export interface IBatchResult {
-  done: ITransfer[];
-  failed: ITransfer[];
-  cancelled: ITransfer[];
-}
-
-interface ILocalUpload {
-  job: ITransfer;
-  file: File;
-  relative: string;
-  abort: AbortController;
-  samples: Array<[number, number]>;
-  done: PromiseDelegate<ITransfer>;
-}
-
-let localCounter = 0;
-
 export class TransferModel implements IDisposable {
   constructor(options: TransferModel.IOptions) {
     this.client = options.client;
-    this._concurrency = options.concurrency ?? 3;
+    this._concurrency = options.concurrency;
+    this._local = new BrowserUploads({
+      client: this.client,
+      concurrency: this._concurrency,
+      onChange: () => this._changed.emit(),
+      onStart: () => this._scheduleSoon(),
+      onEnd: job => this._onLocalEnd(job)
+    });
+    this._poll = new Poll({
+      auto: false,
+      factory: () => this._fetch(),
+      frequency: {
+        interval: IDLE_INTERVAL,
+        backoff: true,
+        max: ERROR_INTERVAL
+      },
+      name: 'ctadata-lab:transfers'
+    });
   }
 
   readonly client: CtadataClient;
@@ -85,12 +63,9 @@ export class TransferModel implements IDisposable {
    * All transfers, newest first, without the dismissed ones.
    */
   get transfers(): ITransfer[] {
-    const local = this._local.map(upload => upload.job);
+    const local = this._local.jobs;
     // The server lists our own browser uploads too: show them once.
-    const own = new Set(this._local.map(upload => upload.job.path));
-    const server = this._server.filter(
-      job => !(job.kind === 'browser-upload' && own.has(job.path))
-    );
+    const server = this._server.filter(job => !this._ownUpload(job));
     return [...local, ...server]
       .filter(job => !this._dismissed.has(job.id))
       .sort((a, b) =>
@@ -110,17 +85,6 @@ export class TransferModel implements IDisposable {
   }
 
   /**
-   * The storage folder where uploads land (from the configuration).
-   */
-  get uploadFolder(): string {
-    return this._uploadFolder;
-  }
-
-  set uploadFolder(value: string | null) {
-    this._uploadFolder = value ? normalizeDir(value) : '';
-  }
-
-  /**
    * How many files this tab uploads at the same time.
    */
   get concurrency(): number {
@@ -129,53 +93,14 @@ export class TransferModel implements IDisposable {
 
   set concurrency(value: number) {
     this._concurrency = Math.max(1, Math.floor(value) || 1);
-    this._pump();
-  }
-
-  /**
-   * The error of the last poll, if it failed.
-   */
-  get pollError(): CtadataError | null {
-    return this._pollError;
+    this._local.concurrency = this._concurrency;
   }
 
   /**
    * Start polling the server extension.
    */
   start(): void {
-    if (!this._started) {
-      this._started = true;
-      void this.refresh();
-    }
-  }
-
-  /**
-   * Ask the server for the list of transfers now.
-   */
-  async refresh(): Promise<void> {
-    if (this._isDisposed) {
-      return;
-    }
-    this._clearTimer();
-    let interval = IDLE_INTERVAL;
-    try {
-      const jobs = await this.client.listTransfers();
-      this._pollError = null;
-      this._mergeServer(jobs);
-      interval = this._server.some(job => !isFinished(job))
-        ? ACTIVE_INTERVAL
-        : IDLE_INTERVAL;
-    } catch (error) {
-      this._pollError = asError(error);
-      interval = ERROR_INTERVAL;
-      // Jobs we are waiting for stay as they are until the server answers.
-    }
-    if (this._waiting.size > 0 || this._local.some(u => !isFinished(u.job))) {
-      interval = Math.min(interval, ACTIVE_INTERVAL * 2);
-    }
-    if (this._started && !this._isDisposed) {
-      this._timer = window.setTimeout(() => void this.refresh(), interval);
-    }
+    void this._poll.start();
   }
 
   /**
@@ -211,12 +136,7 @@ export class TransferModel implements IDisposable {
    * Cancel a transfer: abort a browser upload, or ask the server to cancel.
    */
   async cancel(id: string): Promise<void> {
-    const local = this._local.find(upload => upload.job.id === id);
-    if (local) {
-      if (!isFinished(local.job)) {
-        local.abort.abort();
-        this._endLocal(local, 'cancelled', null);
-      }
+    if (this._local.cancel(id)) {
       return;
     }
     const job = await this.client.cancelTransfer(id);
@@ -242,25 +162,17 @@ export class TransferModel implements IDisposable {
         this._dismissed.add(job.id);
       }
     }
-    this._local = this._local.filter(upload => !isFinished(upload.job));
+    this._local.dismissFinished();
     this._changed.emit();
   }
 
   /**
-   * Stream files from the browser to the user's upload folder, a few at a time.
-   * Resolves when every file of the batch has ended.
+   * Stream files from the browser to the user's upload folder (`folder`,
+   * shown in the jobs' paths), a few at a time. Resolves when every file of
+   * the batch has ended.
    */
-  uploadFiles(files: IBrowserUpload[]): Promise<IBatchResult> {
-    const uploads = files.map(({ file, path }) => this._queueLocal(file, path));
-    this._changed.emit();
-    this._pump();
-    return Promise.all(uploads.map(upload => upload.done.promise)).then(
-      jobs => ({
-        done: jobs.filter(job => job.state === 'done'),
-        failed: jobs.filter(job => job.state === 'failed'),
-        cancelled: jobs.filter(job => job.state === 'cancelled')
-      })
-    );
+  uploadFiles(files: IBrowserUpload[], folder: string): Promise<IBatchResult> {
+    return this._local.add(files, folder);
   }
 
   get isDisposed(): boolean {
@@ -272,18 +184,35 @@ export class TransferModel implements IDisposable {
       return;
     }
     this._isDisposed = true;
-    this._clearTimer();
-    for (const upload of this._local) {
-      upload.abort.abort();
-    }
+    this._poll.dispose();
+    this._local.abortAll();
     Signal.clearData(this);
   }
 
+  /**
+   * One poll: take the server's list, and poll sooner while transfers run.
+   */
+  private async _fetch(): Promise<void> {
+    const jobs = await this.client.listTransfers();
+    this._mergeServer(jobs);
+    const running = this._waiting.size > 0 || this.hasActive;
+    this._poll.frequency = {
+      ...this._poll.frequency,
+      interval: running ? ACTIVE_INTERVAL : IDLE_INTERVAL
+    };
+  }
+
   private _findJob(id: string): ITransfer | undefined {
-    return (
-      this._local.find(upload => upload.job.id === id)?.job ??
-      this._server.find(job => job.id === id)
-    );
+    return [...this._local.jobs, ...this._server].find(job => job.id === id);
+  }
+
+  /**
+   * The server's record of a browser upload this tab streams.
+   */
+  private _ownUpload(job: ITransfer): ITransfer | undefined {
+    return job.kind === 'browser-upload'
+      ? this._local.byPath(job.path)
+      : undefined;
   }
 
   /**
@@ -298,10 +227,14 @@ export class TransferModel implements IDisposable {
       byId.set(job.id, job);
     }
     this._server = [...byId.values()];
-    // Our own browser uploads are reported by the uploads themselves.
-    const own = new Set(this._local.map(upload => upload.job.path));
+    // Our own browser uploads are reported by the uploads themselves, but
+    // with the server's rate.
     for (const job of this._server) {
-      if (job.kind === 'browser-upload' && own.has(job.path)) {
+      const local = this._ownUpload(job);
+      if (local) {
+        if (!isFinished(local)) {
+          local.rate = job.rate;
+        }
         continue;
       }
       if (!isFinished(job)) {
@@ -321,7 +254,7 @@ export class TransferModel implements IDisposable {
     if (complete) {
       // A job we wait for that the server forgot: it will not end any more.
       for (const [id, waiting] of [...this._waiting]) {
-        if (!byId.has(id) && !this._local.some(u => u.job.id === id)) {
+        if (!byId.has(id) && !this._local.jobs.some(job => job.id === id)) {
           this._waiting.delete(id);
           waiting.reject(
             new CtadataError('The transfer is no longer known.', 'not_found')
@@ -332,152 +265,32 @@ export class TransferModel implements IDisposable {
     this._changed.emit();
   }
 
-  private _queueLocal(file: File, relative: string): ILocalUpload {
-    const now = new Date().toISOString();
-    const job: ITransfer = {
-      id: `browser-${++localCounter}-${Date.now()}`,
-      kind: 'browser-upload',
-      path: this._uploadFolder + relative,
-      local: null,
-      recursive: false,
-      state: 'queued',
-      bytes_done: 0,
-      bytes_total: file.size,
-      rate: null,
-      files_done: 0,
-      files_total: 1,
-      error: null,
-      created: now,
-      finished: null
-    };
-    const upload: ILocalUpload = {
-      job,
-      file,
-      relative,
-      abort: new AbortController(),
-      samples: [],
-      done: new PromiseDelegate<ITransfer>()
-    };
-    this._local.unshift(upload);
-    return upload;
-  }
-
-  /**
-   * Start queued browser uploads while there is room.
-   */
-  private _pump(): void {
-    let running = this._local.filter(u => u.job.state === 'running').length;
-    // Oldest first: the list is newest first.
-    const queued = this._local.filter(u => u.job.state === 'queued').reverse();
-    for (const upload of queued) {
-      if (running >= this._concurrency) {
-        break;
-      }
-      running++;
-      void this._runLocal(upload);
-    }
-  }
-
-  private async _runLocal(upload: ILocalUpload): Promise<void> {
-    const job = upload.job;
-    job.state = 'running';
-    upload.samples = [[performance.now(), 0]];
-    this._changed.emit();
-    this._scheduleSoon();
-    try {
-      const result = await this.client.uploadFile(
-        upload.file,
-        upload.relative,
-        {
-          signal: upload.abort.signal,
-          onProgress: (loaded, total) => this._progress(upload, loaded, total)
-        }
-      );
-      job.path = result.path || job.path;
-      job.bytes_done = result.total_written ?? job.bytes_done;
-      this._endLocal(upload, 'done', null);
-    } catch (error) {
-      const err = asError(error);
-      if (err.reason === 'aborted') {
-        this._endLocal(upload, 'cancelled', null);
-      } else {
-        this._endLocal(upload, 'failed', err.message);
-      }
-    }
-  }
-
-  private _progress(upload: ILocalUpload, loaded: number, total: number): void {
-    if (isFinished(upload.job)) {
-      return;
-    }
-    const now = performance.now();
-    upload.samples.push([now, loaded]);
-    while (
-      upload.samples.length > 2 &&
-      now - upload.samples[0][0] > RATE_WINDOW
-    ) {
-      upload.samples.shift();
-    }
-    const [t0, b0] = upload.samples[0];
-    const job = upload.job;
-    job.bytes_done = loaded;
-    job.bytes_total = total || job.bytes_total;
-    job.rate = now > t0 ? ((loaded - b0) * 1000) / (now - t0) : null;
-    this._changed.emit();
-  }
-
-  private _endLocal(
-    upload: ILocalUpload,
-    state: 'done' | 'failed' | 'cancelled',
-    error: string | null
-  ): void {
-    const job = upload.job;
-    if (isFinished(job)) {
-      return;
-    }
-    job.state = state;
-    job.error = error;
-    job.rate = null;
-    job.finished = new Date().toISOString();
-    if (state === 'done') {
-      job.files_done = 1;
-    }
+  private _onLocalEnd(job: ITransfer): void {
     this._changed.emit();
     this._finished.emit(job);
-    upload.done.resolve(job);
     const waiting = this._waiting.get(job.id);
     if (waiting) {
       this._waiting.delete(job.id);
       waiting.resolve(job);
     }
-    this._pump();
   }
 
+  /**
+   * Poll now: a transfer started, or someone waits for one to end.
+   */
   private _scheduleSoon(): void {
-    if (!this._started || this._isDisposed) {
-      return;
-    }
-    this._clearTimer();
-    this._timer = window.setTimeout(() => void this.refresh(), 300);
-  }
-
-  private _clearTimer(): void {
-    if (this._timer) {
-      window.clearTimeout(this._timer);
-      this._timer = 0;
+    if (this._poll.state.phase !== 'constructed' && !this._isDisposed) {
+      void this._poll.refresh();
     }
   }
 
   private _server: ITransfer[] = [];
-  private _local: ILocalUpload[] = [];
+  private _local: BrowserUploads;
   private _dismissed = new Set<string>();
   private _seenRunning = new Set<string>();
   private _waiting = new Map<string, PromiseDelegate<ITransfer>>();
-  private _uploadFolder = '';
   private _concurrency: number;
-  private _pollError: CtadataError | null = null;
-  private _started = false;
-  private _timer = 0;
+  private _poll: Poll;
   private _isDisposed = false;
   private _changed = new Signal<this, void>(this);
   private _finished = new Signal<this, ITransfer>(this);
@@ -486,6 +299,9 @@ export class TransferModel implements IDisposable {
 export namespace TransferModel {
   export interface IOptions {
     client: CtadataClient;
-    concurrency?: number;
+    /**
+     * How many files this tab uploads at the same time.
+     */
+    concurrency: number;
   }
 }

@@ -17,7 +17,7 @@ import { isFinished, ITransfer } from './api';
 import { element } from './dom';
 import { formatRate, formatSize } from './format';
 import { transferIcon } from './icons';
-import { baseName } from './model';
+import { baseName } from './paths';
 import { TransferModel } from './transferModel';
 
 interface IRow {

@@ -75,8 +75,10 @@ def test_dotdot_is_refused_before_any_call(dev_service) -> None:
     # No token and an unreachable service: only a check made before any call can answer.
     api = APIClient(token="unused", downloadservice="http://127.0.0.1:9/")
     for call in (api.list_dir, api.fetch_and_save_file):
-        with pytest.raises(InvalidPath, match=r"\.\."):
-            call("lst/../etc/passwd")
+        for path in ("../etc/passwd", "lst/../../etc/passwd"):
+            with pytest.raises(InvalidPath, match="climbs above the storage root") as refused:
+                call(path)
+            assert repr(path) in str(refused.value)
 
 
 def test_fetch_file_default_name_in_cwd(client, tree, tmp_path, monkeypatch) -> None:
@@ -176,23 +178,51 @@ def test_upload_file_into_user_folder(client, dev_service, tmp_path) -> None:
     assert (dev_service.storage_dir / folder / "latest.txt").read_bytes() == source.read_bytes()
 
 
-def test_upload_missing_parent_is_a_clear_error(client, tmp_path) -> None:
+@pytest.fixture
+def no_hub(monkeypatch) -> None:
+    """Outside a hub-spawned server: nothing tells the user's name."""
+    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
+    monkeypatch.delenv("JUPYTERHUB_API_URL", raising=False)
+
+
+def test_upload_missing_parent_without_a_hub_is_a_clear_error(client, tmp_path, no_hub) -> None:
     source = tmp_path / "f.txt"
     source.write_text("x")
-    with pytest.raises(StorageException, match="409"):
+    with pytest.raises(NotFound) as caught:
         client.upload_file(source, "no/such/parent/")
+    message = str(caught.value)
+    assert "the folder 'no/such/parent/' does not exist" in message
+    assert "JUPYTERHUB_USER" in message and "mkdir(" in message
+    assert isinstance(caught.value, StorageException) and caught.value.status == 409
 
 
-def test_upload_dir_creates_parents_and_keeps_the_tree(client, dev_service, tmp_path) -> None:
+@pytest.mark.parametrize("source", ["JUPYTERHUB_USER", "JUPYTERHUB_API_URL", "earlier upload"])
+def test_upload_dir_creates_parents_and_keeps_the_tree(
+    client, dev_service, tmp_path, no_hub, monkeypatch, source
+) -> None:
+    """Missing folders are made once the service reports them (409), from any source of the
+    user folder: the hub user, the hub's API, or the answer to an earlier upload."""
+    alice = dev_service.users["alice"]
+    if source == "JUPYTERHUB_USER":
+        monkeypatch.setenv("JUPYTERHUB_USER", alice.name)
+    elif source == "JUPYTERHUB_API_URL":
+        monkeypatch.setenv("JUPYTERHUB_API_URL", dev_service.hub_url.rstrip("/") + "/api")
+    else:
+        (tmp_path / "first.txt").write_text("first")
+        answer = client.upload_file(tmp_path / "first.txt", "")
+        assert answer["path"] == f"lst/users/{alice.folder}/first.txt"
     local = tmp_path / "results"
     for rel in ("a.txt", "x/b.txt", "x/y/z/c.txt", "ü n/d.txt"):
         (local / rel).parent.mkdir(parents=True, exist_ok=True)
         (local / rel).write_bytes(os.urandom(5000))
-    summary = client.upload_dir(local, "runs/2024/")
+    (local / "empty").mkdir()
+    remote = f"runs/{source.replace(' ', '-')}/"
+    summary = client.upload_dir(local, remote)
     assert (summary.files, summary.failed) == (4, [])
-    stored = dev_service.storage_dir / client.upload_folder() / "runs/2024"
+    stored = dev_service.storage_dir / f"lst/users/{alice.folder}" / remote
     for rel in ("a.txt", "x/b.txt", "x/y/z/c.txt", "ü n/d.txt"):
         assert (stored / rel).read_bytes() == (local / rel).read_bytes()
+    assert (stored / "empty").is_dir()
 
 
 def test_upload_missing_local_file(client, tmp_path) -> None:

@@ -13,11 +13,14 @@ from ctadata import __version__
 from tests.helpers import put_remote, token_of
 
 
-def cta_data(service, *args: str, role: str = "alice", cwd: Path | None = None):
-    env = os.environ | {
+def cta_data(service, *args: str, role: str = "alice", cwd: Path | None = None, **more_env: str):
+    """`cta-data` outside a hub: no JUPYTERHUB_USER, no hub API, unless `more_env` sets them."""
+    outside = ("JUPYTERHUB_USER", "JUPYTERHUB_API_URL")
+    env = {k: v for k, v in os.environ.items() if k not in outside} | {
         "CTADS_URL": service.downloadservice,
         "CTACS_URL": service.certificateservice,
         "JUPYTERHUB_API_TOKEN": token_of(service, role),
+        **more_env,
     }
     return subprocess.run(
         [sys.executable, "-m", "ctadata.cli", *args],
@@ -71,17 +74,37 @@ def test_put_file_and_tree(dev_service, tmp_path) -> None:
     assert "lst/users/alice_smith01/a.txt" in single.stdout
     refused = cta_data(dev_service, "put", str(tmp_path / "up"), "cli-tree/")
     assert refused.returncode == 2 and "-r" in refused.stderr
-    tree = cta_data(dev_service, "put", "-r", str(tmp_path / "up"), "cli-tree/")
+    # cli-tree/ is missing: it can be made only knowing the hub user.
+    without_hub = cta_data(dev_service, "put", "-r", str(tmp_path / "up"), "cli-tree/")
+    assert without_hub.returncode == 1 and "the folder 'cli-tree/' does not exist" in (
+        without_hub.stderr
+    )
+    user = dev_service.users["alice"].name
+    tree = cta_data(
+        dev_service, "put", "-r", str(tmp_path / "up"), "cli-tree/", JUPYTERHUB_USER=user
+    )
     assert tree.returncode == 0, tree.stderr
     stored = dev_service.storage_dir / "lst/users/alice_smith01/cli-tree"
     assert (stored / "sub" / "b.txt").read_text() == "b"
+    # Into that existing folder, with dot segments, and no hub again.
+    again = cta_data(dev_service, "put", str(tmp_path / "up" / "a.txt"), "cli-tree/sub/x/../")
+    assert again.returncode == 0, again.stderr
+    assert "lst/users/alice_smith01/cli-tree/sub/a.txt" in again.stdout
+
+
+def test_list_the_storage_root_and_dot_segments(dev_service, tree) -> None:
+    root = cta_data(dev_service, "list")
+    assert root.returncode == 0, root.stderr
+    assert {"lst/", "cta/"} <= set(root.stdout.split())
+    dotted = cta_data(dev_service, "list", f"{tree}/d/../")
+    assert dotted.stdout.split() == [f"{tree}/d/", f"{tree}/one.bin"]
 
 
 @pytest.mark.parametrize(
     ("args", "role", "message"),
     [
         (("list", "lst/nothing/here/"), "alice", "no such file"),
-        (("get", "lst/../x"), "alice", ".."),
+        (("get", "lst/../../x"), "alice", "climbs above the storage root"),
         (("list", "lst/"), "bad", "not authenticated"),
         (("list", "lst/"), "noscope", "HTTP 403"),
     ],

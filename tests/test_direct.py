@@ -331,3 +331,38 @@ def test_https_door_with_its_own_ca(dcache: World, tmp_path: Path) -> None:
             DirectClient(dcache_url=door.url, progress_bar=False).list_dir("cta/")
     finally:
         door.close()
+
+
+def test_fsspec_direct_mode_has_the_settings_of_ctadata_direct(
+    dcache: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`fsspec.filesystem("ctadata", direct=True)` and `ctadata.open(..., direct=True)` go where
+    `ctadata.direct` goes (the door of CTADATA_DCACHE_URL, base path pnfs/cta.cscs.ch), with
+    its tokens (oidc-agent's; a refused one refreshed and the request sent again) and its CA."""
+    import fsspec
+
+    import ctadata
+
+    fs = fsspec.filesystem("ctadata", direct=True, skip_instance_cache=True)
+    assert fs.base_url == DirectClient().url("") == f"{dcache.storage.url}/pnfs/cta.cscs.ch/"
+    assert fs.info("lst/DL1/20241114/run2.h5")["size"] == 200_000
+    assert sorted(fs.ls("cta/big/", detail=False)) == [f"cta/big/{n}.bin" for n in "abc"]
+    dcache.issuer.rotate()  # the token the agent holds is refused from now on
+    dcache.storage.seen.clear()
+    data = dcache.files["lst/DL1/20241114/run1.h5"]
+    with ctadata.open("lst/DL1/20241114/run1.h5", direct=True, block_size=MiB) as f:
+        f.seek(MiB + 5)
+        assert f.read(1000) == data[MiB + 5 : MiB + 1005]
+    statuses = [s.status for s in dcache.storage.seen]
+    assert statuses[0] == 401 and 401 not in statuses[1:] and statuses[-1] == 206
+    verify_jwt(dcache.storage.seen[-1].token or "", dcache.issuer.public_keys())
+
+    ca, cert, key = make_tls(tmp_path)
+    door = Storage(dcache.root, dcache.issuer.public_keys, tls=(cert, key))
+    try:
+        monkeypatch.setenv("CTADATA_DCACHE_URL", door.url)
+        monkeypatch.setenv("CTADATA_DCACHE_CA", str(ca))
+        https = fsspec.filesystem("ctadata", direct=True, skip_instance_cache=True)
+        assert https.cat_file("cta/big/a.bin", 0, 10) == dcache.files["cta/big/a.bin"][:10]
+    finally:
+        door.close()

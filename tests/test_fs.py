@@ -56,6 +56,14 @@ def alice(dev_service):
     return dev_service.users["alice"]
 
 
+@pytest.fixture(scope="module", autouse=True)
+def in_a_hub_spawned_kernel(alice):
+    """`JUPYTERHUB_USER` is set, as in a hub-spawned kernel: it names the user folder."""
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("JUPYTERHUB_USER", alice.name)
+        yield
+
+
 @pytest.fixture(scope="module")
 def options(dev_service, alice):
     return {"token": alice.token, "downloadservice": dev_service.downloadservice}
@@ -133,7 +141,10 @@ def test_the_block_size_and_cache_are_options(storage, options, counter):
 
 def test_direct_storage_access(dev_service, storage, counter):
     # The storage of the development service has no authentication: any token passes.
-    direct = CtadataFileSystem(direct=True, dcache_url=dev_service.storage_url, token=lambda: "t")
+    # `dcache_url` is the door, as for `ctadata.direct`; the base path pnfs/cta.cscs.ch follows.
+    door = dev_service.storage_url.split("/pnfs/", 1)[0]
+    direct = CtadataFileSystem(direct=True, dcache_url=door, token=lambda: "t")
+    assert direct.base_url == dev_service.storage_url
     assert direct.info(RUN)["size"] == (storage / RUN).stat().st_size
     with direct.open(RUN) as f, h5py.File(f, "r") as h5:
         np.testing.assert_array_equal(h5["dl1/parameters/intensity"][:], SMALL)
@@ -284,6 +295,7 @@ def test_paths_are_storage_paths():
     strip = CtadataFileSystem._strip_protocol
     assert strip("ctadata://lst/DL1/run.h5") == "lst/DL1/run.h5"
     assert strip("/lst//DL1/") == "lst/DL1"
+    assert strip("lst/DL1/../../cta/./x") == "cta/x"
     with pytest.raises(ctadata.InvalidPath):
-        strip("lst/../cta/x")
+        strip("lst/../../cta/x")
     assert strip("ctadata://") == ""

@@ -122,7 +122,8 @@ def lab_traits(request: pytest.FixtureRequest, lab_service, monkeypatch) -> dict
 
     The token comes from `JUPYTERHUB_API_TOKEN`, as on the hub (Jupyter logs its configuration
     at debug level, so a token is never given as configuration here). `role` says whose token
-    it is; `token` replaces it (None: no token at all).
+    it is; `token` replaces it (None: no token at all). The hub's API is at
+    `JUPYTERHUB_API_URL` (not the user's name), unless `hub` is False: then neither is set.
     """
     changes = dict(getattr(request, "param", {}))
     role = changes.pop("role", "alice")
@@ -132,6 +133,10 @@ def lab_traits(request: pytest.FixtureRequest, lab_service, monkeypatch) -> dict
     else:
         monkeypatch.setenv("JUPYTERHUB_API_TOKEN", token)
     monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
+    if changes.pop("hub", True):
+        monkeypatch.setenv("JUPYTERHUB_API_URL", lab_service.hub_url.rstrip("/") + "/api")
+    else:
+        monkeypatch.delenv("JUPYTERHUB_API_URL", raising=False)
     traits = {
         "downloadservice_url": lab_service.downloadservice,
         "certificateservice_url": lab_service.certificateservice,
@@ -284,7 +289,11 @@ def test_list_is_normalized_for_the_panel(lab: Lab, tree) -> None:
 def test_list_errors(lab: Lab) -> None:
     message = lab.error("GET", "list", 404, "not_found", params={"path": "lst/missing/"})
     assert "lst/missing" in message
-    lab.error("GET", "list", 400, "bad_request", params={"path": "lst/../cta/"})
+    lab.error("GET", "list", 400, "bad_request", params={"path": "lst/../../cta/"})
+    resolved = lab.call("GET", "list", params={"path": "lst/x/../../cta/./"})
+    assert resolved["path"] == "cta/"
+    root = lab.call("GET", "list", params={"path": ""})
+    assert root["path"] == "" and {"lst", "cta"} <= {e["name"] for e in root["entries"]}
 
 
 @traits(token="wrong-token-0123456789")
@@ -515,6 +524,34 @@ def test_browser_upload_is_streamed_into_new_folders(lab: Lab) -> None:
     empty = lab.call("PUT", "upload", params={"path": "browser/empty.bin"}, content=b"")
     assert empty["total_written"] == 0 and (folder / "browser/empty.bin").stat().st_size == 0
     lab.error("PUT", "upload", 400, "bad_request", params={"path": "browser/"}, content=b"x")
+
+
+@traits(hub=False)
+def test_uploads_without_a_hub(lab: Lab) -> None:
+    """No JUPYTERHUB_USER, no hub API: uploads into existing folders work; a missing folder is
+    made once an upload's answer has told the user folder, and before that is a clear error."""
+    folder = user_dir(lab)
+    (folder / "existing/results").mkdir(parents=True)
+    assert lab.call("GET", "config")["upload_folder"] is None
+    message = lab.error(
+        "PUT", "upload", 404, "not_found", params={"path": "new/x.bin"}, content=b"x" * 1000
+    )
+    assert "the folder 'new/' does not exist" in message and "JUPYTERHUB_USER" in message
+    (lab.root / "results").mkdir()
+    for name in ("a.txt", "b.txt"):
+        (lab.root / "results" / name).write_bytes(os.urandom(3000))
+    body = {"kind": "upload", "from": "results", "path": "existing/", "recursive": True}
+    job = lab.wait(lab.call("POST", "transfers", 201, json=body)["id"])
+    assert job["state"] == "done" and job["files_done"] == 2, job
+    for name in ("a.txt", "b.txt"):
+        stored = folder / "existing/results" / name
+        assert stored.read_bytes() == (lab.root / "results" / name).read_bytes()
+    answer = lab.call("PUT", "upload", params={"path": "existing/c.bin"}, content=b"c" * 10)
+    assert answer["path"] == f"lst/users/{folder.name}/existing/c.bin"
+    # That answer named the user folder: missing folders can be made from now on.
+    assert lab.call("GET", "config")["upload_folder"] == f"lst/users/{folder.name}/"
+    lab.call("PUT", "upload", params={"path": "new/x.bin"}, content=b"x" * 1000)
+    assert (folder / "new/x.bin").read_bytes() == b"x" * 1000
 
 
 @own()

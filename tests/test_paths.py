@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from ctadata.errors import InvalidPath
+from ctadata.errors import InvalidPath, StorageException
 from ctadata.paths import (
     clean_remote,
     complete_upload_path,
@@ -23,17 +23,47 @@ from ctadata.paths import (
         ("lst//DL1/./run.h5", "lst/DL1/run.h5"),
         ("", ""),
         ("/", ""),
+        (".", ""),
         ("a b/ü#%?.h5", "a b/ü#%?.h5"),
+        # Dot segments go as RFC 3986 (5.2.4) removes them from a URL's path.
+        ("a/b/../c", "a/c"),
+        ("example-files/x/../", "example-files/"),
+        ("example-files/x/..", "example-files/"),
+        ("a/b/.", "a/b/"),
+        ("a/./b/./", "a/b/"),
+        ("a/b/../../c/d", "c/d"),
+        ("lst/..", ""),
+        ("a/../..x/y", "..x/y"),  # `..x` is a name, not a dot segment
+        ("a/.../b", "a/.../b"),
     ],
 )
 def test_clean_remote(given: str, expected: str) -> None:
     assert clean_remote(given) == expected
 
 
-@pytest.mark.parametrize("bad", ["../etc/passwd", "lst/../../x", "lst/..", "a\x00b"])
+def test_clean_remote_agrees_with_the_url_parser_of_0_6_0() -> None:
+    """The answers of urllib3's RFC 3986 resolver (requests, which 0.6.0 used, relies on it)."""
+    from urllib3.util.url import parse_url
+
+    for given in ("a/b/../c", "x/y/../", "a/./b", "a/b/..", "a/b/.", "a/b/c/../../d/./e"):
+        resolved = parse_url("http://host/base/" + given).path or ""
+        assert clean_remote(given) == resolved.removeprefix("/base/")
+
+
+@pytest.mark.parametrize("bad", ["../etc/passwd", "lst/../../x", "..", "/a/../..", "a\x00b"])
 def test_clean_remote_refuses(bad: str) -> None:
-    with pytest.raises(InvalidPath):
+    with pytest.raises(InvalidPath) as refused:
         clean_remote(bad)
+    assert isinstance(refused.value, StorageException)
+    assert repr(bad) in str(refused.value)
+
+
+def test_upload_path_with_dot_segments_keeps_the_local_name() -> None:
+    """0.6.0: `upload_file(f, "example-files/example-file/../")` stored `example-files/<f>`."""
+    assert complete_upload_path("/tmp/x/f.txt", "example-files/example-file/../") == (
+        "example-files/f.txt"
+    )
+    assert complete_upload_path("f.txt", "a/./b/..") == "a/f.txt"
 
 
 def test_user_folder_name_keeps_only_0_and_1_among_digits() -> None:

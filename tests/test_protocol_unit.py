@@ -66,7 +66,21 @@ def test_requests_carry_token_in_header_only() -> None:
         "http://svc/services/downloadservice/list/a%20b/%23x%3F.h5"
     )
     assert proto.fetch_request("f", 10).headers["Range"] == "bytes=10-"
-    assert str(proto.hub_user_request().url) == "http://svc/hub/api/user"
+    hub = proto.hub_user_request("http://hub:8081/hub/api/")
+    assert str(hub.url) == "http://hub:8081/hub/api/user"
+    assert hub.headers["Authorization"] == f"Bearer {TOKEN}"
+
+
+def test_the_storage_root_is_the_endpoint_without_a_slash() -> None:
+    """The deployed service routes `list` and `list/<path>`, never `list/` (404)."""
+    proto = Protocol(SETTINGS)
+    base = "http://svc/services/downloadservice/"
+    for path in ("", "/", ".", "a/.."):
+        assert str(proto.list_request(path).url) == base + "list"
+        assert str(proto.fetch_request(path).url).split("?")[0] == base + "fetch"
+        assert str(proto.webdav_request("PROPFIND", path).url) == base + "webdav"
+    assert str(proto.list_request("lst/x/../DL1/").url) == base + "list/lst/DL1/"
+    assert str(proto.upload_request("a/./b/../f", b"").url).split("?")[0] == base + "upload/a/f"
 
 
 def test_no_token_is_an_authentication_error_before_any_call() -> None:
@@ -99,3 +113,16 @@ def test_certificate_refusal_names_the_reason() -> None:
     next(flow)
     with pytest.raises(CertificateError, match="expired"):
         flow.send(response(400, "certificate expired on 2024-01-01"))
+
+
+def test_an_upload_answer_names_the_user_folder() -> None:
+    from ctadata.protocol import folder_from_answer, missing_parent
+
+    answer = {"status": "uploaded", "path": "lst/users/alice_smith01/a/b.txt"}
+    assert folder_from_answer(answer, "a/b.txt") == "lst/users/alice_smith01/"
+    assert folder_from_answer(answer, "c/b.txt") is None  # not where this upload went
+    assert folder_from_answer({"path": "lst/users/x/f"}, "") is None
+    conflict = StorageException("upload: 409", path="a/b.txt", status=409)
+    assert missing_parent(conflict, "a/b/c.txt") == "a/b/"
+    assert missing_parent(conflict, "c.txt") is None  # the service makes the user folder
+    assert missing_parent(StorageException("x", status=500), "a/c.txt") is None

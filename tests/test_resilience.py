@@ -146,7 +146,9 @@ def test_disk_full_is_reported_and_leaves_nothing(dev_service, tiny_disk) -> Non
     assert list(tiny_disk.iterdir()) == []
 
 
-def test_concurrent_transfers_keep_every_byte(dev_service, tmp_path) -> None:
+def test_concurrent_transfers_keep_every_byte(dev_service, tmp_path, monkeypatch) -> None:
+    # The hub user names the folder in which the upload's missing folders are made.
+    monkeypatch.setenv("JUPYTERHUB_USER", dev_service.users["alice"].name)
     files = {f"lst/many/d{i % 5}/f{i:03d}.bin": os.urandom(10_000 + i * 997) for i in range(60)}
     for path, data in files.items():
         put_remote(dev_service, path, data)

@@ -1,6 +1,6 @@
 """A local development implementation of the CTA-CH download and certificate services.
 
-It runs both services of PROTOCOL.md, quirks included, in front of a real WebDAV storage
+It runs both services of docs/protocol.md, quirks included, in front of a real WebDAV storage
 serving a local folder, so that the library, the CLI, the JupyterLab panel and every test can
 run against the same contract as production. It is a development server: tokens come from a
 small local table (see `users.py`), and nothing here is meant to face a network.

@@ -6,7 +6,7 @@
     /hub/api/user                    JupyterHub's "who am I" for a token
 
 It is a development server: tokens come from a small table (users.py), the storage is the local
-WebDAV server of storage.py. Everything else follows PROTOCOL.md, quirks included.
+WebDAV server of storage.py. Everything else follows docs/protocol.md, routing and quirks included.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from .base import (
     SESSION_COOKIE,
     TEXT,
     BaseHandler,
+    NotFoundHandler,
     ServiceState,
 )
 from .users import UserTable
@@ -112,17 +113,28 @@ def make_app(
         (rf"{ds}/?", download.IndexHandler),
         (rf"{ds}/health", download.HealthHandler),
         (rf"{ds}/storage-status", download.StorageStatusHandler),
-        (rf"{ds}/list(?:/(.*))?", download.ListHandler),
-        (rf"{ds}/fetch(?:/(.*))?", download.FetchHandler),
-        (rf"{ds}/upload(?:/(.*))?", download.UploadHandler),
-        (rf"{ds}/webdav(?:/(.*))?", WebDAVHandler),
+        *endpoint_routes(f"{ds}/list", download.ListHandler),
+        *endpoint_routes(f"{ds}/fetch", download.FetchHandler),
+        *endpoint_routes(f"{ds}/upload", download.UploadHandler),
+        *endpoint_routes(f"{ds}/webdav", WebDAVHandler),
         (rf"{cs}/health", certificate_service.HealthHandler),
         (rf"{cs}/certificate", certificate_service.CertificateHandler),
         (rf"{cs}/main-certificate", certificate_service.MainCertificateHandler),
         (rf"{HUB_PREFIX}/login", LoginHandler),
         (rf"{HUB_PREFIX}/api/user", HubUserHandler),
     ]
-    return tornado.web.Application(routes, ctadata_state=state, log_function=_quiet_log)
+    return tornado.web.Application(
+        routes,
+        ctadata_state=state,
+        log_function=_quiet_log,
+        default_handler_class=NotFoundHandler,
+    )
+
+
+def endpoint_routes(prefix: str, handler: type[tornado.web.RequestHandler]) -> list[tuple]:
+    """The deployed service's two routes of an endpoint: `<endpoint>` (the storage root) and
+    `<endpoint>/<path>` with a non-empty path. `<endpoint>/` matches neither: 404."""
+    return [(prefix, handler), (prefix + "/(.+)", handler)]
 
 
 def _quiet_log(handler: tornado.web.RequestHandler) -> None:

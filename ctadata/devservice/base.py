@@ -1,6 +1,6 @@
 """What every handler of the development services shares: state, token checks, storage paths.
 
-Authentication follows the deployed services (PROTOCOL.md): the token comes from the session
+Authentication follows the deployed services (docs/protocol.md): the token comes from the session
 cookie, `?token=` or `Authorization: Bearer`, in that order; a missing, unknown or expired token
 gets `401` JSON when the request says `Content-Type: application/json` and a `302` to the hub's
 login page otherwise; a valid token without the service's scope gets `403` with a text body.
@@ -105,6 +105,36 @@ class BaseHandler(tornado.web.RequestHandler):
         # Keep expected HTTP errors out of the log; real failures still go through.
         if not isinstance(value, tornado.web.HTTPError):
             super().log_exception(typ, value, tb)
+
+
+# What Flask answers for a URL that no route matches (`list/`, `upload/`, ...).
+NOT_FOUND_PAGE = (
+    "<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n"
+    "<p>The requested URL was not found on the server. If you entered the URL manually please"
+    " check your spelling and try again.</p>\n"
+)
+# What Flask answers when a view fails (`POST upload` without a path does).
+INTERNAL_ERROR_PAGE = (
+    "<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</title>\n"
+    "<h1>Internal Server Error</h1>\n<p>The server encountered an internal error and was"
+    " unable to complete your request. Either the server is overloaded or there is an error"
+    " in the application.</p>\n"
+)
+
+
+class NotFoundHandler(BaseHandler):
+    """Every method on a URL that no route matches: Flask's 404, before any token check."""
+
+    SUPPORTED_METHODS = (
+        *tornado.web.RequestHandler.SUPPORTED_METHODS,
+        *("PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "TRACE"),
+    )
+
+    def prepare(self) -> None:
+        self.text(404, NOT_FOUND_PAGE)
+
+    def check_xsrf_cookie(self) -> None:
+        return None
 
 
 class AuthenticatedHandler(BaseHandler):

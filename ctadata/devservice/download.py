@@ -1,6 +1,6 @@
 """The download service's own endpoints: list, fetch, upload, health, storage-status.
 
-They behave like the deployed service, quirks included (PROTOCOL.md): `fetch` answers 200
+They behave like the deployed service, quirks included (docs/protocol.md): `fetch` answers 200
 whatever the storage said and ignores `Range`; `upload` creates the user's folder but no
 directory below it; `list` passes the storage's hrefs on as the storage wrote them.
 """
@@ -22,6 +22,7 @@ from tornado.iostream import StreamClosedError
 
 from .base import (
     DOWNLOAD_PREFIX,
+    INTERNAL_ERROR_PAGE,
     AuthenticatedHandler,
     BaseHandler,
     StreamedBodyHandler,
@@ -48,6 +49,10 @@ class DownloadServiceHandler(AuthenticatedHandler):
         except ValueError:
             return DEFAULT_CHUNK_SIZE
         return min(value, MAX_CHUNK_SIZE) if value > 0 else DEFAULT_CHUNK_SIZE
+
+    def route_path(self) -> str:
+        """The path of `<endpoint>/<path>`; "" for `<endpoint>` alone (the storage root)."""
+        return self.path_args[0] if self.path_args else ""
 
     def refuse_dotdot(self, path: str) -> bool:
         if has_dotdot(path):
@@ -107,8 +112,7 @@ def list_entries(multistatus: bytes, list_url: str) -> list[dict[str, str]]:
 
 
 class ListHandler(DownloadServiceHandler):
-    async def get(self, path: str | None) -> None:
-        path = path or ""
+    async def get(self, path: str = "") -> None:
         if self.refuse_dotdot(path):
             return
         if not self.may_read(path):
@@ -137,8 +141,7 @@ def content_disposition(filename: str) -> str:
 
 
 class FetchHandler(DownloadServiceHandler):
-    async def get(self, path: str | None) -> None:
-        path = path or ""
+    async def get(self, path: str = "") -> None:
         if self.refuse_dotdot(path):
             return
         self.set_header("Content-Type", "application/octet-stream")
@@ -181,11 +184,12 @@ class UploadHandler(StreamedBodyHandler, DownloadServiceHandler):
 
     async def prepare(self) -> None:
         await super().prepare()
-        path = self.path_args[0] or ""
+        path = self.route_path()
         if self.answered or self.refuse_dotdot(path):
             return
-        if not path.strip("/"):
-            self.text(400, "Error: missing path")
+        if not path:
+            # The deployed view fails on a missing path: an internal error, as there.
+            self.text(500, INTERNAL_ERROR_PAGE)
             return
         area = await self.upload_folder()
         if area is None:
@@ -205,7 +209,7 @@ class UploadHandler(StreamedBodyHandler, DownloadServiceHandler):
         url = self.state.storage(self.target)
         return await self.state.http.put(url, content=self.pipe.chunks(), headers=headers)
 
-    async def post(self, path: str | None) -> None:
+    async def post(self, path: str = "") -> None:
         answer = await self.storage_answer()
         if answer is None:
             return

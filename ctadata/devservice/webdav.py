@@ -60,7 +60,7 @@ class WebDAVHandler(StreamedBodyHandler, DownloadServiceHandler):
 
     async def prepare(self) -> None:
         await super().prepare()
-        path = self.path_args[0] or ""
+        path = self.route_path()
         if self.answered or self.refuse_dotdot(path):
             return
         refusal = self.refusal(path)
@@ -91,7 +91,7 @@ class WebDAVHandler(StreamedBodyHandler, DownloadServiceHandler):
         )
         return await self.state.http.send(request, stream=True)
 
-    async def relay(self, path: str | None) -> None:
+    async def relay(self, path: str = "") -> None:
         answer = await self.storage_answer()
         if answer is None:
             return

@@ -43,6 +43,30 @@ PROPFIND_BODY = (
 )
 
 
+class RefreshingBearerAuth(httpx.Auth):
+    """The token source's token in the Authorization header; a 401 gets one more try with a
+    fresh token when there is one (and the request's body can be sent again).
+
+    For clients that do not go through `DirectClient.check` and the engine's retries: the
+    webdav4 client of the fsspec direct mode (`ctadata.fs`).
+    """
+
+    def __init__(self, tokens: TokenSource):
+        self.tokens = tokens
+
+    def auth_flow(self, request: httpx.Request) -> Iterator[httpx.Request]:
+        token = self.tokens.token()
+        request.headers["Authorization"] = f"Bearer {token}"
+        response = yield request
+        if (
+            response.status_code == 401
+            and isinstance(request.stream, httpx.ByteStream)  # a body held in memory
+            and self.tokens.refresh_after_refusal(token)
+        ):
+            request.headers["Authorization"] = f"Bearer {self.tokens.token()}"
+            yield request
+
+
 class DirectClient(TransferClient):
     """A client of the dCache WebDAV door, authenticated by short-lived OIDC access tokens.
 
@@ -95,10 +119,11 @@ class DirectClient(TransferClient):
             follow_redirects=True,
             auth=BearerAuth(self.tokens.token),
             headers={"User-Agent": USER_AGENT},
-            verify=self._verify(),
+            verify=self.verify(),
         )
 
-    def _verify(self) -> ssl.SSLContext | bool:
+    def verify(self) -> ssl.SSLContext | bool:
+        """What httpx's `verify` takes for the door: the CA of `ca`, else the system's."""
         if self.ca is None:
             return True
         ca = Path(self.ca)

@@ -79,10 +79,10 @@ class TransfersHandler(CtadataHandler):
         if not (source.is_dir() or source.is_file()):
             raise bad_request(f"{local!r} is neither a file nor a folder")
         remote = complete_upload_path(source, remote_given)
-        folder = await self.lab.aclient.upload_folder(self.lab.hub_user)
+        folder = await self.lab.aclient.known_upload_folder(self.lab.hub_user)
         job = Job(
             "upload",
-            remote_join(folder, remote),
+            remote_join(folder, remote) if folder is not None else remote,
             local,
             recursive=source.is_dir(),
             bytes_total=None if source.is_dir() else source.stat().st_size,

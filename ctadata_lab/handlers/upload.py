@@ -62,15 +62,17 @@ class BrowserUploadHandler(CtadataHandler):
             raise bad_request("'path' must name the file to create")
         length = self.request.headers.get("Content-Length")
         size = int(length) if length is not None and length.isdigit() else None
-        folder = await lab.aclient.upload_folder(lab.hub_user)
+        # A browser's body cannot be sent twice: missing folders are made before it, where
+        # the user folder is known; else the upload goes ahead, and a missing folder is an
+        # error that says how to make it.
+        folder = await lab.aclient.known_upload_folder(lab.hub_user)
         parent = path.rpartition("/")[0]
-        if parent:
+        if parent and folder is not None:
             await lab.aclient.mkdirs(parent, lab.hub_user)
         if self.gone:
             return  # left while we prepared: no body will come
-        self.job = lab.jobs.register(
-            Job("browser-upload", remote_join(folder, path), None, bytes_total=size)
-        )
+        shown = remote_join(folder, path) if folder is not None else path
+        self.job = lab.jobs.register(Job("browser-upload", shown, None, bytes_total=size))
         self.queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=QUEUE_BLOCKS)
         self.pending: list[bytes] = []  # chunks received, not yet a block
         self.pending_size = 0

@@ -13,14 +13,11 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
 import { CtadataClient, IEntry } from '../api';
+import { ITEM_CLASS } from '../listingRow';
+import { CommandIDs } from '../tokens';
 import { FitsPreview } from './fitsPreview';
 import { previewKind } from './formats';
 import { createNotebook } from './notebook';
-
-export namespace PreviewCommandIDs {
-  export const preview = 'ctadata:preview';
-  export const openInNotebook = 'ctadata:open-in-notebook';
-}
 
 export interface IPreviewContext {
   app: JupyterFrontEnd;
@@ -89,7 +86,7 @@ const PATH_ARG = {
 
 export function addPreviewCommands(ctx: IPreviewContext): void {
   const { app, trans } = ctx;
-  app.commands.addCommand(PreviewCommandIDs.preview, {
+  app.commands.addCommand(CommandIDs.preview, {
     describedBy: PATH_ARG,
     label: trans.__('Preview'),
     caption: trans.__(
@@ -103,7 +100,7 @@ export function addPreviewCommands(ctx: IPreviewContext): void {
       }
     }
   });
-  app.commands.addCommand(PreviewCommandIDs.openInNotebook, {
+  app.commands.addCommand(CommandIDs.openInNotebook, {
     describedBy: PATH_ARG,
     label: trans.__('Open in New Notebook'),
     caption: trans.__(
@@ -132,10 +129,10 @@ export function addPreviewCommands(ctx: IPreviewContext): void {
       }
     }
   });
-  const selector = '.jp-CtadataListing-item';
+  const selector = `.${ITEM_CLASS}`;
   for (const [rank, command] of [
-    [0.5, PreviewCommandIDs.preview],
-    [0.6, PreviewCommandIDs.openInNotebook]
+    [0.5, CommandIDs.preview],
+    [0.6, CommandIDs.openInNotebook]
   ] as const) {
     app.contextMenu.addItem({ command, selector, rank });
     ctx.palette?.addItem({ command, category: trans.__('CTA Storage') });

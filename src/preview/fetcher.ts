@@ -9,7 +9,7 @@
 import { ServerConnection } from '@jupyterlab/services';
 import type { Fetcher } from '@h5web/app';
 
-import { errorFromResponse } from '../api';
+import { errorFromResponse } from '../errors';
 
 /**
  * One signal that aborts when any of `signals` does.

@@ -7,7 +7,7 @@ import { Widget } from '@lumino/widgets';
 
 import { CtadataClient } from '../api';
 import { element } from '../dom';
-import { baseName } from './formats';
+import { baseName } from '../paths';
 
 type Cell = string | number | boolean | null | Cell[];
 

@@ -21,10 +21,3 @@ export function previewKind(name: string): PreviewKind | null {
   const found = SUFFIXES.find(([suffix]) => lower.endsWith(suffix));
   return found ? found[1] : null;
 }
-
-/**
- * The last segment of a remote path.
- */
-export function baseName(path: string): string {
-  return path.replace(/\/+$/, '').split('/').pop() ?? path;
-}

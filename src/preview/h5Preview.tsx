@@ -12,7 +12,7 @@ import { ReactWidget } from '@jupyterlab/ui-components';
 import React from 'react';
 
 import { jupyterFetcher } from './fetcher';
-import { baseName } from './formats';
+import { baseName } from '../paths';
 
 export class H5Preview extends ReactWidget {
   constructor(

@@ -5,7 +5,8 @@
 import { PathExt } from '@jupyterlab/coreutils';
 import { Contents } from '@jupyterlab/services';
 
-import { baseName, PreviewKind } from './formats';
+import { baseName } from '../paths';
+import { PreviewKind } from './formats';
 
 const HDF5_CELLS = (path: string): string[] => [
   [

@@ -1,0 +1,93 @@
+/**
+ * What the toasts say when transfers end: pure functions of the jobs.
+ */
+import { PathExt } from '@jupyterlab/coreutils';
+import { TranslationBundle } from '@jupyterlab/translation';
+
+import { ITransfer } from './api';
+import { IBatchResult } from './browserUploads';
+import { baseName, parentDir } from './paths';
+
+/**
+ * The message, type and lifetime of a toast.
+ */
+export interface IResultNotice {
+  message: string;
+  type: 'success' | 'info' | 'error';
+  autoClose: number | false;
+}
+
+/**
+ * The toast that says how a transfer ended.
+ */
+export function finishedNotice(
+  job: ITransfer,
+  trans: TranslationBundle
+): IResultNotice {
+  const name = baseName(job.path) || job.path;
+  if (job.state === 'done') {
+    const message =
+      job.kind === 'download'
+        ? trans.__(
+            'Downloaded %1 to %2',
+            name,
+            PathExt.dirname(job.local ?? '') + '/'
+          )
+        : trans.__('Uploaded %1 to %2', name, parentDir(job.path));
+    return { message, type: 'success', autoClose: 5000 };
+  }
+  if (job.state === 'cancelled') {
+    return {
+      message: trans.__('Transfer of %1 cancelled', name),
+      type: 'info',
+      autoClose: 5000
+    };
+  }
+  return {
+    message: trans.__('Transfer of %1 failed: %2', name, job.error ?? ''),
+    type: 'error',
+    autoClose: false
+  };
+}
+
+/**
+ * The toast that says how a batch of uploads from this computer to `where`
+ * ended.
+ */
+export function batchNotice(
+  result: IBatchResult,
+  where: string,
+  trans: TranslationBundle
+): IResultNotice {
+  if (result.failed.length) {
+    const first = result.failed[0];
+    return {
+      type: 'error',
+      autoClose: false,
+      message: trans._n(
+        '%1 upload failed (%2: %3)',
+        '%1 uploads failed (first: %2: %3)',
+        result.failed.length,
+        baseName(first.path),
+        first.error ?? ''
+      )
+    };
+  }
+  if (result.cancelled.length && !result.done.length) {
+    return {
+      type: 'info',
+      autoClose: 5000,
+      message: trans.__('Upload to %1 cancelled', where)
+    };
+  }
+  return {
+    type: 'success',
+    autoClose: 5000,
+    message: trans._n(
+      'Uploaded %1 file to %2',
+      'Uploaded %1 files to %2',
+      result.done.length,
+      where
+    )
+  };
+}
