@@ -141,7 +141,7 @@ def test_errors(lab: Lab, files) -> None:
     params = {"file": SAMPLE, "path": IMAGES, "selection": "a:b"}
     lab.error("GET", "h5grove/data/", 400, "bad_request", params=params)
     lab.error("GET", "h5grove/data/", 400, "bad_request", params={"file": SAMPLE, "path": "/"})
-    lab.error("GET", "h5grove/meta/", 400, "bad_request", params={"file": "lst/../etc/x.h5"})
+    lab.error("GET", "h5grove/meta/", 400, "bad_request", params={"file": "lst/../../etc/x.h5"})
     lab.error("GET", "h5grove/meta/", 400, "bad_request", params={"file": DIR})
     lab.error("GET", "fits", 415, "not_fits", params={"file": NOT_HDF5})
 
