@@ -66,7 +66,9 @@ def _json(value: Any) -> Any:
         if value.size > SHOWN_CELL_ITEMS:
             return f"<{' x '.join(map(str, value.shape))} {value.dtype}>"
         return [_json(v) for v in value.tolist()]
-    if isinstance(value, np.generic):
+    if isinstance(value, np.floating):
+        value = float(str(value))  # its shortest text: 0.03 for a float32, not 0.0299999993
+    elif isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, bytes):
         return value.decode("ascii", "replace")

@@ -116,3 +116,27 @@ test('opens the file in a new notebook that runs', async ({
   ).toHaveCount(0);
   expect(await page.contents.fileExists(`${tmpPath}/${name}`)).toBeTruthy();
 });
+
+test('previews a FITS file: its HDUs, header and first rows', async ({
+  page
+}, testInfo) => {
+  await openPanel(page);
+  await goTo(page, 'cta/DL3/fits/');
+  await entry(page, 'cta/DL3/fits/events.fits').dblclick();
+  const tab = page.locator('.jp-CtadataFitsPreview');
+  await expect(tab.locator('summary')).toHaveText([
+    /0 PRIMARY — PrimaryHDU/,
+    /1 EVENTS — BinTableHDU: 1000 rows, 2 columns/
+  ]);
+  const rows = tab.locator('.jp-mod-rows');
+  await expect(rows.locator('th')).toHaveText(['EVENT_ID', 'ENERGY [TeV]']);
+  await expect(rows.locator('tbody tr')).toHaveCount(50);
+  await expect(rows.locator('tbody tr').first().locator('td')).toHaveText([
+    '0',
+    '0.03'
+  ]);
+  await expect(
+    tab.locator('.jp-mod-header tr', { hasText: 'OBS_ID' })
+  ).toContainText('16000');
+  await shot(page, 'preview-fits', testInfo);
+});
