@@ -151,7 +151,7 @@ class OpenFiles:
             self._sweeper.cancel()
         for key, entry in list(self._entries.items()):
             self._forget(key, entry)
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool.shutdown(wait=False)  # the closes queued above still run
 
 
 def _usable(entry: _Entry) -> bool:
