@@ -8,6 +8,7 @@ and a streamed upload whose body arrives asynchronously (a browser upload piped 
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterable
 from typing import Any, TypeVar
@@ -28,6 +29,15 @@ from .protocol import (
 from .transfer import as_ctadata_error
 
 T = TypeVar("T")
+OFF_LOOP_BYTES = 256 * 1024  # answers larger than this are parsed in a thread
+
+
+def _step(flow: Flow[T], response: httpx.Response) -> httpx.Request | StopIteration:
+    """`flow.send(response)`, its end returned rather than raised (a future cannot carry it)."""
+    try:
+        return flow.send(response)
+    except StopIteration as stop:
+        return stop
 
 
 class AsyncAPIClient:
@@ -48,7 +58,14 @@ class AsyncAPIClient:
                     response = await self.http.send(request)
                 except httpx.TransportError as exc:
                     raise as_ctadata_error(exc, request.url.path) from exc
-                request = flow.send(response)
+                if len(response.content) > OFF_LOOP_BYTES:
+                    # A 100k-entry listing takes a second to parse: not on the event loop.
+                    step = await asyncio.to_thread(_step, flow, response)
+                    if not isinstance(step, httpx.Request):
+                        return step.value
+                    request = step
+                else:
+                    request = flow.send(response)
         except StopIteration as stop:
             return stop.value
 

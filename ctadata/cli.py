@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -13,7 +14,7 @@ import click
 
 from ._version import __version__
 from .client import APIClient
-from .errors import CtadataError, TransferError
+from .errors import ConflictError, CtadataError, TransferError
 from .protocol import Entry
 from .tree import TransferSummary
 
@@ -63,6 +64,20 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def print_summary(summary: TransferSummary) -> None:
     click.echo(f"{summary.files} files, {human_size(summary.bytes)}, {summary.skipped} skipped")
+    report_conflicts([r.local for r in summary.conflicts])
+
+
+def report_conflicts(local_paths: list[str]) -> None:
+    """Each local file kept because it differs from the storage's, then how to replace them."""
+    if not local_paths:
+        return
+    for local in local_paths:
+        click.echo(f"conflict: {os.path.relpath(local)} differs from the storage; kept", err=True)
+    click.echo(
+        f"{prog_name()}: error: {len(local_paths)} local files differ from the storage and"
+        " were kept; use --overwrite to replace them",
+        err=True,
+    )
 
 
 jobs_option = click.option(
@@ -133,7 +148,9 @@ def list_path(api: APIClient, path: str, long: bool) -> None:
     help="Local directory; a remote tree is mirrored below it by its full path.",
 )
 @click.option(
-    "--overwrite", is_flag=True, help="Download files even when present with the same size."
+    "--overwrite",
+    is_flag=True,
+    help="Replace local files that differ from the storage's (and download identical ones).",
 )
 @click.pass_obj
 @reports_errors
@@ -145,12 +162,17 @@ def get_path(
         result = api.fetch_and_save_file_or_dir(
             path, recursive=recursive, to=to, overwrite=overwrite, concurrency=jobs
         )
+    except ConflictError as exc:
+        report_conflicts(exc.conflicts)
+        sys.exit(1)
     except TransferError as exc:
         if hasattr(exc, "summary"):
             print_summary(exc.summary)
         raise
     if isinstance(result, TransferSummary):
         print_summary(result)
+        if result.conflicts:
+            sys.exit(1)
     else:
         click.echo(f"{Path(to) / Path(path.rstrip('/')).name}: {human_size(result)}")
 

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from .config import DEFAULT_CHUNK_SIZE, Settings
 from .engine import TIMEOUT, BearerAuth, TransferClient
 from .errors import CertificateError, StorageException, TransferError
+from .local import LocalPath
 from .progress import Meter
 from .protocol import (
     Entry,
@@ -24,7 +25,7 @@ from .protocol import (
     missing_parent,
     no_parent_error,
 )
-from .transfer import download, upload, with_retries
+from .transfer import download, open_source, upload, with_retries
 
 T = TypeVar("T")
 
@@ -113,7 +114,7 @@ class APIClient(TransferClient):
         return self.run(self.protocol.stat_flow(path))
 
     # -- one file ---------------------------------------------------------------------------
-    def _download_one(self, entry: Entry, target: Path, meter: Meter) -> int:
+    def _download_one(self, entry: Entry, target: LocalPath, meter: Meter, replace: bool) -> int:
         if entry.size is None:
             raise TransferError(f"{entry.path!r}: the listing gives no size", path=entry.path)
         proto = self.protocol
@@ -125,9 +126,10 @@ class APIClient(TransferClient):
             target,
             entry.size,
             meter,
+            replace=replace,
         )
 
-    def _upload_one(self, source: Path, remote: str, meter: Meter) -> dict[str, Any]:
+    def _upload_one(self, source: LocalPath, remote: str, meter: Meter) -> dict[str, Any]:
         """Upload first; only if the parent folder is missing (409), make it and upload again."""
         try:
             return self._send_file(source, remote, meter)
@@ -154,21 +156,21 @@ class APIClient(TransferClient):
                 self.mkdirs(parent)
                 self._parents_made.add(parent)
 
-    def _send_file(self, source: Path, remote: str, meter: Meter) -> dict[str, Any]:
+    def _send_file(self, source: LocalPath, remote: str, meter: Meter) -> dict[str, Any]:
         """One upload; its answer tells the user folder, if it was not known yet."""
-        size = source.stat().st_size
         proto = self.protocol
         with self._uploads:
             self._sending += 1
         try:
-            response = upload(
-                self.http,
-                lambda body: proto.upload_request(remote, body, size),
-                proto.check,
-                source,
-                remote,
-                meter,
-            )
+            with open_source(source, remote) as (opened, size):
+                response = upload(
+                    self.http,
+                    lambda body: proto.upload_request(remote, body, size),
+                    proto.check,
+                    opened,
+                    remote,
+                    meter,
+                )
             answer = proto.upload_answer(response, remote, size)
             self._upload_folder = self._upload_folder or folder_from_answer(answer, remote)
             return answer

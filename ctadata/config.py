@@ -3,11 +3,30 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
+
+from .errors import AuthenticationError, register_secret
 
 DEFAULT_DOWNLOADSERVICE = "https://platform.cta.cscs.ch/services/downloadservice/"
 DEFAULT_CERTIFICATESERVICE = "https://platform.cta.cscs.ch/services/certificateservice/"
 DEFAULT_CHUNK_SIZE = 10 * 1024 * 1024
+
+
+_TOKEN_ALPHABET = re.compile(r"[\x21-\x7e]+")  # printable ASCII: what a header value can carry
+
+
+def check_token(token: str | None) -> None:
+    """Refuse a token that no HTTP header can carry, before it reaches one.
+
+    The message never holds the token: an HTTP library's "illegal header value" error would
+    quote it in full.
+    """
+    if token and not _TOKEN_ALPHABET.fullmatch(token):
+        raise AuthenticationError(
+            "the token is refused: it holds a line break, a NUL, white space or a character"
+            " other than printable ASCII (check how JUPYTERHUB_API_TOKEN was set)"
+        )
 
 
 def _with_slash(url: str) -> str:
@@ -29,6 +48,8 @@ class Settings:
     def __post_init__(self) -> None:
         object.__setattr__(self, "downloadservice", _with_slash(self.downloadservice))
         object.__setattr__(self, "certificateservice", _with_slash(self.certificateservice))
+        check_token(self.token)
+        register_secret(self.token)
         if self.chunk_size <= 0:
             raise ValueError("chunk_size must be a positive number of bytes")
 

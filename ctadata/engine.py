@@ -8,6 +8,7 @@ A subclass says how to list (`entries`, `stat`), move one file (`_download_one`,
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from abc import ABC, abstractmethod
@@ -17,14 +18,40 @@ from typing import Any
 
 import httpx
 
-from .errors import InvalidPath
-from .paths import clean_remote, complete_upload_path, confined, remote_join, remote_name
+from .config import check_token
+from .errors import InvalidPath, StorageException, register_secret
+from .limits import MAX_DEPTH
+from .local import LocalPath, TempHook
+from .paths import clean_remote, complete_upload_path, remote_join, remote_name
+from .plan import (
+    OnConflict,
+    Plan,
+    conflict_mode,
+    local_path,
+    plan_file,
+    refuse_conflicts,
+    refuse_unreadable,
+    require,
+    walk_upload,
+)
 from .progress import Meter, ProgressCallback
 from .protocol import Entry
-from .tree import Task, TransferSummary, run_tasks
+from .tree import FileResult, Task, TransferSummary, run_tasks
 
 TIMEOUT = httpx.Timeout(120.0, connect=10.0)
 DEFAULT_CONCURRENCY = 4
+
+
+def _shape(folder: str, entries: list[Entry]) -> int:
+    """A fingerprint of a listing that does not depend on where the folder is."""
+    start = len(folder) + 1 if folder else 0
+    return hash(frozenset((e.path[start:], e.type, e.size, e.mtime) for e in entries))
+
+
+def _unexpected(folder: str, what: str) -> StorageException:
+    return StorageException(
+        f"list {folder + '/'!r}: the service sent something unexpected: {what}", path=folder
+    )
 
 
 class BearerAuth(httpx.Auth):
@@ -38,6 +65,8 @@ class BearerAuth(httpx.Auth):
 
     def auth_flow(self, request: httpx.Request) -> Iterator[httpx.Request]:
         token = self._token() if callable(self._token) else self._token
+        check_token(token)
+        register_secret(token)
         if token:
             request.headers["Authorization"] = f"Bearer {token}"
         yield request
@@ -66,11 +95,14 @@ class TransferClient(ABC):
         """The entry of `path` itself."""
 
     @abstractmethod
-    def _download_one(self, entry: Entry, target: Path, meter: Meter) -> int:
-        """Download one listed file to `target` atomically; returns bytes written."""
+    def _download_one(self, entry: Entry, target: LocalPath, meter: Meter, replace: bool) -> int:
+        """Download one listed file to `target` atomically; returns bytes written.
+
+        Without `replace`, a file that appears at `target` meanwhile is kept (`ConflictError`).
+        """
 
     @abstractmethod
-    def _upload_one(self, source: Path, remote: str, meter: Meter) -> dict[str, Any]:
+    def _upload_one(self, source: LocalPath, remote: str, meter: Meter) -> dict[str, Any]:
         """Upload one local file; returns at least `{"path": ..., "total_written": N}`."""
 
     @abstractmethod
@@ -106,17 +138,34 @@ class TransferClient(ABC):
         progress: ProgressCallback | None,
         cancel: threading.Event | None,
         bar: bool | None,
+        on_temp: TempHook | None = None,
     ) -> Meter:
-        return Meter(label, progress, self.progress_bar if bar is None else bar, cancel)
+        bar = self.progress_bar if bar is None else bar
+        return Meter(label, progress, bar, cancel, on_temp)
 
     def walk(self, path: str) -> list[Entry]:
-        """Every file below the directory `path`."""
+        """Every file below the directory `path`.
+
+        A listing must stay below the folder listed, at most `MAX_DEPTH` levels deep, and may
+        not repeat one of its ancestors' (a folder that holds itself, as a link loop in the
+        storage or a confused service makes): otherwise the walk stops with an error.
+        """
         files: list[Entry] = []
-        pending = [clean_remote(path)]
+        pending: list[tuple[str, tuple[int, ...]]] = [(clean_remote(path).rstrip("/"), ())]
         while pending:
-            for entry in self.entries(pending.pop()):
+            folder, ancestors = pending.pop()
+            entries = self.entries(folder + "/" if folder else "")
+            shape = _shape(folder, entries)
+            if shape in ancestors:
+                raise _unexpected(folder, "its listing repeats that of a folder above it")
+            if len(ancestors) >= MAX_DEPTH:
+                raise _unexpected(folder, f"the tree nests deeper than {MAX_DEPTH} levels")
+            for entry in entries:
+                child = entry.path.rstrip("/")
+                if not child.startswith(folder + "/" if folder else "") or child == folder:
+                    raise _unexpected(folder, f"it lists {entry.path!r}, which is not inside it")
                 if entry.is_dir:
-                    pending.append(entry.path)
+                    pending.append((child, (*ancestors, shape)))
                 else:
                     files.append(entry)
         return files
@@ -127,19 +176,30 @@ class TransferClient(ABC):
         path: str,
         save_to_fn: str | os.PathLike[str] | None = None,
         *,
+        overwrite: bool = False,
+        root: str | os.PathLike[str] | None = None,
         progress: ProgressCallback | None = None,
         progress_bar: bool | None = None,
         cancel: threading.Event | None = None,
+        on_temp: TempHook | None = None,
     ) -> int:
-        """Download one file to `save_to_fn` (default: its name, here); returns bytes written."""
+        """Download one file to `save_to_fn` (default: its name, here); returns bytes written.
+
+        A different local file already there raises `ConflictError` unless `overwrite`.
+        With `root`, `save_to_fn` lies inside it and no link below it is followed.
+        """
         entry = self.stat(path)
         if entry.is_dir:
             raise InvalidPath(f"{path!r} is a directory: use recursive=True", path=path)
-        target = Path(save_to_fn) if save_to_fn is not None else Path(remote_name(path))
-        meter = self._meter(remote_name(path), progress, cancel, progress_bar)
+        name = save_to_fn if save_to_fn is not None else remote_name(path)
+        target = local_path(root, name, new_file=True)
+        plan = plan_file(target, entry.size, overwrite)
+        if plan is Plan.CONFLICT:
+            refuse_conflicts([target], target)
+        meter = self._meter(remote_name(path), progress, cancel, progress_bar, on_temp)
         meter.start(entry.size, 1)
         try:
-            written = self._download_one(entry, target, meter)
+            written = self._download_one(entry, target, meter, plan is not Plan.NEW)
         finally:
             meter.close()
         meter.file_done(entry.path)
@@ -152,10 +212,12 @@ class TransferClient(ABC):
         *,
         to: str | os.PathLike[str] | None = None,
         overwrite: bool = False,
+        on_conflict: OnConflict = "skip",
         concurrency: int | None = None,
         progress: ProgressCallback | None = None,
         progress_bar: bool | None = None,
         cancel: threading.Event | None = None,
+        on_temp: TempHook | None = None,
     ) -> int | TransferSummary:
         """A file, or with `recursive` a whole directory, mirrored under `to` (default: here).
 
@@ -166,16 +228,23 @@ class TransferClient(ABC):
             "progress": progress,
             "progress_bar": progress_bar,
             "cancel": cancel,
+            "on_temp": on_temp,
         }
         if recursive and self.stat(path).is_dir:
             return self.download_dir(
                 path,
                 root / clean_remote(path),
                 overwrite=overwrite,
+                on_conflict=on_conflict,
                 concurrency=concurrency,
                 **options,
             )
-        return self.fetch_and_save_file(path, root / remote_name(path), **options)
+        return self.fetch_and_save_file(
+            path,
+            root / remote_name(path),
+            overwrite=conflict_mode(on_conflict, overwrite) == "overwrite",
+            **options,
+        )
 
     def download_dir(
         self,
@@ -183,34 +252,45 @@ class TransferClient(ABC):
         local_dir: str | os.PathLike[str],
         *,
         overwrite: bool = False,
+        on_conflict: OnConflict = "skip",
+        root: str | os.PathLike[str] | None = None,
         concurrency: int | None = None,
         progress: ProgressCallback | None = None,
         progress_bar: bool | None = None,
         cancel: threading.Event | None = None,
+        on_temp: TempHook | None = None,
     ) -> TransferSummary:
         """The contents of the remote directory `path`, concurrently, into `local_dir`.
 
-        Files already there with the listed size are skipped unless `overwrite`. Every local
-        path is checked: nothing is written outside `local_dir`, whatever the listing says.
+        Files already there with the listed size are skipped unless `overwrite`; files that
+        differ are conflicts: left alone and reported (`on_conflict="skip"`), replaced
+        (`"overwrite"`, or `overwrite=True`), or refused before anything is written
+        (`"error"`: `ConflictError`). Nothing is written outside `local_dir` (nor `root`,
+        if given), whatever the listing says, and no link below it is followed.
         """
+        mode = conflict_mode(on_conflict, overwrite)
         prefix = clean_remote(path).rstrip("/") + "/"
-        root = Path(local_dir)
-        meter = self._meter(remote_name(prefix), progress, cancel, progress_bar)
+        base = local_path(root, local_dir)
+        meter = self._meter(remote_name(prefix), progress, cancel, progress_bar, on_temp)
         tasks: list[Task] = []
-        skipped: list[Task] = []
+        settled: list[FileResult] = []
+        conflicts: list[LocalPath] = []
         for entry in self.walk(prefix):
             if not entry.path.startswith(prefix):
                 raise InvalidPath(f"the listing of {prefix!r} gave {entry.path!r}")
-            target = confined(root, entry.path[len(prefix) :])
-            task = Task(
-                entry.path,
-                str(target),
-                entry.size or 0,
-                lambda e=entry, t=target: self._download_one(e, t, meter),
-            )
-            unchanged = target.is_file() and target.stat().st_size == entry.size
-            (skipped if unchanged and not overwrite else tasks).append(task)
-        return run_tasks(tasks, skipped, concurrency or self.concurrency, meter)
+            target = base.child(entry.path[len(prefix) :])
+            size, local = entry.size or 0, str(target.path)
+            plan = plan_file(target, entry.size, mode == "overwrite")
+            if plan in (Plan.SKIP, Plan.CONFLICT):
+                settled.append(FileResult(entry.path, local, plan.value, size))
+                conflicts += [target] if plan is Plan.CONFLICT else []
+                continue
+            replace = plan is Plan.REPLACE
+            run = functools.partial(self._download_one, entry, target, meter, replace)
+            tasks.append(Task(entry.path, local, size, run))
+        if mode == "error" and conflicts:
+            refuse_conflicts(conflicts, base)
+        return run_tasks(tasks, settled, concurrency or self.concurrency, meter)
 
     # -- uploads ----------------------------------------------------------------------------
     def upload_file(
@@ -218,17 +298,20 @@ class TransferClient(ABC):
         local_fn: str | os.PathLike[str],
         path: str,
         *,
+        root: str | os.PathLike[str] | None = None,
         progress: ProgressCallback | None = None,
         progress_bar: bool | None = None,
         cancel: threading.Event | None = None,
     ) -> dict[str, Any]:
-        """Upload one file; a `path` ending in `/` keeps the local name."""
+        """Upload one file; a `path` ending in `/` keeps the local name.
+
+        With `root`, `local_fn` lies inside it and no link below it is followed.
+        """
         remote = complete_upload_path(local_fn, path)
-        source = Path(local_fn)
-        if not source.is_file():
-            raise InvalidPath(f"{str(source)!r} is not a file", path=str(source))
+        source = local_path(root, local_fn)
+        size = require(source, is_dir=False).st_size
         meter = self._meter(source.name, progress, cancel, progress_bar)
-        meter.start(source.stat().st_size, 1)
+        meter.start(size, 1)
         try:
             answer = self._upload_one(source, remote, meter)
         finally:
@@ -241,39 +324,40 @@ class TransferClient(ABC):
         local_dir: str | os.PathLike[str],
         path: str,
         *,
+        root: str | os.PathLike[str] | None = None,
         concurrency: int | None = None,
         progress: ProgressCallback | None = None,
         progress_bar: bool | None = None,
         cancel: threading.Event | None = None,
     ) -> TransferSummary:
-        """Upload a local tree to `path`, with its directories (empty ones included)."""
-        root = Path(local_dir)
-        if not root.is_dir():
-            raise InvalidPath(f"{str(root)!r} is not a directory", path=str(root))
+        """Upload a local tree to `path`, with its directories (empty ones included).
+
+        Only regular files and folders are read: anything else in the tree (a FIFO, a socket,
+        a device, a broken link, with `root` a link leading out of it) is named in an
+        `InvalidPath` raised before anything is uploaded.
+        """
+        folder = local_path(root, local_dir)
+        require(folder, is_dir=True)
+        found = list(walk_upload(folder))
+        refuse_unreadable(folder, [f.error for f in found if f.error is not None])
         base = clean_remote(path).rstrip("/")
-        meter = self._meter(root.name, progress, cancel, progress_bar)
+        meter = self._meter(folder.name, progress, cancel, progress_bar)
         tasks: list[Task] = []
+        parents = {item.relative.rpartition("/")[0] for item in found if item.relative}
         empty: list[str] = []
-        for dirpath, dirnames, filenames in os.walk(root):
-            dirnames.sort()
-            relative = Path(dirpath).relative_to(root).as_posix()
-            remote_dir = remote_join(base, "" if relative == "." else relative)
-            if not self.parents_on_conflict:
-                self.mkdirs(remote_dir)
-            elif not dirnames and not filenames:
-                empty.append(remote_dir)
-            for name in sorted(filenames):
-                source = Path(dirpath) / name
-                remote = remote_join(remote_dir, name)
-                tasks.append(
-                    Task(
-                        remote,
-                        str(source),
-                        source.stat().st_size,
-                        lambda s=source, r=remote: self._upload_one(s, r, meter)["total_written"],
-                    )
-                )
+        for item in found:
+            remote = remote_join(base, item.relative)
+            if not item.is_dir:
+                run = functools.partial(self._upload_size, item.source, remote, meter)
+                tasks.append(Task(remote, str(item.source.path), item.size, run))
+            elif not self.parents_on_conflict:
+                self.mkdirs(remote)
+            elif item.relative not in parents:
+                empty.append(remote)
         summary = run_tasks(tasks, [], concurrency or self.concurrency, meter)
         for remote_dir in empty:
             self.mkdirs(remote_dir)
         return summary
+
+    def _upload_size(self, source: LocalPath, remote: str, meter: Meter) -> int:
+        return int(self._upload_one(source, remote, meter)["total_written"])

@@ -6,12 +6,31 @@ Every message names the remote path and the service's reason; none ever holds th
 
 from __future__ import annotations
 
+_SECRETS: set[str] = set()  # the tokens in use in this process
+
+
+MIN_SECRET_LENGTH = 8  # shorter "tokens" (tests, typos) would scrub ordinary words
+
+
+def register_secret(secret: str | None) -> None:
+    """Scrub `secret` from every message of a `CtadataError` (and from `scrub`) from now on."""
+    if secret and len(secret) >= MIN_SECRET_LENGTH:
+        _SECRETS.add(secret)
+
+
+def scrub(text: str) -> str:
+    """`text` with every registered token (as given, or as `repr` escapes it) replaced."""
+    for secret in _SECRETS:
+        for form in (secret, repr(secret)[1:-1]):
+            text = text.replace(form, "***")
+    return text
+
 
 class CtadataError(Exception):
-    """Base class of every error ctadata raises on purpose."""
+    """Base class of every error ctadata raises on purpose; its message never holds a token."""
 
     def __init__(self, message: str, *, path: str | None = None, status: int | None = None):
-        super().__init__(message)
+        super().__init__(scrub(message))
         self.path = path
         self.status = status
 
@@ -66,3 +85,14 @@ class Cancelled(CtadataError):
 class InvalidPath(StorageException, ValueError):
     """A path was refused before any call: one above the storage root, or a local path
     outside its root (a `StorageException` too: 0.6.0 reported a `..` as one)."""
+
+
+class ConflictError(CtadataError, FileExistsError):
+    """Local files differ from the remote ones and overwriting them was not asked for.
+
+    `.conflicts`: the local paths concerned; nothing was written.
+    """
+
+    def __init__(self, message: str, *, conflicts: list[str], path: str | None = None):
+        super().__init__(message, path=path)
+        self.conflicts = conflicts

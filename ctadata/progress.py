@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .errors import Cancelled
+from .local import TempHook
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class Meter:
     """Counts bytes and files of one transfer (shared by its worker threads).
 
     It also carries the cancel flag: workers call `advance` between chunks, which raises
-    `Cancelled` once the caller set the event.
+    `Cancelled` once the caller set the event; and the `on_temp` hook (`ctadata.local.TempHook`).
     """
 
     def __init__(
@@ -42,8 +43,10 @@ class Meter:
         callback: ProgressCallback | None = None,
         bar: bool | None = None,
         cancel: threading.Event | None = None,
+        on_temp: TempHook | None = None,
     ):
         self.label = label
+        self.on_temp = on_temp  # told of each temporary file a download creates and removes
         self.callback = callback
         self.cancel = cancel or threading.Event()
         self.bytes_done = 0

@@ -19,6 +19,7 @@ from urllib.parse import quote, unquote
 
 import httpx
 
+from . import jsonitems
 from ._version import __version__
 from .config import Settings
 from .errors import (
@@ -68,9 +69,16 @@ class Entry:
             # The storage's hrefs come percent-encoded (`with%20space.h5`).
             path=unquote(str(raw["href"])).lstrip("/"),
             type=str(raw.get("type", "file")),
-            size=int(size) if size not in (None, "") else None,
+            size=_size(size) if size not in (None, "") else None,
             mtime=parsedate_to_datetime(mtime) if mtime else None,
         )
+
+
+def _size(value: Any) -> int:
+    size = int(value)
+    if size < 0 or (size != value and str(size) != str(value)):
+        raise ValueError("not a size")
+    return size
 
 
 def _short_reason(body: str, *secrets: str | None, limit: int = 300) -> str:
@@ -252,14 +260,29 @@ class Protocol:
     def parse_listing(self, response: httpx.Response, path: str) -> list[dict[str, Any]]:
         self.check(response, "list", path)
         try:
-            listing = response.json()
+            listing = jsonitems.loads(response.content.decode("utf-8"))
         except ValueError as exc:
             raise StorageException(
                 f"list {path!r}: the service answered something that is not JSON", path=path
             ) from exc
         if not isinstance(listing, list):
-            raise StorageException(f"list {path!r}: unexpected answer {listing!r:.200}", path=path)
+            shown = _short_reason(repr(listing), self.settings.token, limit=200)
+            raise StorageException(
+                f"list {path!r}: the service sent something unexpected: {shown}", path=path
+            )
         return listing
+
+    @staticmethod
+    def parse_entries(listing: list[Any], path: str) -> list[Entry]:
+        """The entries of a listing; one without a usable href, size or mtime is an error."""
+        try:
+            return [Entry.from_service(raw) for raw in listing]
+        except (AttributeError, KeyError, TypeError, ValueError, IndexError) as exc:
+            raise StorageException(
+                f"list {path!r}: the service sent something unexpected: an entry without a"
+                f" valid href, size or mtime ({type(exc).__name__})",
+                path=path,
+            ) from None
 
     def upload_answer(
         self, response: httpx.Response, path: str, size: int | None
@@ -284,11 +307,11 @@ class Protocol:
         listing = yield from self.list_flow(path)
         if not listing:
             raise NotFound(f"list {path!r}: no such file or directory", path=path)
-        return Entry.from_service(listing[0])
+        return self.parse_entries(listing[:1], path)[0]
 
     def entries_flow(self, path: str) -> Flow[list[Entry]]:
         """The children of a directory (the directory itself dropped), or the file itself."""
-        listing = [Entry.from_service(raw) for raw in (yield from self.list_flow(path))]
+        listing = self.parse_entries((yield from self.list_flow(path)), path)
         # The listed directory comes first; the storage root comes as a "file" named "".
         if listing and (listing[0].is_dir or listing[0].path == ""):
             return listing[1:]

@@ -1,4 +1,4 @@
-"""Moving one file: streamed, atomic (`.part` then rename), retried, resumed where possible.
+"""Moving one file: streamed, atomic (a temporary file, then rename), retried, resumed.
 
 These functions take an `httpx.Client` and request factories, so the same engine serves the
 download service (`fetch/`, `upload/`) and direct dCache access (plain WebDAV GET/PUT).
@@ -12,7 +12,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
 
 import httpx
 
@@ -23,6 +23,7 @@ from .errors import (
     TokenRefreshed,
     TransferError,
 )
+from .local import LocalPath, TempFile
 from .progress import Meter
 
 RETRIES = 3
@@ -69,76 +70,81 @@ def as_ctadata_error(exc: Exception, path: str) -> CtadataError:
     )
 
 
-def part_path(target: Path) -> Path:
-    return target.with_name(target.name + ".part")
-
-
 def download(
     client: httpx.Client,
     request_for: Callable[[int], httpx.Request],
     check: Checker,
     path: str,
-    target: Path,
+    target: LocalPath | Path,
     size: int,
     meter: Meter,
+    *,
+    replace: bool = True,
 ) -> int:
     """Stream `path` into `target`; the bytes must number `size`, or nothing lands at `target`.
 
-    `request_for(offset)` builds the GET. A retry resumes from the `.part` file with a Range
+    `request_for(offset)` builds the GET. A retry resumes from the temporary file with a Range
     request; a server that answers 200 instead of 206 ignored it, so the file restarts.
+    Without `replace`, a file that appeared at `target` meanwhile is kept (`ConflictError`).
     """
-    part = part_path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    part.unlink(missing_ok=True)
-
-    def attempt() -> None:
-        offset = part.stat().st_size if part.exists() else 0
-        with contextlib.closing(client.send(request_for(offset), stream=True)) as response:
-            check(response, "download", path)
-            if offset and response.status_code != 206:
-                meter.rewind(offset)
-                offset = 0
-            _write_body(response.iter_bytes(), part, offset, size, path, meter)
-
+    local = target if isinstance(target, LocalPath) else LocalPath.of(target)
     try:
+        temp = TempFile(local, meter.on_temp)
+    except OSError as exc:
+        raise local_error(exc, local, path) from exc
+    with temp:
+
+        def attempt() -> None:
+            offset = temp.size()
+            with contextlib.closing(client.send(request_for(offset), stream=True)) as response:
+                check(response, "download", path)
+                if offset and response.status_code != 206:
+                    meter.rewind(offset)
+                    offset = 0
+                _write_body(response.iter_bytes(), temp, offset, size, path, meter)
+
         with_retries(attempt, path)
-        received = part.stat().st_size
+        received = temp.size()
         if received != size:
             raise TransferError(
                 f"download of {path!r} incomplete: received {received} of {size} bytes",
                 path=path,
             )
-        os.replace(part, target)
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
+        try:
+            temp.commit(replace)
+        except OSError as exc:
+            if isinstance(exc, CtadataError):
+                raise
+            raise local_error(exc, local, path) from exc
     return size
 
 
 def _write_body(
-    chunks: Iterator[bytes], part: Path, offset: int, size: int, path: str, meter: Meter
+    chunks: Iterator[bytes], temp: TempFile, offset: int, size: int, path: str, meter: Meter
 ) -> None:
+    out = temp.file
+    assert out is not None
     try:
-        with open(part, "r+b" if offset else "wb") as out:
-            out.seek(offset)
-            out.truncate()
-            written = offset
-            for chunk in chunks:
-                written += len(chunk)
-                if written > size:
-                    # The fetch quirk: a missing file comes as 200 with an error page.
-                    raise TransferError(
-                        f"download of {path!r}: the service sent more than the {size} bytes"
-                        " the listing gave (an error page instead of the file?)",
-                        path=path,
-                    )
-                out.write(chunk)
-                meter.advance(len(chunk), path)
+        out.seek(offset)
+        out.truncate()
+        written = offset
+        for chunk in chunks:
+            written += len(chunk)
+            if written > size:
+                # The fetch quirk: a missing file comes as 200 with an error page.
+                raise TransferError(
+                    f"download of {path!r}: the service sent more than the {size} bytes"
+                    " the listing gave (an error page instead of the file?)",
+                    path=path,
+                )
+            out.write(chunk)
+            meter.advance(len(chunk), path)
+        out.flush()
     except OSError as exc:
-        raise local_error(exc, part, path) from exc
+        raise local_error(exc, temp.target, path) from exc
 
 
-def local_error(exc: OSError, local: Path, path: str) -> TransferError:
+def local_error(exc: OSError, local: LocalPath, path: str) -> TransferError:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
         return TransferError(
             f"disk full (or file size limit) while writing {str(local)!r} ({path!r})", path=path
@@ -150,26 +156,22 @@ def upload(
     client: httpx.Client,
     request_for: Callable[[Iterator[bytes]], httpx.Request],
     check: Checker,
-    source: Path,
+    source: BinaryIO,
     path: str,
     meter: Meter,
 ) -> httpx.Response:
-    """Stream the local file `source` as a request body, in blocks; retried from the start."""
-    try:
-        source.stat()
-    except OSError as exc:
-        raise local_error(exc, source, path) from exc
+    """Stream the open local file `source` as a request body, in blocks; retried from the start."""
 
     def attempt() -> httpx.Response:
         counted = 0
 
         def body() -> Iterator[bytes]:
             nonlocal counted
-            with open(source, "rb") as f:
-                while block := f.read(READ_SIZE):
-                    meter.advance(len(block), path)
-                    counted += len(block)
-                    yield block
+            source.seek(0)
+            while block := source.read(READ_SIZE):
+                meter.advance(len(block), path)
+                counted += len(block)
+                yield block
 
         try:
             response = client.send(request_for(body()))
@@ -180,3 +182,16 @@ def upload(
             raise
 
     return with_retries(attempt, path)
+
+
+@contextlib.contextmanager
+def open_source(source: LocalPath, path: str) -> Iterator[tuple[BinaryIO, int]]:
+    """The local file to upload, opened safely (`LocalPath.open_regular`), and its size."""
+    try:
+        opened = source.open_regular()
+    except OSError as exc:
+        if isinstance(exc, CtadataError):
+            raise
+        raise local_error(exc, source, path) from exc
+    with opened:
+        yield opened, os.fstat(opened.fileno()).st_size

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
-from .errors import Cancelled, CtadataError, TransferError
+from .errors import Cancelled, ConflictError, CtadataError, TransferError
 from .progress import Meter
 
 
@@ -16,7 +16,7 @@ class FileResult:
 
     path: str
     local: str
-    status: str  # "done" | "skipped" | "failed"
+    status: str  # "done" | "skipped" | "conflict" | "failed"
     bytes: int = 0
     error: str | None = None
 
@@ -43,13 +43,20 @@ class TransferSummary:
         return len(self._with("skipped"))
 
     @property
+    def conflicts(self) -> list[FileResult]:
+        """Local files that differ from the remote ones, left alone (`on_conflict="skip"`)."""
+        return self._with("conflict")
+
+    @property
     def failed(self) -> list[FileResult]:
         return self._with("failed")
 
     def __str__(self) -> str:
         text = f"{self.files} files, {self.bytes} bytes, {self.skipped} skipped"
-        failed = self.failed
-        if failed:
+        if conflicts := self.conflicts:
+            text += f", {len(conflicts)} conflicts (kept, differ from the remote files):"
+            text += "".join(f"\n  {r.local}" for r in conflicts)
+        if failed := self.failed:
             text += f", {len(failed)} failed:" + "".join(f"\n  {r.path}: {r.error}" for r in failed)
         return text
 
@@ -65,13 +72,14 @@ class Task:
 
 
 def run_tasks(
-    tasks: Sequence[Task], skipped: Sequence[Task], concurrency: int, meter: Meter
+    tasks: Sequence[Task], settled: Sequence[FileResult], concurrency: int, meter: Meter
 ) -> TransferSummary:
     """Run `tasks` `concurrency` at a time; failures are collected, a cancel stops everything.
 
+    `settled`: the results decided before (skipped, conflicts, refused), listed first.
     Raises `TransferError` (with `.summary`) if any file failed, `Cancelled` if cancelled.
     """
-    summary = TransferSummary([FileResult(t.path, t.local, "skipped", t.size) for t in skipped])
+    summary = TransferSummary(list(settled))
     meter.start(sum(t.size for t in tasks), len(tasks))
     try:
         with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
@@ -99,6 +107,8 @@ def _run_one(task: Task, meter: Meter) -> FileResult:
     except Cancelled:
         meter.cancel.set()
         raise
+    except ConflictError as exc:
+        return FileResult(task.path, task.local, "conflict", 0, str(exc))
     except CtadataError as exc:
         return FileResult(task.path, task.local, "failed", 0, str(exc))
     meter.file_done(task.path)

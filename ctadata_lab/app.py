@@ -9,16 +9,19 @@ from jupyter_server.extension.application import ExtensionApp
 from traitlets import Int, Unicode, default
 
 from ctadata.aclient import AsyncAPIClient
-from ctadata.client import APIClient
 from ctadata.config import (
     DEFAULT_CERTIFICATESERVICE,
     DEFAULT_CHUNK_SIZE,
     DEFAULT_DOWNLOADSERVICE,
     Settings,
+    check_token,
 )
+from ctadata.errors import AuthenticationError
 
 from .handlers import routes
-from .jobs import JobManager
+from .jobclient import JobClient
+from .jobs import Job, JobManager
+from .journal import Journal, journal_path
 from .openfiles import OpenFiles
 from .remote_readers import open_remote
 
@@ -53,6 +56,9 @@ class CtadataLab(ExtensionApp):
         4, config=True, help="Transfer jobs running at once; later ones wait, queued."
     )
     chunk_size = Int(DEFAULT_CHUNK_SIZE, config=True, help="Chunk size asked from the services.")
+    max_queued_transfers = Int(
+        100, config=True, help="Transfer jobs waiting at most; past this, new ones get a 429."
+    )
     max_upload_size = Int(
         1024**4, config=True, help="Largest browser upload accepted, in bytes (default 1 TiB)."
     )
@@ -97,10 +103,19 @@ class CtadataLab(ExtensionApp):
         """The workspace: the Jupyter server's root directory."""
         return Path(self.serverapp.root_dir).expanduser().resolve()
 
-    def sync_client(self) -> APIClient:
+    @property
+    def allow_hidden(self) -> bool:
+        """Whether hidden files may be read or written: the Jupyter server's own setting."""
+        return bool(getattr(self.serverapp.contents_manager, "allow_hidden", False))
+
+    def job_client(self, job: Job) -> JobClient:
         """A synchronous client for one transfer job (run in a worker thread)."""
         settings = self.service_settings
-        return APIClient(
+        return JobClient(
+            job,
+            self.root_dir,
+            self.jobs.journal,
+            allow_hidden=self.allow_hidden,
             token=settings.token,
             downloadservice=settings.downloadservice,
             certificateservice=settings.certificateservice,
@@ -110,8 +125,15 @@ class CtadataLab(ExtensionApp):
         )
 
     def initialize_settings(self) -> None:
+        try:
+            check_token(self.token)
+        except AuthenticationError as exc:
+            self.log.error("ctadata_lab: %s", exc)
+            self.token = None
         self.aclient = AsyncAPIClient(self.service_settings)
-        self.jobs = JobManager(self.max_concurrent_transfers)
+        journal = Journal(journal_path(self.serverapp.data_dir, self.root_dir))
+        self.jobs = JobManager(self.max_concurrent_transfers, journal)
+        self.jobs.restore(journal.open(self.root_dir))
         self.open_files = OpenFiles(
             lambda path, kind: open_remote(self.service_settings, path, kind),
             ttl=self.preview_idle_seconds,

@@ -17,7 +17,9 @@ REASONS = {
     401: "not_authenticated",
     403: "forbidden",
     404: "not_found",
+    405: "method_not_allowed",
     409: "conflict",
+    429: "too_many_transfers",
     502: "unreachable",
 }
 

@@ -19,21 +19,33 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from typing import Any
 
-from ctadata.errors import Cancelled, CtadataError
+from ctadata.errors import Cancelled, ConflictError, CtadataError, scrub
 from ctadata.progress import Progress
+
+from .journal import Journal
 
 log = logging.getLogger(__name__)
 
 QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
-FINISHED = (DONE, FAILED, CANCELLED)
+CONFLICT = "conflict"  # a download that would replace differing local files: nothing written
+FINISHED = (DONE, FAILED, CANCELLED, CONFLICT)
+CONFLICTS_LISTED = 200  # workspace paths a job's JSON lists; `conflicts_total` counts them all
 
 RATE_WINDOW = 5.0  # seconds of history behind `rate`
 SAMPLE_EVERY = 0.2  # seconds between rate samples
 KEEP_FINISHED = 3600.0  # seconds a finished job stays listed
+SHUTDOWN_WAIT = 3.0  # seconds a stopping server waits for its jobs to clean up
 
 
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
+
+
+def _parse_iso(text: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
 
 
 class Job:
@@ -60,11 +72,13 @@ class Job:
         self.files_done = 0
         self.files_total = files_total
         self.error: str | None = None
+        self.conflicts: list[str] | None = None  # local files that differ, workspace-relative
         self.created = datetime.now(timezone.utc)
         self.finished: datetime | None = None
         self.finished_at: float | None = None  # monotonic, for expiry
         self.cancel = threading.Event()
-        self.on_cancel: Callable[[], None] | None = None  # for work that runs on the loop
+        self.on_cancel: Callable[[], None] | None = None  # stops the work from outside it
+        self.on_change: Callable[[Job, bool], None] | None = None  # (job, important)
         self.done = threading.Event()
         self._lock = threading.Lock()
         self._samples: deque[tuple[float, int]] = deque()
@@ -77,7 +91,8 @@ class Job:
                 return False
             self.state = RUNNING
             self._samples.append((time.monotonic(), self.bytes_done))
-            return True
+        self._changed(True)
+        return True
 
     def progress(self, snapshot: Progress) -> None:
         """A `progress=` callback for the library's engine.
@@ -106,6 +121,7 @@ class Job:
                 samples.append((now, value))
             while len(samples) > 1 and now - samples[1][0] >= RATE_WINDOW:
                 samples.popleft()
+        self._changed(False)
 
     def finish(self, state: str, error: str | None = None) -> None:
         with self._lock:
@@ -115,17 +131,24 @@ class Job:
             self.error = error
             self.finished = datetime.now(timezone.utc)
             self.finished_at = time.monotonic()
+        self._changed(True)
         self.done.set()
+
+    def _changed(self, important: bool) -> None:
+        if self.on_change is not None:
+            self.on_change(self, important)
 
     def fail_from(self, exc: BaseException) -> None:
         """Finish with the state and message an exception of the work calls for."""
         if isinstance(exc, Cancelled) or (self.cancel.is_set() and isinstance(exc, CtadataError)):
             self.finish(CANCELLED, "cancelled")
+        elif isinstance(exc, ConflictError):
+            self.finish(CONFLICT, str(exc))
         elif isinstance(exc, CtadataError):
             self.finish(FAILED, str(exc))
         else:
             log.error("transfer %s failed unexpectedly", self.id, exc_info=exc)
-            self.finish(FAILED, f"internal error: {type(exc).__name__}: {exc}")
+            self.finish(FAILED, scrub(f"internal error: {type(exc).__name__}: {exc}"))
 
     # -- read by the loop -------------------------------------------------------------------
     def rate(self) -> float:
@@ -139,8 +162,34 @@ class Job:
         elapsed = time.monotonic() - since
         return max(0.0, (self.bytes_done - then) / elapsed) if elapsed > 0 else 0.0
 
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Job:
+        """A finished job as a journal kept it (a previous run of the server)."""
+        job = cls(
+            str(record.get("kind")),
+            str(record.get("path")),
+            record.get("local"),
+            recursive=bool(record.get("recursive")),
+        )
+        job.id = record["id"]
+        for name in ("bytes_done", "bytes_total", "files_done", "files_total", "error"):
+            setattr(job, name, record.get(name))
+        job.state = record.get("state") if record.get("state") in FINISHED else FAILED
+        now = datetime.now(timezone.utc)
+        job.created = _parse_iso(record.get("created")) or now
+        job.finished = _parse_iso(record.get("finished")) or now
+        job.finished_at = time.monotonic() - max(0.0, (now - job.finished).total_seconds())
+        job.done.set()
+        return job
+
     def to_json(self) -> dict[str, Any]:
-        return {
+        conflicts = {}
+        if self.conflicts is not None:
+            conflicts = {
+                "conflicts": self.conflicts[:CONFLICTS_LISTED],
+                "conflicts_total": len(self.conflicts),
+            }
+        return conflicts | {
             "id": self.id,
             "kind": self.kind,
             "path": self.path,
@@ -164,8 +213,9 @@ Work = Callable[[Job], Any]
 class JobManager:
     """Keeps the jobs of one server; runs thread jobs at most `max_workers` at a time."""
 
-    def __init__(self, max_workers: int, keep_finished: float = KEEP_FINISHED):
+    def __init__(self, max_workers: int, journal: Journal, keep_finished: float = KEEP_FINISHED):
         self.keep_finished = keep_finished
+        self.journal = journal
         self._jobs: dict[str, Job] = {}
         self._pool = ThreadPoolExecutor(
             max_workers=max(1, max_workers), thread_name_prefix="ctadata-transfer"
@@ -186,6 +236,23 @@ class JobManager:
     def _add(self, job: Job) -> None:
         self.prune()
         self._jobs[job.id] = job
+        job.on_change = self._journal
+        self._journal(job, True)
+
+    def _journal(self, job: Job, important: bool) -> None:
+        fields = job.to_json()
+        del fields["rate"]
+        self.journal.record(job.id, fields, force=important)
+
+    def restore(self, records: list[dict[str, Any]]) -> None:
+        """List the jobs of a previous run of the server (all finished by now)."""
+        for record in records:
+            job = Job.from_record(record)
+            self._jobs[job.id] = job
+        self.prune()
+
+    def queued(self) -> int:
+        return sum(1 for job in self._jobs.values() if job.state == QUEUED)
 
     @staticmethod
     def _run(job: Job, work: Work) -> None:
@@ -222,12 +289,15 @@ class JobManager:
 
     def prune(self) -> None:
         horizon = time.monotonic() - self.keep_finished
-        for job_id in [
+        expired = [
             j.id
             for j in self._jobs.values()
             if j.finished_at is not None and j.finished_at < horizon
-        ]:
+        ]
+        for job_id in expired:
             del self._jobs[job_id]
+        if expired:
+            self.journal.forget(expired)
 
     def shutdown(self) -> None:
         """Cancel everything (server stop); workers remove their partial files as they stop."""
@@ -238,3 +308,10 @@ class JobManager:
             if job.state == QUEUED:
                 job.finish(CANCELLED, "the server stopped")
         self._pool.shutdown(wait=False, cancel_futures=True)
+        # Worker threads stop within a moment (their sockets are shut); browser uploads run on
+        # the loop, which is stopping: they are not waited for.
+        deadline = time.monotonic() + SHUTDOWN_WAIT
+        for job in list(self._jobs.values()):
+            if job.kind != "browser-upload":
+                job.done.wait(max(0.0, deadline - time.monotonic()))
+        self.journal.close()

@@ -1,17 +1,16 @@
 """What a transfer job does: the library's synchronous engine, run in a worker thread.
 
-Each job gets its own `APIClient` (its own connection pool), reports through the engine's
-`progress=` callback and stops through its `cancel=` event; the engine removes partial files.
+Each job gets its own `JobClient` (its own connection pool), reports through the engine's
+`progress=` callback and stops through its `cancel=` event, helped by the client, which shuts
+the job's sockets; the engine removes partial files.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ctadata.errors import InvalidPath
-from ctadata.paths import confined
+from ctadata.errors import ConflictError
 
 from .jobs import Job, Work
 
@@ -19,48 +18,58 @@ if TYPE_CHECKING:
     from .app import CtadataLab
 
 
-def download(lab: CtadataLab, path: str, target: Path, *, directory: bool, overwrite: bool) -> Work:
-    """Work that fetches the remote file `path` to `target`, or the directory into `target/`."""
+def download(
+    lab: CtadataLab, path: str, target: Path, *, directory: bool, on_conflict: str
+) -> Work:
+    """Work that fetches the remote file `path` to `target`, or the directory into `target/`.
+
+    `on_conflict` "ask": local files that differ make the job end in `conflict`, listed,
+    with nothing written; "skip": they are kept and listed; "overwrite": replaced. Every
+    local path is opened from the workspace root without following links (checked again
+    now, whatever the request found).
+    """
 
     def work(job: Job) -> None:
-        with lab.sync_client() as client:
-            if directory:
-                client.download_dir(
-                    path, target, overwrite=overwrite, progress=job.progress, cancel=job.cancel
-                )
-            else:
-                client.fetch_and_save_file(path, target, progress=job.progress, cancel=job.cancel)
+        try:
+            with lab.job_client(job) as client:
+                options = client.options()
+                if directory:
+                    mode = "error" if on_conflict == "ask" else on_conflict
+                    summary = client.download_dir(
+                        path, target, on_conflict=mode, on_temp=client.on_temp, **options
+                    )
+                    job.conflicts = [relative(lab, r.local) for r in summary.conflicts]
+                else:
+                    overwrite = on_conflict == "overwrite"
+                    client.fetch_and_save_file(
+                        path, target, overwrite=overwrite, on_temp=client.on_temp, **options
+                    )
+        except ConflictError as exc:
+            job.conflicts = [relative(lab, local) for local in exc.conflicts]
+            if on_conflict != "skip":
+                raise
 
     return work
+
+
+def relative(lab: CtadataLab, local: str) -> str:
+    return Path(local).relative_to(lab.root_dir).as_posix()
 
 
 def upload(lab: CtadataLab, source: Path, remote: str) -> Work:
     """Work that uploads the workspace file or folder `source` to `remote` (user-folder relative).
 
     Missing remote folders are made when the service reports them missing (the library's rule).
+    Local files are opened from the workspace root without following links; in a folder, only
+    regular files and folders are read, the rest is reported by name.
     """
 
     def work(job: Job) -> None:
-        with lab.sync_client() as client:
+        with lab.job_client(job) as client:
+            options = client.options()
             if source.is_dir():
-                refuse_links_outside(lab.root_dir, source)
-                client.upload_dir(source, remote, progress=job.progress, cancel=job.cancel)
+                client.upload_dir(source, remote, **options)
             else:
-                client.upload_file(source, remote, progress=job.progress, cancel=job.cancel)
+                client.upload_file(source, remote, **options)
 
     return work
-
-
-def refuse_links_outside(root: Path, folder: Path) -> None:
-    """A folder to upload may hold no symbolic link leading out of the workspace."""
-    for dirpath, _, filenames in os.walk(folder):
-        for name in filenames:
-            candidate = Path(dirpath) / name
-            if candidate.is_symlink():
-                try:
-                    confined(root, str(candidate.relative_to(root)))
-                except InvalidPath as exc:
-                    raise InvalidPath(
-                        f"{str(candidate.relative_to(root))!r} links outside the workspace",
-                        path=str(candidate),
-                    ) from exc

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ctadata import APIClient
+from ctadata.local import TEMP_SUFFIX
 
 
 def token_of(service, role: str) -> str:
@@ -29,3 +30,8 @@ def put_remote(service, path: str, data: bytes) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
     return target
+
+
+def temp_files(root: Path) -> list[str]:
+    """Temporary download files left below `root` (there should be none)."""
+    return [p.name for p in root.rglob(f"*{TEMP_SUFFIX}")]

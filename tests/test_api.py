@@ -20,9 +20,10 @@ from ctadata import (
     StorageException,
     TransferError,
 )
+from ctadata.local import LocalPath
 from ctadata.progress import Meter
 from ctadata.protocol import Entry
-from tests.helpers import client_for, put_remote, token_of
+from tests.helpers import client_for, put_remote, temp_files, token_of
 
 WEIRD_NAMES = ["with space.h5", "ünïcødé-ß.h5", "hash#1.h5", "per%25cent.h5", "what?.h5"]
 
@@ -85,7 +86,7 @@ def test_fetch_file_default_name_in_cwd(client, tree, tmp_path, monkeypatch) -> 
     monkeypatch.chdir(tmp_path)
     assert client.fetch_and_save_file(f"{tree}/a.bin") == 100_000
     assert (tmp_path / "a.bin").stat().st_size == 100_000
-    assert not list(tmp_path.glob("*.part"))
+    assert temp_files(tmp_path) == []
 
 
 @pytest.mark.parametrize("name", WEIRD_NAMES)
@@ -111,7 +112,7 @@ def test_error_page_instead_of_file_is_caught(client, tmp_path) -> None:
     meter = Meter("x", bar=False)
     ghost = Entry("lst/t/vanished.h5", "file", 1_000_000, None)
     with pytest.raises(TransferError, match=r"vanished\.h5"):
-        client._download_one(ghost, tmp_path / "v.h5", meter)
+        client._download_one(ghost, LocalPath.of(tmp_path / "v.h5"), meter, False)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -119,7 +120,7 @@ def test_short_body_is_caught(client, tree, tmp_path) -> None:
     """A listing that promised more bytes than came: no file under the target name."""
     lying = Entry(f"{tree}/a.bin", "file", 100_001, None)
     with pytest.raises(TransferError, match="100000 of 100001"):
-        client._download_one(lying, tmp_path / "a.bin", Meter("x", bar=False))
+        client._download_one(lying, LocalPath.of(tmp_path / "a.bin"), Meter("x", bar=False), False)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -143,9 +144,10 @@ def test_recursive_download_mirrors_the_tree(client, dev_service, tree, tmp_path
 def test_recursive_download_skips_unchanged_and_overwrites_on_request(client, tree, tmp_path):
     client.download_dir(tree, tmp_path)
     (tmp_path / "a.bin").write_bytes(b"changed size")
+    (tmp_path / "empty.bin").unlink()
     again = client.download_dir(tree, tmp_path)
-    assert (again.files, again.skipped) == (1, len(WEIRD_NAMES) + 3)
-    assert (tmp_path / "a.bin").stat().st_size == 100_000
+    assert (again.files, again.skipped, len(again.conflicts)) == (1, len(WEIRD_NAMES) + 2, 1)
+    assert (tmp_path / "a.bin").read_bytes() == b"changed size"  # a conflict: kept
     forced = client.download_dir(tree, tmp_path, overwrite=True)
     assert (forced.files, forced.skipped) == (len(WEIRD_NAMES) + 4, 0)
 

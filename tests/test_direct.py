@@ -19,6 +19,7 @@ from ctadata.direct.agent import AgentSettings, start_agent, stop_agent
 from ctadata.errors import AuthenticationError, NotFound, ServiceUnreachable, StorageException
 from ctadata.progress import Progress
 from tests.direct_storage import Issuer, Storage, make_tls, verify_jwt
+from tests.helpers import temp_files
 
 CLIENT_ID = "dcache-test-users"
 SECRET = "client-secret-for-tests-7f3a"
@@ -143,7 +144,7 @@ def test_module_functions_download_and_upload(
     for relative, data in dcache.files.items():
         if relative.startswith("lst/DL1/20241114/"):
             assert (tmp_path / relative).read_bytes() == data
-    assert not list(tmp_path.rglob("*.part"))
+    assert temp_files(tmp_path) == []
     again = ctadata.fetch_and_save_file_or_dir("lst/DL1/20241114/", recursive=True)
     assert (again.files, again.skipped) == (0, 4)
 
@@ -236,7 +237,7 @@ def test_a_fixed_token_that_expires_mid_transfer_fails_cleanly(
     with pytest.raises(AuthenticationError) as refused:
         client.fetch_and_save_file("lst/DL1/20241114/run1.h5", target)
     assert token not in str(refused.value)
-    assert not target.exists() and not (tmp_path / "run1.h5.part").exists()
+    assert not target.exists() and temp_files(tmp_path) == []
     assert [s.status for s in dcache.storage.seen if s.method == "GET"] == [200, 401]
 
 

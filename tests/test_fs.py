@@ -17,6 +17,7 @@ from astropy.io import fits
 
 import ctadata
 from ctadata.fs import DEFAULT_BLOCK_SIZE, CtadataFileSystem
+from tests.helpers import temp_files
 
 BIG_ROWS = 5_000_000  # 40 MB of float64: the dataset nobody wants to download
 SMALL = np.arange(1000, dtype="<i8") * 3
@@ -216,7 +217,7 @@ def test_a_bad_or_missing_token_is_an_authentication_error(dev_service, storage,
 def test_get_a_file_and_a_tree(storage, fs, tmp_path):
     fs.get(RUN, str(tmp_path / "run.h5"))
     assert (tmp_path / "run.h5").read_bytes() == (storage / RUN).read_bytes()
-    assert not list(tmp_path.glob("*.part"))
+    assert temp_files(tmp_path) == []
     fs.get("lst/DL1/fstest/tree/", str(tmp_path / "tree"), recursive=True)
     tree = tmp_path / "tree"
     got = {p.relative_to(tree).as_posix(): p.read_bytes() for p in tree.rglob("*") if p.is_file()}

@@ -201,7 +201,7 @@ def user_dir(lab: Lab) -> Path:
 
 
 def leftovers(root: Path) -> list[str]:
-    return [p.name for p in root.rglob("*.part")]
+    return [p.name for p in root.rglob("*.ctadata-part")]
 
 
 # -- config and listing -----------------------------------------------------------------------
@@ -430,7 +430,8 @@ def test_download_a_file_into_the_workspace(lab: Lab, sample_tree) -> None:
     assert (lab.root / "data/run1.h5").read_bytes() == sample_tree.files["lst/DL1/20241114/run1.h5"]
     listed = lab.call("GET", "transfers")["transfers"]
     assert [j["id"] for j in listed] == [job["id"]]
-    # Again: the file is there, so only with overwrite.
+    # Again, onto a file that differs from the storage's: only with overwrite.
+    (lab.root / "data/run1.h5").write_text("edited")
     message = lab.error("POST", "transfers", 409, "conflict", json=_dl(job["path"], "data"))
     assert "data/run1.h5" in message
     again = lab.download(job["path"], "data", overwrite=True)

@@ -17,7 +17,7 @@ import ssl
 from collections.abc import Callable, Iterator
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import quote, unquote, urlsplit
 from xml.etree import ElementTree
 
@@ -25,10 +25,11 @@ import httpx
 
 from ..engine import TIMEOUT, BearerAuth, TransferClient
 from ..errors import InvalidPath, NotFound, StorageException, TokenRefreshed, TransferError
+from ..local import LocalPath
 from ..paths import clean_remote
 from ..progress import Meter
 from ..protocol import USER_AGENT, Entry, check_response, sent_token
-from ..transfer import download, upload, with_retries
+from ..transfer import download, open_source, upload, with_retries
 from .tokens import TokenSource, token_source
 
 DEFAULT_DCACHE_URL = "https://dcache.cta.cscs.ch:2880"
@@ -241,7 +242,7 @@ class DirectClient(TransferClient):
         return Entry.from_service(self._propfind(path, 0)[0])
 
     # -- one file ---------------------------------------------------------------------------
-    def _download_one(self, entry: Entry, target: Path, meter: Meter) -> int:
+    def _download_one(self, entry: Entry, target: LocalPath, meter: Meter, replace: bool) -> int:
         if entry.size is None:
             raise TransferError(f"{entry.path!r}: the listing gives no size", path=entry.path)
         url = self.url(entry.path)
@@ -250,33 +251,44 @@ class DirectClient(TransferClient):
             headers = {"Range": f"bytes={offset}-"} if offset else {}
             return httpx.Request("GET", url, headers=headers)
 
-        return download(self.http, request_for, self.check, entry.path, target, entry.size, meter)
+        return download(
+            self.http,
+            request_for,
+            self.check,
+            entry.path,
+            target,
+            entry.size,
+            meter,
+            replace=replace,
+        )
 
-    def _upload_one(self, source: Path, remote: str, meter: Meter) -> dict[str, Any]:
+    def _upload_one(self, source: LocalPath, remote: str, meter: Meter) -> dict[str, Any]:
         relative = self.relative(remote)
         if not relative or relative.endswith("/"):
             raise InvalidPath(f"upload path {remote!r} names no file", path=remote)
-        size = source.stat().st_size
         url = self.url(relative)
-
-        def request_for(body: Iterator[bytes]) -> httpx.Request:
-            headers = {"Content-Length": str(size), "Content-Type": "application/octet-stream"}
-            return httpx.Request("PUT", url, headers=headers, content=body)
-
-        try:
-            upload(self.http, request_for, self.check, source, relative, meter)
-        except httpx.StreamError as exc:  # a redirect of the PUT: the body cannot be replayed
-            raise TransferError(
-                f"upload of {relative!r}: dCache redirected it; redirected uploads are not"
-                " supported",
-                path=relative,
-            ) from exc
+        with open_source(source, relative) as (opened, size):
+            self._put(url, opened, size, relative, meter)
         stored = self.stat(relative).size
         if stored != size:
             raise TransferError(
                 f"upload of {relative!r}: dCache stored {stored} of {size} bytes", path=relative
             )
         return {"status": "uploaded", "path": relative, "total_written": size}
+
+    def _put(self, url: str, opened: BinaryIO, size: int, relative: str, meter: Meter) -> None:
+        def request_for(body: Iterator[bytes]) -> httpx.Request:
+            headers = {"Content-Length": str(size), "Content-Type": "application/octet-stream"}
+            return httpx.Request("PUT", url, headers=headers, content=body)
+
+        try:
+            upload(self.http, request_for, self.check, opened, relative, meter)
+        except httpx.StreamError as exc:  # a redirect of the PUT: the body cannot be replayed
+            raise TransferError(
+                f"upload of {relative!r}: dCache redirected it; redirected uploads are not"
+                " supported",
+                path=relative,
+            ) from exc
 
     # -- directories ------------------------------------------------------------------------
     def mkdirs(self, path: str) -> None:

@@ -11,9 +11,11 @@ from jupyter_server.base.handlers import APIHandler
 from tornado import web
 
 from ctadata.errors import CtadataError
+from ctadata.limits import check_path
 from ctadata.paths import clean_remote, confined
 
 from ..errors import ApiError, bad_request, from_ctadata
+from ..jobclient import hidden_refusal
 
 if TYPE_CHECKING:
     from ..app import CtadataLab
@@ -80,11 +82,12 @@ class CtadataHandler(APIHandler):
     # -- paths ------------------------------------------------------------------------------
     @staticmethod
     def remote_path(path: str) -> str:
-        """The remote path cleaned; `..` refused before any call to a service."""
-        return clean_remote(path)
+        """The remote path cleaned; `..` and paths past the limits refused before any call."""
+        return clean_remote(check_path(path, "remote path"))
 
     def local_path(self, relative: str) -> Path:
         """A workspace path: relative, no `..`, and (symlinks followed) inside the root."""
+        check_path(relative, "workspace path")
         if "\x00" in relative:
             raise bad_request("a workspace path may not contain a NUL character")
         relative = relative.replace("\\", "/")
@@ -93,6 +96,13 @@ class CtadataHandler(APIHandler):
         if ".." in PurePosixPath(relative).parts:
             raise bad_request(f"{relative!r}: '..' is not allowed in workspace paths")
         return confined(self.lab.root_dir, relative)
+
+    def refuse_hidden(self, path: Path) -> None:
+        """403 for a hidden workspace path, unless the Jupyter server allows hidden files."""
+        if not self.lab.allow_hidden:
+            refusal = hidden_refusal(path.relative_to(self.lab.root_dir))
+            if refusal is not None:
+                raise refusal
 
     def workspace_name(self, path: Path) -> str:
         """`path` as the panel shows it: relative to the workspace root."""

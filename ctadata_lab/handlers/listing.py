@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 from typing import Any
 
 from tornado import web
@@ -9,6 +11,8 @@ from tornado import web
 from ctadata.protocol import Entry
 
 from .base import CtadataHandler
+
+PIECE = 2000  # entries per piece of a listing's answer
 
 
 def entry_json(entry: Entry) -> dict[str, Any]:
@@ -26,9 +30,28 @@ class ListHandler(CtadataHandler):
     async def get(self) -> None:
         path = self.remote_path(self.get_query_argument("path", ""))
         entries = await self.lab.aclient.entries(path)
-        if len(entries) == 1 and not entries[0].is_dir and entries[0].path == path.rstrip("/"):
-            shown = entries[0].path  # the path names a file: its listing is the file itself
-        else:
-            shown = path.rstrip("/") + "/" if path.strip("/") else ""
-        entries.sort(key=lambda e: (not e.is_dir, e.name.lower(), e.name))
-        self.finish({"path": shown, "entries": [entry_json(e) for e in entries]})
+        # Sorting and encoding a long listing takes a while: in a thread, off the event loop;
+        # and it is sent in pieces, so that the server compresses a piece at a time.
+        self.set_header("Content-Type", "application/json")
+        for piece in await asyncio.to_thread(answer, path, entries):
+            self.write(piece)
+            await self.flush()
+        self.finish()
+
+
+def answer(path: str, entries: list[Entry]) -> list[str]:
+    """The JSON answer for the listing of `path`, in pieces of `PIECE` entries."""
+    if len(entries) == 1 and not entries[0].is_dir and entries[0].path == path.rstrip("/"):
+        shown = entries[0].path  # the path names a file: its listing is the file itself
+    else:
+        shown = path.rstrip("/") + "/" if path.strip("/") else ""
+    entries.sort(key=lambda e: (not e.is_dir, e.name.lower(), e.name))
+    # One entry at a time: a single dumps() of it all would hold the GIL, and the loop, long.
+    items = [json.dumps(entry_json(e)) for e in entries]
+    pieces = [",".join(items[i : i + PIECE]) for i in range(0, len(items), PIECE)]
+    return [
+        f'{{"path": {json.dumps(shown)}, "entries": [',
+        ",".join(pieces[:1]),
+        *("," + piece for piece in pieces[1:]),
+        "]}",
+    ]

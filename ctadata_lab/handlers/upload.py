@@ -53,7 +53,7 @@ class BrowserUploadHandler(CtadataHandler):
         if not self.current_user:
             raise web.HTTPError(403)  # before a single byte of the body is read
         if self.request.method != "PUT":
-            return
+            raise ApiError(405, "only PUT uploads a file here")
         lab = self.lab
         self.request.connection.set_max_body_size(lab.max_upload_size)
         read_in_blocks(self.request.connection)

@@ -1,0 +1,124 @@
+"""`JobClient`: the library's client, as one transfer job of the server uses it.
+
+On top of `APIClient` it
+- stops at once on cancel: every socket the job opened is shut down from the cancelling side,
+  so a read that waits on a stalled service ends now rather than at the read timeout, and no
+  request starts after the cancel;
+- refuses hidden paths file by file as the job runs (a remote folder may hold `.ipython/...`),
+  unless the Jupyter server allows hidden files;
+- records each temporary file it writes in the journal, so a killed server's are removed.
+
+Local paths are opened from the workspace root (`root=`), never through a link.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import weakref
+from pathlib import Path
+from typing import Any
+
+import httpcore
+import httpx
+
+from ctadata.client import APIClient
+from ctadata.errors import Cancelled, PermissionDenied
+from ctadata.local import LocalPath
+from ctadata.progress import Meter
+from ctadata.protocol import Entry
+
+from .jobs import Job
+from .journal import Journal
+
+
+def hidden_refusal(relative: Path) -> PermissionDenied | None:
+    """The error for a workspace path with a hidden component (a name starting with '.')."""
+    if any(part.startswith(".") for part in relative.parts):
+        return PermissionDenied(
+            f"{relative.as_posix()!r} is a hidden path: this Jupyter server does not allow"
+            " hidden files (ContentsManager.allow_hidden)",
+            path=relative.as_posix(),
+        )
+    return None
+
+
+class _TrackingBackend(httpcore.NetworkBackend):
+    """httpcore's socket backend, keeping a (weak) reference to every socket it opens."""
+
+    def __init__(self, sockets: weakref.WeakSet[socket.socket]):
+        self._backend = httpcore.SyncBackend()
+        self._sockets = sockets
+
+    def connect_tcp(self, *args: Any, **kwargs: Any) -> httpcore.NetworkStream:
+        stream = self._backend.connect_tcp(*args, **kwargs)
+        self._sockets.add(stream.get_extra_info("socket"))
+        return stream
+
+    def connect_unix_socket(self, *args: Any, **kwargs: Any) -> httpcore.NetworkStream:
+        return self._backend.connect_unix_socket(*args, **kwargs)
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+
+class JobClient(APIClient):
+    def __init__(
+        self, job: Job, root: Path, journal: Journal, *, allow_hidden: bool, **kw: Any
+    ) -> None:
+        super().__init__(**kw)
+        self.job = job
+        self.root = root
+        self.journal = journal
+        self.allow_hidden = allow_hidden
+        self._sockets: weakref.WeakSet[socket.socket] = weakref.WeakSet()
+        self._sockets_lock = threading.Lock()
+        job.on_cancel = self.abort
+
+    def _http_client(self) -> httpx.Client:
+        client = super()._http_client()
+        client.event_hooks["request"].append(self._refuse_after_cancel)
+        # httpx has no public way to reach its sockets: its pool's backend is replaced. Should
+        # that attribute go away, a cancel waits for the next chunk or the read timeout.
+        pool = getattr(client._transport, "_pool", None)
+        if isinstance(pool, httpcore.ConnectionPool):
+            pool._network_backend = _TrackingBackend(self._sockets)
+        return client
+
+    def _refuse_after_cancel(self, request: httpx.Request) -> None:
+        if self.job.cancel.is_set():
+            raise Cancelled(f"transfer of {self.job.path!r} cancelled", path=self.job.path)
+
+    def abort(self) -> None:
+        """Shut every socket of the job down (called from the cancelling thread)."""
+        with self._sockets_lock:
+            sockets = list(self._sockets)
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def options(self) -> dict[str, Any]:
+        """What every transfer call of the job is given."""
+        return {"root": self.root, "progress": self.job.progress, "cancel": self.job.cancel}
+
+    def on_temp(self, temp: Path, exists: bool) -> None:
+        """The engine's `on_temp` hook: a temporary file was created, or is gone."""
+        if exists:
+            self.journal.temp_started(self.job.id, temp)
+        else:
+            self.journal.temp_ended(self.job.id, temp)
+
+    def _check_hidden(self, local: LocalPath) -> None:
+        if not self.allow_hidden:
+            refusal = hidden_refusal(Path(local.root, *local.parts).relative_to(self.root))
+            if refusal is not None:
+                raise refusal
+
+    def _download_one(self, entry: Entry, target: LocalPath, meter: Meter, replace: bool) -> int:
+        self._check_hidden(target)
+        return super()._download_one(entry, target, meter, replace)
+
+    def _upload_one(self, source: LocalPath, remote: str, meter: Meter) -> dict[str, Any]:
+        self._check_hidden(source)
+        return super()._upload_one(source, remote, meter)

@@ -1,0 +1,144 @@
+"""The server's transfer jobs on disk, so that a server killed mid-transfer leaves nothing behind.
+
+One JSON file per workspace, in the Jupyter data directory, rewritten atomically (a temporary
+file, fsync, rename) when a job is added, starts, ends, or starts or ends a file, and at most
+every `SAVE_EVERY` seconds of progress. Each job records its state, paths, bytes done and the
+temporary files it is writing.
+
+The server holds an exclusive lock on `<journal>.lock` while it runs. At start, if the lock is
+free, whoever wrote the journal is gone: the temporary files of its unfinished jobs are removed
+and those jobs are kept, as failed, so that the panel shows what happened.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import stat
+import threading
+import time
+from pathlib import Path
+from typing import Any, TextIO
+
+log = logging.getLogger(__name__)
+
+SAVE_EVERY = 2.0  # seconds between saves for progress alone
+STOPPED = "the server stopped during the transfer; its partial files were removed"
+
+
+def journal_path(data_dir: str | Path, root: Path) -> Path:
+    """Where the jobs of the workspace `root` are kept."""
+    key = hashlib.sha256(str(root).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    return Path(data_dir) / "ctadata_lab" / f"jobs-{key}.json"
+
+
+class Journal:
+    def __init__(self, path: Path):
+        self.path = path
+        self._records: dict[str, dict[str, Any]] = {}
+        self._lock = threading.Lock()
+        self._last_save = 0.0
+        self._lock_file: TextIO | None = None
+
+    # -- start ------------------------------------------------------------------------------
+    def open(self, root: Path) -> list[dict[str, Any]]:
+        """Take the journal over; returns the jobs it held, unfinished ones cleaned and failed.
+
+        If another live server holds it (the same workspace twice), nothing is touched and
+        this server keeps no journal.
+        """
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        lock_file = open(self.path.with_suffix(".lock"), "a")  # held while the server runs
+        try:
+            fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            lock_file.close()
+            log.warning("ctadata_lab: another server keeps the jobs of this workspace")
+            return []
+        self._lock_file = lock_file
+        for record in self._load():
+            if record.get("state") in ("queued", "running"):
+                remove_temporary_files(record, root)
+                record.update(state="failed", error=STOPPED, temp=[])
+            self._records[record["id"]] = record
+        self.save(force=True)
+        return list(self._records.values())
+
+    def _load(self) -> list[dict[str, Any]]:
+        try:
+            records = json.loads(self.path.read_text(encoding="utf-8")).get("jobs", [])
+        except FileNotFoundError:
+            return []
+        except (OSError, ValueError, AttributeError):
+            log.warning("ctadata_lab: the transfer journal %s is unreadable; ignored", self.path)
+            return []
+        return [r for r in records if isinstance(r, dict) and isinstance(r.get("id"), str)]
+
+    # -- while running ----------------------------------------------------------------------
+    def record(self, job_id: str, fields: dict[str, Any], *, force: bool = True) -> None:
+        """Merge `fields` into the record of `job_id` and save (throttled unless `force`)."""
+        with self._lock:
+            self._records.setdefault(job_id, {"id": job_id, "temp": []}).update(fields)
+        self.save(force=force)
+
+    def temp_started(self, job_id: str, temp: Path) -> None:
+        with self._lock:
+            self._records.setdefault(job_id, {"id": job_id, "temp": []})["temp"].append(str(temp))
+        self.save(force=True)
+
+    def temp_ended(self, job_id: str, temp: Path) -> None:
+        with self._lock:
+            temps = self._records.get(job_id, {}).get("temp", [])
+            if str(temp) in temps:
+                temps.remove(str(temp))
+        self.save(force=True)
+
+    def forget(self, job_ids: list[str]) -> None:
+        with self._lock:
+            for job_id in job_ids:
+                self._records.pop(job_id, None)
+        self.save(force=True)
+
+    def save(self, *, force: bool = False) -> None:
+        """Write the journal atomically (never a half-written file, even on SIGKILL)."""
+        if self._lock_file is None:
+            return
+        with self._lock:
+            now = time.monotonic()
+            if not force and now - self._last_save < SAVE_EVERY:
+                return
+            self._last_save = now
+            text = json.dumps({"pid": os.getpid(), "jobs": list(self._records.values())})
+            scratch = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+            try:
+                with open(scratch, "w", encoding="utf-8") as out:
+                    out.write(text)
+                    out.flush()
+                    os.fsync(out.fileno())
+                os.replace(scratch, self.path)
+            except OSError as exc:
+                log.warning("ctadata_lab: cannot write the transfer journal: %s", exc.strerror)
+
+    def close(self) -> None:
+        self.save(force=True)
+        if self._lock_file is not None:
+            self._lock_file.close()
+            self._lock_file = None
+
+
+def remove_temporary_files(record: dict[str, Any], root: Path) -> None:
+    """Remove the temporary files a job recorded in the workspace `root`: regular files only,
+    never through a link."""
+    temp = record.get("temp")
+    for name in temp if isinstance(temp, list) else ():
+        if not isinstance(name, str):
+            continue
+        if root not in Path(name).parents:
+            continue
+        with contextlib.suppress(OSError):
+            if stat.S_ISREG(os.lstat(name).st_mode):
+                os.unlink(name)

@@ -1,0 +1,226 @@
+"""A download service that misbehaves on purpose, over real HTTP, for the fault-injection tests.
+
+It speaks the download service's `list/` and `fetch/` (PROTOCOL.md) for a few fixed trees, and
+each tree misbehaves in its own way:
+
+- `ok/<n>.bin`: a well-behaved file of n bytes (content from `content(n)`);
+- `stall/big.bin`: headers and 64 KiB of a 100 MiB file, then nothing until the service stops;
+- `trunc/big.bin`: half of a 1 MiB file, then the connection closes;
+- `echo/`: a 200 listing that is an object echoing the request's Authorization header;
+- `badsize/`, `badmtime/`, `nohref/`: a listing with one malformed entry;
+- `loop/`: every folder below it lists the same entries again (`loop/`, `f.txt`): it nests itself;
+- `deep/`: each folder holds one more (`d1/d2/...`) without end;
+- `huge<k>/`: 100,000 files (k tells four listings apart, so that none is cached);
+- `hidden/`: `ok.txt` and `.ipython/profile_default/startup/evil.py`.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import httpx
+
+from tests.conftest import SOURCE_ROOT, ServiceUser
+
+MTIME = "Thu, 14 Nov 2024 10:00:00 GMT"
+STALL_SIZE = 100 * 1024 * 1024
+HUGE = 100_000
+
+
+def pattern(n: int) -> bytes:
+    """64 KiB that `ok/<n>.bin` repeats: a pattern of its own for every size."""
+    return n.to_bytes(8, "big") * 8192
+
+
+def content(n: int) -> bytes:
+    """The bytes of `ok/<n>.bin`."""
+    return (pattern(n) * (n // 65536 + 1))[:n]
+
+
+def entry(href: str, kind: str = "file", size: int | None = 0) -> dict[str, Any]:
+    return {"href": href, "type": kind, "size": size, "mtime": MTIME}
+
+
+FILES = {"hidden/ok.txt": b"fine\n", "hidden/.ipython/profile_default/startup/evil.py": b"1/0\n"}
+
+
+def listing(path: str) -> Any:
+    """The JSON answer for `list/<path>`; None: 404."""
+    folder = path.rstrip("/")
+    top = folder.split("/", 1)[0]
+    if path == "lst/users/":
+        return [entry("lst/users/", "directory")]
+    if top == "ok" and folder != "ok":
+        return [entry(folder, size=int(folder[3:].removesuffix(".bin")))]
+    if folder in ("stall/big.bin", "trunc/big.bin"):
+        return [entry(folder, size=STALL_SIZE if top == "stall" else 1024 * 1024)]
+    if folder == "echo":
+        return "echoed"  # replaced by the handler, which knows the header
+    if folder in ("badsize", "badmtime", "nohref"):
+        bad = {"badsize": {"size": "abc"}, "badmtime": {"mtime": "yesterday-ish"}}
+        raw = entry(f"{folder}/x.bin", size=3) | bad.get(folder, {})
+        if folder == "nohref":
+            del raw["href"]
+        return [entry(folder + "/", "directory"), raw]
+    if top == "loop":
+        return [
+            entry(folder + "/", "directory"),
+            entry(folder + "/loop/", "directory"),
+            entry(folder + "/f.txt", size=5),
+        ]
+    if top == "deep":
+        depth = folder.count("/") + 1
+        return [entry(folder + "/", "directory"), entry(f"{folder}/d{depth}/", "directory")]
+    if top.startswith("huge") and folder == top:
+        items = [entry(f"{folder}/run{i:06d}.h5", size=i) for i in range(HUGE)]
+        return [entry(folder + "/", "directory"), *items]
+    if folder in ("hidden", "hidden/.ipython", "hidden/.ipython/profile_default"):
+        below = {"hidden": ["ok.txt", ".ipython/"], "hidden/.ipython": ["profile_default/"]}
+        names = below.get(folder, ["startup/"])
+        kinds = ["directory" if n.endswith("/") else "file" for n in names]
+        kids = [entry(f"{folder}/{n}", kind, 5) for n, kind in zip(names, kinds, strict=True)]
+        return [entry(folder + "/", "directory"), *kids]
+    if folder == "hidden/.ipython/profile_default/startup":
+        return [entry(folder + "/", "directory"), entry(folder + "/evil.py", size=4)]
+    if folder in FILES:
+        return [entry(folder, size=len(FILES[folder]))]
+    return None
+
+
+@dataclass
+class HostileService:
+    """The running service (a subprocess, so that it takes no time from the server's)."""
+
+    downloadservice: str
+    certificateservice: str
+    hub_url: str  # answers nothing: the hostile trees need no hub
+    users: dict[str, ServiceUser]
+    process: subprocess.Popen = field(repr=False)
+
+    @property
+    def requests(self) -> Counter:
+        """What it was asked so far: "endpoint first-segment" -> count."""
+        return Counter(httpx.get(self.downloadservice + "_requests").json())
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.wait(10)
+
+
+@dataclass
+class State:
+    requests: Counter = field(default_factory=Counter)
+    stop_stalling: threading.Event = field(default_factory=threading.Event)
+
+
+def handler_for(service: State) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args: Any) -> None:  # quiet
+            pass
+
+        def do_GET(self) -> None:
+            parts = urlsplit(self.path).path.split("/downloadservice/", 1)
+            endpoint, _, path = (parts[-1] if len(parts) == 2 else "").partition("/")
+            path = unquote(path)
+            if endpoint == "_requests":
+                self.send_json(200, service.requests)
+                return
+            service.requests[f"{endpoint} {path.split('/', 1)[0]}"] += 1
+            if endpoint == "list":
+                self.list(path)
+            elif endpoint == "fetch":
+                self.fetch(path)
+            else:
+                self.send_json(404, {"message": "no such endpoint"})
+
+        def list(self, path: str) -> None:
+            answer = listing(path)
+            if answer == "echoed":
+                answer = {"error": "odd", "you sent": dict(self.headers.items())}
+            if answer is None:
+                self.send_json(404, {"message": f"{path} not found"})
+            else:
+                self.send_json(200, answer)
+
+        def fetch(self, path: str) -> None:
+            if path.startswith("ok/"):
+                size = int(path[3:].removesuffix(".bin"))
+                self.send_head(size)
+                block = pattern(size)
+                for offset in range(0, size, len(block)):
+                    self.wfile.write(block[: size - offset])
+            elif path in FILES:
+                self.send_body(FILES[path])
+            elif path == "stall/big.bin":
+                self.send_head(STALL_SIZE)
+                self.wfile.write(b"s" * 65536)
+                self.wfile.flush()
+                service.stop_stalling.wait()
+            elif path == "trunc/big.bin":
+                self.send_head(1024 * 1024)
+                self.wfile.write(b"t" * 512 * 1024)
+                self.wfile.flush()
+                self.close_connection = True
+            else:
+                self.send_json(404, {"message": "not found"})
+
+        def send_head(self, size: int, kind: str = "application/octet-stream") -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(size))
+            self.end_headers()
+
+        def send_body(self, body: bytes, kind: str = "application/octet-stream") -> None:
+            self.send_head(len(body), kind)
+            self.wfile.write(body)
+
+        def send_json(self, status: int, payload: Any) -> None:
+            body = json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    return Handler
+
+
+def start(token: str) -> HostileService:
+    """Run `python -m tests.hostile_service` on an ephemeral port of 127.0.0.1."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.hostile_service"],
+        cwd=SOURCE_ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    base = process.stdout.readline().strip()
+    user = ServiceUser("alice", "Alice.Smith01", token)
+    return HostileService(
+        base + "downloadservice/",
+        base + "certificateservice/",
+        base + "hub/",
+        {"alice": user},
+        process,
+    )
+
+
+def serve() -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(State()))
+    server.daemon_threads = True
+    print(f"http://127.0.0.1:{server.server_address[1]}/services/", flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    serve()

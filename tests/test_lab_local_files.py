@@ -1,0 +1,151 @@
+"""The REST API keeps the workspace's files: conflicts, links swapped in late, special files.
+
+A real Jupyter server with the extension, against the development service (see test_lab).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+from tests import test_lab
+from tests.helpers import put_remote
+from tests.test_lab import FINISHED, Lab, MiB, leftovers, own, traits, user_dir, write_big
+
+pytest_plugins = ["pytest_jupyter.jupyter_server"]
+# The Jupyter server with the extension, as test_lab sets it up.
+jp_server_config = test_lab.jp_server_config
+lab_traits = test_lab.lab_traits
+lab_service = test_lab.lab_service
+lab = test_lab.lab
+
+
+def wait(lab: Lab, job_id: str) -> dict:
+    """Until the job ends, also in the state `conflict`."""
+    ended = (*FINISHED, "conflict")
+    return lab.run(lab.await_job(job_id, lambda j: j["state"] in ended))
+
+
+@pytest.fixture
+def folder(lab: Lab, request) -> str:
+    """`lst/lab-lf/<test>/`: a.bin, coll2/b.bin, coll2/c.bin."""
+    base = f"lst/lab-lf/{request.node.name}"
+    for name, size in (("a.bin", 5000), ("coll2/b.bin", 3000), ("coll2/c.bin", 7000)):
+        put_remote(lab.service, f"{base}/{name}", os.urandom(size))
+    return base
+
+
+def test_a_folder_download_asks_before_replacing_edited_files(lab: Lab, folder: str) -> None:
+    name = folder.rsplit("/", 1)[1]
+    assert wait(lab, lab.download(folder, "d0", recursive=True)["id"])["state"] == "done"
+    edited = lab.root / "d0" / name / "coll2/b.bin"
+    edited.write_text("USER EDITED\n")
+    (lab.root / "d0" / name / "a.bin").unlink()
+    job = wait(lab, lab.download(folder, "d0", recursive=True, overwrite=False)["id"])
+    assert job["state"] == "conflict", job
+    assert job["conflicts"] == [f"d0/{name}/coll2/b.bin"] and job["conflicts_total"] == 1
+    assert str(lab.root) not in job["error"]
+    assert edited.read_text() == "USER EDITED\n"
+    assert not (lab.root / "d0" / name / "a.bin").exists()  # nothing written
+    job = wait(lab, lab.download(folder, "d0", recursive=True, on_conflict="skip")["id"])
+    assert (job["state"], job["conflicts"]) == ("done", [f"d0/{name}/coll2/b.bin"])
+    assert edited.read_text() == "USER EDITED\n"
+    assert (lab.root / "d0" / name / "a.bin").stat().st_size == 5000
+    job = wait(lab, lab.download(folder, "d0", recursive=True, on_conflict="overwrite")["id"])
+    assert job["state"] == "done" and edited.stat().st_size == 3000
+    assert leftovers(lab.root) == []
+
+
+def test_a_single_file_that_differs_is_a_conflict_at_once(lab: Lab, folder: str) -> None:
+    (lab.root / "own").mkdir()
+    (lab.root / "own/a.bin").write_text("mine")
+    body = {"kind": "download", "path": f"{folder}/a.bin", "to": "own"}
+    message = lab.error("POST", "transfers", 409, "conflict", json=body)
+    assert "'own/a.bin'" in message and "overwrite" in message
+    job = wait(lab, lab.download(f"{folder}/a.bin", "own", on_conflict="overwrite")["id"])
+    assert job["state"] == "done" and (lab.root / "own/a.bin").stat().st_size == 5000
+    bad = {**body, "on_conflict": "maybe"}
+    assert "on_conflict" in lab.error("POST", "transfers", 400, "bad_request", json=bad)
+
+
+def test_a_users_part_file_survives(lab: Lab, folder: str) -> None:
+    (lab.root / "own").mkdir()
+    (lab.root / "own/a.bin.part").write_text("my notes")
+    assert wait(lab, lab.download(f"{folder}/a.bin", "own")["id"])["state"] == "done"
+    assert (lab.root / "own/a.bin.part").read_text() == "my notes"
+
+
+def block_the_worker(lab: Lab) -> dict:
+    """A running download that keeps the only worker busy until it is cancelled."""
+    write_big(lab.service.storage_dir / "lst/big/blocker.bin", 300 * MiB)
+    running = lab.download("lst/big/blocker.bin", "blocker")
+    lab.wait_bytes(running["id"])
+    return running
+
+
+@own()
+@traits(max_concurrent_transfers=1)
+def test_a_target_swapped_for_a_link_after_queuing_is_refused(
+    lab: Lab, folder: str, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (lab.root / "data3").mkdir()
+    running = block_the_worker(lab)
+    queued = lab.download(f"{folder}/a.bin", "data3")
+    queued_dir = lab.download(folder, "data3", recursive=True)
+    (lab.root / "data3").rename(lab.root / "data3.orig")
+    (lab.root / "data3").symlink_to(outside)
+    lab.call("DELETE", f"transfers/{running['id']}")
+    for job in (wait(lab, queued["id"]), wait(lab, queued_dir["id"])):
+        assert job["state"] == "failed" and "'data3' is a symbolic link" in job["error"], job
+        assert str(tmp_path) not in job["error"]
+    assert list(outside.iterdir()) == []
+
+
+@own()
+@traits(max_concurrent_transfers=1)
+def test_an_upload_source_swapped_for_a_link_after_queuing_is_not_read(
+    lab: Lab, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "f.txt").write_text("secret outside the workspace")
+    (lab.root / "up3").mkdir()
+    (lab.root / "up3/f.txt").write_text("fine")
+    running = block_the_worker(lab)
+    body = {"kind": "upload", "from": "up3", "path": "up3/", "recursive": True}
+    queued = lab.call("POST", "transfers", 201, json=body)
+    (lab.root / "up3").rename(lab.root / "up3.orig")
+    (lab.root / "up3").symlink_to(outside)
+    lab.call("DELETE", f"transfers/{running['id']}")
+    job = wait(lab, queued["id"])
+    assert job["state"] == "failed" and "'up3' is a symbolic link" in job["error"], job
+    assert not list(user_dir(lab).rglob("f.txt"))
+
+
+def test_a_folder_upload_with_special_files_names_them(lab: Lab, tmp_path: Path) -> None:
+    up = lab.root / "up"
+    (up / "sub").mkdir(parents=True)
+    (up / "sub/ok.txt").write_text("fine")
+    os.mkfifo(up / "pipe")
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(up / "sock"))
+    (up / "dangling").symlink_to(up / "no-such-file")
+    (tmp_path / "outside").mkdir()
+    (up / "sub/out").symlink_to(tmp_path / "outside")
+    body = {"kind": "upload", "from": "up", "path": "special/", "recursive": True}
+    try:
+        job = wait(lab, lab.call("POST", "transfers", 201, json=body)["id"])
+    finally:
+        server.close()
+    assert job["state"] == "failed", job
+    error = job["error"]
+    for name in ("'up/pipe' is a FIFO", "'up/sock' is a socket", "'up/dangling'", "'up/sub/out'"):
+        assert name in error, error
+    assert str(lab.root) not in error and str(tmp_path) not in error
+    assert "internal error" not in error
+    assert "nothing was" in error and not (user_dir(lab) / "special").exists()

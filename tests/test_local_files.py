@@ -1,0 +1,239 @@
+"""A user's local files are never lost, and nothing is read or written outside where asked.
+
+The library and the CLI against the local service: conflicts with edited files, temporary
+names that collide with nothing, links and special files in folders.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ctadata import APIClient, ConflictError, InvalidPath
+from ctadata.cli import cli
+from ctadata.local import NAME_MAX, TEMP_SUFFIX, LocalPath, temp_name
+from tests.helpers import client_for, put_remote, temp_files, token_of
+
+
+@pytest.fixture
+def client(dev_service) -> APIClient:
+    with client_for(dev_service, "alice") as api:
+        yield api
+
+
+@pytest.fixture
+def remote(dev_service, request) -> str:
+    """`lst/lf/<test>/`: a.bin, coll2/b.bin, coll2/c.bin."""
+    base = f"lst/lf/{request.node.name}"
+    for name, size in (("a.bin", 5000), ("coll2/b.bin", 3000), ("coll2/c.bin", 7000)):
+        put_remote(dev_service, f"{base}/{name}", os.urandom(size))
+    return base
+
+
+def storage_bytes(service, path: str) -> bytes:
+    return (Path(service.storage_dir) / path).read_bytes()
+
+
+# -- conflicts --------------------------------------------------------------------------------
+def test_a_folder_download_keeps_an_edited_file_and_reports_it(
+    dev_service, client, remote, tmp_path
+) -> None:
+    client.download_dir(remote, tmp_path / "d0")
+    edited = tmp_path / "d0/coll2/b.bin"
+    edited.write_text("USER EDITED\n")
+    (tmp_path / "d0/coll2/c.bin").unlink()
+    summary = client.download_dir(remote, tmp_path / "d0")
+    assert edited.read_text() == "USER EDITED\n"
+    assert [r.local for r in summary.conflicts] == [str(edited)]
+    assert (summary.files, summary.skipped) == (1, 1)  # c.bin again; a.bin unchanged
+    assert str(edited) in str(summary) and "1 conflicts" in str(summary)
+    summary = client.download_dir(remote, tmp_path / "d0", on_conflict="overwrite")
+    assert edited.read_bytes() == storage_bytes(dev_service, f"{remote}/coll2/b.bin")
+    assert summary.conflicts == [] and temp_files(tmp_path) == []
+
+
+def test_on_conflict_error_writes_nothing(client, remote, tmp_path) -> None:
+    client.download_dir(remote, tmp_path / "d0")
+    (tmp_path / "d0/coll2/b.bin").write_text("mine")
+    (tmp_path / "d0/a.bin").unlink()
+    with pytest.raises(ConflictError) as refused:
+        client.download_dir(remote, tmp_path / "d0", on_conflict="error")
+    assert refused.value.conflicts == [str(tmp_path / "d0/coll2/b.bin")]
+    assert isinstance(refused.value, FileExistsError) and "b.bin" in str(refused.value)
+    assert not (tmp_path / "d0/a.bin").exists()  # planned first: nothing was written
+    assert (tmp_path / "d0/coll2/b.bin").read_text() == "mine"
+
+
+def test_a_single_file_onto_a_different_file_is_a_conflict(client, remote, tmp_path) -> None:
+    target = tmp_path / "a.bin"
+    target.write_text("my own notes")
+    with pytest.raises(ConflictError, match=r"a\.bin.*overwrite=True"):
+        client.fetch_and_save_file(f"{remote}/a.bin", target)
+    assert target.read_text() == "my own notes"
+    assert client.fetch_and_save_file(f"{remote}/a.bin", target, overwrite=True) == 5000
+    assert target.stat().st_size == 5000
+    assert client.fetch_and_save_file(f"{remote}/a.bin", target) == 5000  # identical: fine
+
+
+def test_a_file_that_appears_during_the_download_is_kept(client, remote, tmp_path) -> None:
+    """The rename into place never replaces what the user created meanwhile."""
+    target = tmp_path / "a.bin"
+
+    def user_writes(temp: Path, created: bool) -> None:
+        if created:
+            target.write_text("written while downloading")
+
+    with pytest.raises(ConflictError):
+        client.fetch_and_save_file(f"{remote}/a.bin", target, on_temp=user_writes)
+    assert target.read_text() == "written while downloading" and temp_files(tmp_path) == []
+
+
+def test_cli_get_reports_conflicts_and_downloads_the_rest(
+    dev_service, remote, tmp_path, monkeypatch
+) -> None:
+    env = {"JUPYTERHUB_API_TOKEN": token_of(dev_service, "alice")}
+    args = ["--downloadservice", dev_service.downloadservice, "get", "-r", remote + "/"]
+    runner = CliRunner()
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(cli, args, env=env).exit_code == 0
+    Path(remote, "coll2/b.bin").write_text("USER EDITED")
+    Path(remote, "a.bin").unlink()
+    result = runner.invoke(cli, args, env=env)
+    assert result.exit_code == 1, result.output
+    assert f"conflict: {remote}/coll2/b.bin differs" in result.stderr
+    assert "--overwrite" in result.stderr
+    assert Path(remote, "coll2/b.bin").read_text() == "USER EDITED"
+    assert Path(remote, "a.bin").stat().st_size == 5000
+    result = runner.invoke(cli, [*args, "--overwrite"], env=env)
+    assert result.exit_code == 0 and Path(remote, "coll2/b.bin").stat().st_size == 3000
+
+
+# -- temporary names --------------------------------------------------------------------------
+def test_temporary_names_are_hidden_unique_and_fit() -> None:
+    for name in ("a.bin", "x" * 255, "é" * 127, "ünï" * 60):
+        names = {temp_name(name) for _ in range(50)}
+        assert len(names) == 50
+        for temp in names:
+            assert temp.startswith(".") and temp.endswith(TEMP_SUFFIX)
+            assert len(os.fsencode(temp)) <= NAME_MAX
+            temp.encode()  # no multi-byte character was cut in half
+
+
+def test_a_users_part_file_survives_a_download(client, remote, tmp_path) -> None:
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / "a.bin.part").write_text("my notes")
+    client.fetch_and_save_file(f"{remote}/a.bin", own / "a.bin")
+    assert (own / "a.bin.part").read_text() == "my notes"
+    assert sorted(p.name for p in own.iterdir()) == ["a.bin", "a.bin.part"]
+
+
+def test_a_remote_folder_with_b_and_b_part_downloads_completely(
+    dev_service, client, tmp_path
+) -> None:
+    base = "lst/lf/with-part"
+    files = {"b.bin": os.urandom(400_000), "b.bin.part": os.urandom(300_000)}
+    for name, data in files.items():
+        put_remote(dev_service, f"{base}/{name}", data)
+    for run in range(6):
+        summary = client.download_dir(base, tmp_path / str(run), concurrency=2)
+        assert summary.files == 2
+        got = {p.name: p.read_bytes() for p in (tmp_path / str(run)).iterdir()}
+        assert got == files
+
+
+@pytest.mark.parametrize("length", [251, 255])
+def test_a_remote_name_of_up_to_255_bytes_downloads(dev_service, client, tmp_path, length) -> None:
+    name = "é" * ((length - 5) // 2) + "x" * (1 + (length - 5) % 2) + ".bin"
+    assert len(name.encode()) == length
+    put_remote(dev_service, f"lst/lf/long/{name}", b"long name")
+    client.fetch_and_save_file(f"lst/lf/long/{name}", tmp_path / name)
+    assert (tmp_path / name).read_bytes() == b"long name"
+
+
+def test_the_temporary_file_is_announced_while_it_exists(client, remote, tmp_path) -> None:
+    seen: list[tuple[Path, bool, bool]] = []
+    client.fetch_and_save_file(
+        f"{remote}/a.bin",
+        tmp_path / "a.bin",
+        on_temp=lambda p, created: seen.append((p, created, p.exists())),
+    )
+    (temp, created, existed), (same, gone, still) = seen
+    assert (created, existed, gone, still) == (True, True, False, False) and temp == same
+    assert temp.parent == tmp_path and temp.name.startswith(".a.bin.")
+
+
+# -- links and special files ------------------------------------------------------------------
+def test_a_download_below_root_never_follows_a_link(client, remote, tmp_path) -> None:
+    workspace, outside = tmp_path / "ws", tmp_path / "outside"
+    (workspace / "d").mkdir(parents=True)
+    outside.mkdir()
+    (workspace / "d/coll2").symlink_to(outside)
+    with pytest.raises(InvalidPath, match="'d/coll2' is a symbolic link"):
+        client.download_dir(remote, workspace / "d", root=workspace)
+    with pytest.raises(InvalidPath, match="symbolic link"):
+        client.fetch_and_save_file(f"{remote}/a.bin", workspace / "d/coll2/a.bin", root=workspace)
+    assert list(outside.iterdir()) == []
+
+
+def special_folder(folder: Path, outside: Path) -> socket.socket:
+    """A folder with a regular file, a FIFO, a socket, a dangling link, a link leading out."""
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub/ok.txt").write_text("fine")
+    os.mkfifo(folder / "pipe")
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(folder / "sock"))
+    (folder / "dangling").symlink_to(folder / "no-such-file")
+    outside.mkdir()
+    (outside / "secret.txt").write_text("not for upload")
+    (folder / "sub/out").symlink_to(outside)
+    return server
+
+
+def test_a_folder_upload_refuses_special_files_and_names_them(
+    dev_service, client, tmp_path
+) -> None:
+    workspace = tmp_path / "ws"
+    server = special_folder(workspace / "up", tmp_path / "outside")
+    result: dict[str, BaseException] = {}
+
+    def upload() -> None:
+        try:
+            client.upload_dir(workspace / "up", "lf-special/", root=workspace)
+        except BaseException as exc:
+            result["error"] = exc
+
+    worker = threading.Thread(target=upload, daemon=True)
+    worker.start()
+    worker.join(60)
+    server.close()
+    assert not worker.is_alive(), "the upload hangs on a special file"
+    error = result["error"]
+    assert isinstance(error, InvalidPath), error
+    message = str(error)
+    assert "'up/pipe' is a FIFO" in message and "'up/sock' is a socket" in message
+    assert "'up/dangling' is a symbolic link to nothing" in message
+    assert "'up/sub/out' is a symbolic link leading outside the workspace" in message
+    assert str(tmp_path) not in message
+    uploaded = Path(dev_service.storage_dir) / "lst/users" / dev_service.users["alice"].folder
+    assert not (uploaded / "lf-special").exists()
+
+
+def test_a_swapped_upload_source_is_not_read(client, tmp_path) -> None:
+    """A file below the root replaced by a link to outside after it was chosen: refused."""
+    workspace = tmp_path / "ws"
+    (workspace / "up").mkdir(parents=True)
+    (tmp_path / "secret.txt").write_text("secret")
+    (workspace / "up/f.txt").symlink_to(tmp_path / "secret.txt")
+    with pytest.raises(InvalidPath, match=r"'up/f\.txt' is a symbolic link"):
+        client.upload_file(workspace / "up/f.txt", "lf-swapped/f.txt", root=workspace)
+
+
+def test_local_paths_refuse_dotdot() -> None:
+    with pytest.raises(InvalidPath):
+        LocalPath(Path("/tmp"), ("a", "..", "b"))
