@@ -8,7 +8,8 @@ import { Contents } from '@jupyterlab/services';
 
 import { CertificateKey, IEntry, ITransfer, TransferRequest } from './api';
 import { CERTIFICATE_KEYS } from './certificateDialog';
-import { askReplaceDownload, askReplaceUpload } from './dialogs';
+import { askConflict, jobConflict } from './conflictDialog';
+import { askReplaceUpload } from './dialogs';
 import { asError } from './errors';
 import { ProgressNotice, TransferNotifier } from './notices';
 import { baseName, normalizeDir, parentDir } from './paths';
@@ -294,16 +295,17 @@ export class StorageActions {
       if (!this._ctx.settings.confirmOverwrite) {
         return true;
       }
-      const answer = await askReplaceDownload(
-        this._ctx.trans,
-        name,
-        to,
-        several
-      );
+      const conflict = {
+        folder: to || '/',
+        paths: [PathExt.join(to, name)],
+        total: 1
+      };
+      const answer = await askConflict(conflict, this._ctx.trans, several);
+      const replace = answer.choice === 'overwrite';
       if (answer.forAll) {
-        forAll = answer.replace;
+        forAll = replace;
       }
-      return answer.replace;
+      return replace;
     };
   }
 
@@ -327,9 +329,36 @@ export class StorageActions {
   }
 
   /**
+   * A download ended in `conflict` (nothing written): ask, then download
+   * again overwriting or skipping the differing files, or do nothing.
+   */
+  private async _resolveConflict(job: ITransfer): Promise<void> {
+    const choice = this._ctx.settings.confirmOverwrite
+      ? (await askConflict(jobConflict(job), this._ctx.trans)).choice
+      : 'overwrite';
+    if (choice === null || job.local === null) {
+      return;
+    }
+    const to = PathExt.dirname(job.local);
+    const request = {
+      kind: 'download' as const,
+      path: job.path,
+      to: to === '.' ? '' : to,
+      recursive: job.recursive,
+      overwrite: false,
+      on_conflict: choice
+    };
+    await this._tryStart(request, job.path);
+  }
+
+  /**
    * Show what a finished transfer changed.
    */
   private _onFinished(job: ITransfer): void {
+    if (job.kind === 'download' && job.state === 'conflict') {
+      void this._resolveConflict(job);
+      return;
+    }
     if (job.state !== 'done' || job.kind === 'browser-upload') {
       // A batch from this computer refreshes when it ends (uploadFiles).
       return;

@@ -45,7 +45,12 @@ export interface IListing {
 
 export type TransferKind = 'download' | 'upload' | 'browser-upload';
 export type TransferState =
-  'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+  'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'conflict';
+
+/**
+ * What a download does with workspace files that differ from the storage's.
+ */
+export type OnConflict = 'ask' | 'skip' | 'overwrite';
 
 /**
  * A transfer job of the server extension.
@@ -65,6 +70,9 @@ export interface ITransfer {
   error: string | null;
   created: string;
   finished: string | null;
+  /** Workspace files that differ from the storage's (downloads; at most 200 listed). */
+  conflicts?: string[];
+  conflicts_total?: number;
 }
 
 export interface IDownloadRequest {
@@ -73,6 +81,7 @@ export interface IDownloadRequest {
   to: string;
   recursive: boolean;
   overwrite: boolean;
+  on_conflict?: OnConflict;
 }
 
 export interface IUploadRequest {
@@ -102,7 +111,8 @@ export function isFinished(transfer: ITransfer): boolean {
   return (
     transfer.state === 'done' ||
     transfer.state === 'failed' ||
-    transfer.state === 'cancelled'
+    transfer.state === 'cancelled' ||
+    transfer.state === 'conflict'
   );
 }
 

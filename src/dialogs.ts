@@ -5,34 +5,6 @@ import { Dialog, showDialog } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 
 /**
- * Whether to replace a workspace entry with its download; `forAll` when the
- * answer is to hold for the other conflicts of the same download.
- */
-export async function askReplaceDownload(
-  trans: TranslationBundle,
-  name: string,
-  folder: string,
-  several: boolean
-): Promise<{ replace: boolean; forAll: boolean }> {
-  const answer = await showDialog({
-    title: trans.__('Replace %1?', name),
-    body: trans.__(
-      '%1 already exists in the workspace folder “%2”. Replace it with the copy from the storage?',
-      name,
-      folder || '/'
-    ),
-    buttons: [
-      Dialog.cancelButton({ label: trans.__('Skip') }),
-      Dialog.warnButton({ label: trans.__('Replace') })
-    ],
-    checkbox: several
-      ? { label: trans.__('Do this for all conflicts'), checked: false }
-      : null
-  });
-  return { replace: answer.button.accept, forAll: !!answer.isChecked };
-}
-
-/**
  * Whether to replace the `existing` entries of the storage folder `remoteDir`
  * with uploaded copies.
  */

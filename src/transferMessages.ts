@@ -43,6 +43,16 @@ export function finishedNotice(
       autoClose: 5000
     };
   }
+  if (job.state === 'conflict') {
+    return {
+      message: trans.__(
+        'Download of %1 waits: workspace files differ from the storage',
+        name
+      ),
+      type: 'info',
+      autoClose: 5000
+    };
+  }
   return {
     message: trans.__('Transfer of %1 failed: %2', name, job.error ?? ''),
     type: 'error',

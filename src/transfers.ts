@@ -320,6 +320,8 @@ namespace Private {
         return trans.__('Failed');
       case 'cancelled':
         return trans.__('Cancelled');
+      case 'conflict':
+        return trans.__('Files differ');
       default:
         return job.state;
     }

@@ -58,6 +58,14 @@ describe('finishedNotice', () => {
       message: 'Transfer of run.h5 cancelled'
     });
   });
+
+  it('reports a download held by conflicts as information', () => {
+    expect(finishedNotice(job({ state: 'conflict' }), trans)).toMatchObject({
+      type: 'info',
+      message:
+        'Download of run.h5 waits: workspace files differ from the storage'
+    });
+  });
 });
 
 describe('batchNotice', () => {

@@ -239,12 +239,16 @@ test.describe('CTA Storage panel', () => {
     await entry(page, 'cta/DL3/Prod5b/README.txt').click();
     await toolbarButton(page, 'ctadata:download').click();
     await expect(transfer(page, 'README.txt')).toHaveAttribute('data-state', 'done');
+    // The same file again: nothing to ask. An edited one: asked first.
+    await page.contents.uploadContent('edited', 'text', `${tmpPath}/README.txt`);
     await toolbarButton(page, 'ctadata:download').click();
     const dialog = page.locator('.jp-Dialog');
-    await expect(dialog).toContainText('Replace README.txt?');
+    await expect(dialog).toContainText(
+      `1 file in “${tmpPath}” differs from the storage.`
+    );
     await dialog.locator('.jp-Dialog-button', { hasText: 'Skip' }).click();
     await expect(dialog).toHaveCount(0);
-    expect(await workspaceNames(page, tmpPath)).toContain('README.txt');
+    expect(await workspaceSize(page, `${tmpPath}/README.txt`)).toBe(6);
   });
 
   test('opens a file JupyterLab can show', async ({ page }) => {
