@@ -13,6 +13,7 @@ from ctadata.config import (
     DEFAULT_CERTIFICATESERVICE,
     DEFAULT_CHUNK_SIZE,
     DEFAULT_DOWNLOADSERVICE,
+    MAX_UPLOAD_BYTES,
     Settings,
     check_token,
 )
@@ -22,6 +23,9 @@ from .handlers import routes
 from .jobclient import JobClient
 from .jobs import Job, JobManager
 from .journal import Journal, journal_path
+from .openfiles import OpenFiles
+from .remote_readers import open_remote
+from .workspace import Workspace
 
 
 class CtadataLab(ExtensionApp):
@@ -58,7 +62,18 @@ class CtadataLab(ExtensionApp):
         100, config=True, help="Transfer jobs waiting at most; past this, new ones get a 429."
     )
     max_upload_size = Int(
-        1024**4, config=True, help="Largest browser upload accepted, in bytes (default 1 TiB)."
+        MAX_UPLOAD_BYTES,
+        config=True,
+        help="Largest browser upload accepted, in bytes (default 1 TiB).",
+    )
+
+    preview_idle_seconds = Int(
+        300,
+        config=True,
+        help="A remote file opened for the preview is closed after this idle time.",
+    )
+    preview_max_open_files = Int(
+        8, config=True, help="Remote files held open for the preview at once (32 MiB cache each)."
     )
 
     @default("downloadservice_url")
@@ -97,18 +112,18 @@ class CtadataLab(ExtensionApp):
         """Whether hidden files may be read or written: the Jupyter server's own setting."""
         return bool(getattr(self.serverapp.contents_manager, "allow_hidden", False))
 
+    @property
+    def workspace(self) -> Workspace:
+        return Workspace(self.root_dir, self.allow_hidden)
+
     def job_client(self, job: Job) -> JobClient:
         """A synchronous client for one transfer job (run in a worker thread)."""
-        settings = self.service_settings
-        return JobClient(
+        return JobClient.from_settings(
+            self.service_settings,
             job,
             self.root_dir,
             self.jobs.journal,
             allow_hidden=self.allow_hidden,
-            token=settings.token,
-            downloadservice=settings.downloadservice,
-            certificateservice=settings.certificateservice,
-            chunk_size=settings.chunk_size,
             progress_bar=False,
             hub_user=self.hub_user,
         )
@@ -119,10 +134,15 @@ class CtadataLab(ExtensionApp):
         except AuthenticationError as exc:
             self.log.error("ctadata_lab: %s", exc)
             self.token = None
-        self.aclient = AsyncAPIClient(self.service_settings)
+        self.aclient = AsyncAPIClient.from_settings(self.service_settings, hub_user=self.hub_user)
         journal = Journal(journal_path(self.serverapp.data_dir, self.root_dir))
         self.jobs = JobManager(self.max_concurrent_transfers, journal)
         self.jobs.restore(journal.open(self.root_dir))
+        self.open_files = OpenFiles(
+            lambda path, kind: open_remote(self.service_settings, path, kind),
+            ttl=self.preview_idle_seconds,
+            max_open=self.preview_max_open_files,
+        )
         self.log.info(
             "ctadata_lab: download service %s, certificate service %s, token %s",
             self.downloadservice_url,
@@ -135,4 +155,5 @@ class CtadataLab(ExtensionApp):
 
     async def stop_extension(self) -> None:
         self.jobs.shutdown()
+        self.open_files.close_all()
         await self.aclient.aclose()

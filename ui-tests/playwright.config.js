@@ -93,6 +93,7 @@ module.exports = {
       name: 'storage',
       testMatch: ['storage.spec.ts', 'conflict.spec.ts', 'search.spec.ts']
     },
+    { name: 'preview', testMatch: 'preview.spec.ts' },
     {
       name: 'not-authenticated',
       testMatch: 'noauth.spec.ts',
