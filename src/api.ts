@@ -9,7 +9,12 @@ import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
 import { CtadataError, errorFromResponse } from './errors';
-import { LineSplitter, parseSearchLine, SearchLine } from './searchLines';
+import {
+  ISearchQuery,
+  LineSplitter,
+  parseSearchLine,
+  SearchLine
+} from './searchLines';
 
 /**
  * `GET config`.
@@ -103,18 +108,6 @@ export interface IUploadResult {
   status: string;
   path: string;
   total_written: number;
-}
-
-/**
- * The criteria of `GET find` (docs/rest-api.md, "A search"), as query values.
- */
-export interface ISearchQuery {
-  path: string;
-  name?: string;
-  ignore_case?: 'true' | 'false';
-  type?: EntryType;
-  limit?: string;
-  timeout?: string;
 }
 
 export type CertificateKey = 'cta' | 'lst' | 'arc';

@@ -8,14 +8,14 @@ import { DocumentRegistry } from '@jupyterlab/docregistry';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { PanelLayout, Widget } from '@lumino/widgets';
 
-import { IEntry, ISearchQuery } from './api';
+import { IEntry } from './api';
 import { Breadcrumbs } from './breadcrumbs';
 import { DropZone } from './dropzone';
 import { FilterBox } from './filterBox';
 import { Listing } from './listing';
 import { StorageModel } from './model';
 import { NoticeView } from './noticeView';
-import { searchPattern } from './searchLines';
+import { ISearchQuery, searchPattern } from './searchLines';
 import { SearchModel } from './searchModel';
 import { SearchView } from './searchView';
 import { stateNotice } from './stateNotice';

@@ -84,17 +84,14 @@ export class StorageModel implements IDisposable {
     return this._items;
   }
 
-  /**
-   * Whether `items` are the results of a search rather than the folder's.
-   */
+  /** Whether `items` are a search's results rather than the folder's. */
   get showingResults(): boolean {
     return this._results !== null;
   }
 
   /**
-   * Show these entries (a search's results) instead of the folder's, with the
-   * same sort and selection; `null` goes back to the folder. Changing folder
-   * goes back too.
+   * Show a search's results instead of the folder's entries (same sort and
+   * selection); `null`, or changing folder, goes back to the folder.
    */
   showResults(entries: readonly IEntry[] | null): void {
     if (entries === null && this._results === null) {

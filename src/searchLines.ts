@@ -2,13 +2,25 @@
  * The lines of `GET find` (docs/rest-api.md, "A search"): typed, and cut out
  * of a body that arrives in chunks which split lines anywhere.
  */
-import { IEntry } from './api';
+import { EntryType, IEntry } from './api';
 
 /**
  * A search result: an entry and the folder it is in.
  */
 export interface IFoundEntry extends IEntry {
   folder: string;
+}
+
+/**
+ * The criteria of `GET find` (docs/rest-api.md, "A search"), as query values.
+ */
+export interface ISearchQuery {
+  path: string;
+  name?: string;
+  ignore_case?: 'true' | 'false';
+  type?: EntryType;
+  limit?: string;
+  timeout?: string;
 }
 
 export type SearchEndReason = 'complete' | 'limit' | 'timeout' | 'failed';

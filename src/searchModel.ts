@@ -5,9 +5,14 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { CtadataClient, ISearchQuery } from './api';
+import { CtadataClient } from './api';
 import { asError, CtadataError } from './errors';
-import { IFoundEntry, SearchEndReason, SearchLine } from './searchLines';
+import {
+  IFoundEntry,
+  ISearchQuery,
+  SearchEndReason,
+  SearchLine
+} from './searchLines';
 
 /**
  * `running`: lines are coming; `ended`: the `end` line came (see `reason`);

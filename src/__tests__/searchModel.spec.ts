@@ -1,8 +1,7 @@
 import { nullTranslator } from '@jupyterlab/translation';
 
-import { ISearchQuery } from '../api';
 import { CtadataError } from '../errors';
-import { SearchLine } from '../searchLines';
+import { ISearchQuery, SearchLine } from '../searchLines';
 import { SearchModel, searchSummary } from '../searchModel';
 
 const trans = nullTranslator.load('ctadata_lab');
