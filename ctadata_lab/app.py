@@ -22,6 +22,7 @@ from .handlers import routes
 from .jobclient import JobClient
 from .jobs import Job, JobManager
 from .journal import Journal, journal_path
+from .resume import resume_jobs
 
 
 class CtadataLab(ExtensionApp):
@@ -122,7 +123,9 @@ class CtadataLab(ExtensionApp):
         self.aclient = AsyncAPIClient(self.service_settings)
         journal = Journal(journal_path(self.serverapp.data_dir, self.root_dir))
         self.jobs = JobManager(self.max_concurrent_transfers, journal)
-        self.jobs.restore(journal.open(self.root_dir))
+        records = journal.open(self.root_dir)
+        self.jobs.restore(records)
+        resume_jobs(self, records)
         self.log.info(
             "ctadata_lab: download service %s, certificate service %s, token %s",
             self.downloadservice_url,

@@ -66,6 +66,7 @@ class TransfersHandler(CtadataHandler):
             bytes_total=None if entry.is_dir else entry.size,
             files_total=0 if entry.is_dir else 1,
         )
+        job.redo = {"on_conflict": on_conflict}
         work = transfers.download(
             self.lab, entry.path, target, directory=entry.is_dir, on_conflict=on_conflict
         )
@@ -117,6 +118,7 @@ class TransfersHandler(CtadataHandler):
             bytes_total=None if source.is_dir() else source.stat().st_size,
             files_total=0 if source.is_dir() else 1,
         )
+        job.redo = {"remote": remote}
         return self.submit(job, transfers.upload(self.lab, source, remote))
 
     def on_conflict(self, body: dict[str, Any]) -> str:
