@@ -213,6 +213,27 @@ def test_sigkill_mid_large_download_resumes(start_server, spawn_dev_service, cha
         assert size - kept <= sent < size
 
 
+def test_sigkill_mid_upload_starts_it_again(start_server, spawn_dev_service) -> None:
+    """An upload cut by SIGKILL is sent again, whole, by the next server."""
+    service = spawn_dev_service()
+    size = 200 * MiB
+    data = os.urandom(size)
+    server = start_server(service)
+    root: Path = start_server.root  # type: ignore[attr-defined]
+    (root / "big.bin").write_bytes(data)
+    job = server.call("POST", "transfers", 201, json={"kind": "upload", "from": "big.bin"})
+    server.until(lambda js: size // 8 < js[0]["bytes_done"] < size)
+    server.process.send_signal(signal.SIGKILL)
+    server.process.wait(10)
+
+    again = start_server(service)
+    listed = again.until(lambda js: js[0]["state"] in FINISHED, timeout=300)
+    assert listed[0]["id"] == job["id"] and listed[0]["state"] == "done", listed
+    assert listed[0]["resumed"] is True and listed[0]["bytes_done"] == size
+    stored = service.storage_dir / "lst/users" / service.users["alice"].folder / "big.bin"
+    assert hashlib.sha256(stored.read_bytes()).digest() == hashlib.sha256(data).digest()
+
+
 def test_sigterm_stops_the_server_within_five_seconds(start_server) -> None:
     """Two downloads from a service that stalls, one that flows: SIGTERM still stops at once."""
     service = hostile_service.start(secrets.token_hex(16))
