@@ -2,6 +2,7 @@
 
     import ctadata
     ctadata.list_dir("lst/DL1/")
+    for entry in ctadata.find("lst/DL1/", name="*.h5", newer="2024-11-01", min_size="1G"): ...
     ctadata.fetch_and_save_file("lst/DL1/20241114/run1.h5")
     ctadata.upload_file("result.h5", "analysis/")      # lands in <area>/users/<you>/analysis/
 
@@ -18,6 +19,7 @@ from .api import (
     entries,
     fetch_and_save_file,
     fetch_and_save_file_or_dir,
+    find,
     list_dir,
     mkdirs,
     stat,
@@ -84,6 +86,7 @@ __all__ = [
     "entries",
     "fetch_and_save_file",
     "fetch_and_save_file_or_dir",
+    "find",
     "list_dir",
     "mkdirs",
     "open",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import json
 import os
 import sys
 from collections.abc import Callable
@@ -15,6 +16,7 @@ import click
 from ._version import __version__
 from .client import APIClient
 from .errors import ConflictError, CtadataError, TransferError
+from .finder import entry_json, parse_size, parse_time
 from .protocol import Entry
 from .tree import TransferSummary
 
@@ -134,6 +136,82 @@ def list_path(api: APIClient, path: str, long: bool) -> None:
     """List a remote directory (or show one file)."""
     for entry in sorted(api.entries(path), key=lambda e: e.path):
         click.echo(long_line(entry) if long else entry.path)
+
+
+class _Parsed(click.ParamType):
+    """A click type from one of `ctadata.finder`'s parsers (their ValueError: a usage error)."""
+
+    def __init__(self, name: str, parse: Callable[[str], Any]):
+        self.name = name
+        self._parse = parse
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return self._parse(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+SIZE = _Parsed("size", parse_size)
+DATE = _Parsed("date", parse_time)
+
+
+@cli.command("find")
+@click.argument("path", default="")
+@click.option("--name", help="Shell pattern on the name, e.g. '*.h5'.")
+@click.option("--iname", help="As --name, ignoring case.")
+@click.option("--type", "kind", type=click.Choice(["f", "d"]), help="Files or directories only.")
+@click.option("--newer", type=DATE, help="Modified at or after (ISO date, UTC), e.g. 2024-11-01.")
+@click.option("--older", type=DATE, help="Modified before (ISO date, UTC).")
+@click.option("--min-size", type=SIZE, help="At least this size: bytes, or 10K, 5M, 1G, 2T.")
+@click.option("--max-size", type=SIZE, help="At most this size.")
+@click.option("--maxdepth", type=click.IntRange(min=1), help="1: the children of PATH only.")
+@click.option("-l", "long", is_flag=True, help="Type, size and modification time too.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object a line.")
+@click.option(
+    "-j", "--listings", type=click.IntRange(1, 64), default=8, show_default=True,
+    help="Directories listed at once.",
+)  # fmt: skip
+@click.pass_obj
+@reports_errors
+def find_entries(
+    api: APIClient,
+    path: str,
+    name: str | None,
+    iname: str | None,
+    kind: str | None,
+    long: bool,
+    as_json: bool,
+    **criteria: Any,
+) -> None:
+    """Find files and directories below PATH, as they are found (in no set order).
+
+    A folder that cannot be listed is reported on stderr; the search goes on and ends
+    with exit status 1.
+    """
+    if name and iname:
+        raise click.UsageError("give --name or --iname, not both")
+    failed: list[str] = []
+
+    def report(error: Exception) -> None:
+        failed.append(str(error))
+        click.echo(f"{prog_name()}: warning: {error}", err=True)
+
+    found = api.find(
+        path,
+        iname or name,
+        ignore_case=iname is not None,
+        type={"f": "file", "d": "directory"}.get(kind or ""),
+        on_error=report,
+        **criteria,
+    )
+    for entry in found:
+        if as_json:
+            click.echo(json.dumps(entry_json(entry)))
+        else:
+            click.echo(long_line(entry) if long else entry.path)
+    if failed:
+        sys.exit(1)
 
 
 @cli.command("get")

@@ -40,6 +40,12 @@ class APIClient(TransferClient):
     """
 
     parents_on_conflict = True
+    _transient = TransferClient._transient | {
+        "_parents_lock": threading.Lock,
+        "_parents_made": set,
+        "_uploads": threading.Condition,
+        "_sending": int,
+    }
 
     downloadservice: str = Settings.from_env().downloadservice
     certificateservice: str = Settings.from_env().certificateservice

@@ -12,14 +12,17 @@ import functools
 import os
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 
 from .config import check_token
-from .errors import InvalidPath, StorageException, register_secret
+from .errors import CtadataError, InvalidPath, StorageException, register_secret
+from .finder import Criteria
+from .finder import walk as find_walk
 from .limits import MAX_DEPTH
 from .local import LocalPath, TempHook
 from .paths import clean_remote, complete_upload_path, remote_join, remote_name
@@ -74,6 +77,11 @@ class BearerAuth(httpx.Auth):
 
 class TransferClient(ABC):
     concurrency: int = DEFAULT_CONCURRENCY
+    # What a pickled client does not carry, and how it is made anew where it lands.
+    _transient: ClassVar[dict[str, Callable[[], Any]]] = {
+        "_http": lambda: None,
+        "_lock": threading.Lock,
+    }
     # True: an upload into a missing folder makes it and tries again, so a tree upload needs
     # to make only its empty folders; False: a tree upload makes every folder first.
     parents_on_conflict: bool = False
@@ -114,6 +122,17 @@ class TransferClient(ABC):
         return httpx.Client(timeout=TIMEOUT, limits=limits, follow_redirects=False)
 
     # -- plumbing ---------------------------------------------------------------------------
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (a client in a Dask task) without its connections, locks and work under way
+        (`_transient`, made anew where it lands); a token from the environment or an agent is
+        not part of a client, so it does not travel."""
+        return {k: v for k, v in self.__dict__.items() if k not in self._transient}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        for key, make in self._transient.items():
+            setattr(self, key, make())
+
     @property
     def http(self) -> httpx.Client:
         with self._lock:
@@ -169,6 +188,51 @@ class TransferClient(ABC):
                 else:
                     files.append(entry)
         return files
+
+    def find(
+        self,
+        path: str = "",
+        name: str | None = None,
+        *,
+        newer: datetime | date | str | None = None,
+        older: datetime | date | str | None = None,
+        min_size: int | str | None = None,
+        max_size: int | str | None = None,
+        maxdepth: int | None = None,
+        type: str | None = None,
+        ignore_case: bool = False,
+        listings: int | None = None,
+        on_error: Callable[[CtadataError | OSError], None] | None = None,
+        on_listed: Callable[[str], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Iterator[Entry]:
+        """The entries below `path` that match, as they are found (in no set order).
+
+        `name`: a shell pattern on the name (`*.h5`); `newer`/`older`: modified at or after /
+        before a datetime or an ISO date; `min_size`/`max_size`: bytes or `"1G"` (files only);
+        `type`: `"file"` or `"directory"`; `maxdepth=1`: the children of `path` only.
+        `listings` directories are listed at once (default 8). A folder below `path` that
+        cannot be listed raises, or goes to `on_error` if given; `on_listed(folder)` follows
+        each listing (for progress). Stop by stopping the iteration, or by setting `cancel`.
+        """
+        criteria = Criteria.parse(
+            name,
+            ignore_case=ignore_case,
+            type=type,
+            newer=newer,
+            older=older,
+            min_size=min_size,
+            max_size=max_size,
+        )
+        options: dict[str, Any] = {
+            "maxdepth": maxdepth,
+            "on_error": on_error,
+            "on_listed": on_listed,
+            "cancel": cancel,
+        }
+        if listings is not None:
+            options["listings"] = listings
+        return find_walk(self.entries, path, criteria, **options)
 
     # -- downloads --------------------------------------------------------------------------
     def fetch_and_save_file(

@@ -27,7 +27,7 @@ from typing import Any
 
 import httpx
 from fsspec.callbacks import DEFAULT_CALLBACK
-from fsspec.spec import AbstractBufferedFile
+from fsspec.spec import AbstractBufferedFile, make_instance
 from webdav4.client import (
     Client,
     ClientError,
@@ -48,6 +48,7 @@ from .errors import (
     PermissionDenied,
     StorageException,
 )
+from .finder import fsspec_find
 from .paths import clean_remote
 from .progress import Meter
 from .protocol import USER_AGENT, Protocol
@@ -142,6 +143,17 @@ class CtadataFileSystem(WebdavFileSystem):
             hooks.setdefault("response", []).append(_refuse_login_redirect)
         self.base_url = base_url
         super().__init__(base_url, client=Client(base_url, auth=auth, **client_opts))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled (for Dask workers, ...) as fsspec does, from the arguments it was made with:
+        a token given as an argument travels; one from the environment or oidc-agent does not
+        (each worker takes its own). The service's URL travels as resolved here, so that a
+        worker does not need `APIClient.downloadservice` set as this process has it.
+        """
+        options = dict(self.storage_options)
+        if not self.direct and len(self.storage_args) < 2:
+            options.setdefault("downloadservice", self.downloadservice)
+        return make_instance, (type(self), self.storage_args, options)
 
     # -- who and where ----------------------------------------------------------------------
     def _current_token(self) -> str:
@@ -261,6 +273,17 @@ class CtadataFileSystem(WebdavFileSystem):
                     path=path,
                 )
             return translate_info(_prepare_result_info(response, self.client.base_url))
+
+    def find(
+        self,
+        path: str,
+        maxdepth: int | None = None,
+        withdirs: bool = False,
+        detail: bool = False,
+        **kwargs: Any,
+    ) -> Any:
+        """Everything below `path`, listed by `ctadata.finder`'s concurrent walk."""
+        return fsspec_find(self, path, maxdepth, withdirs, detail, **kwargs)
 
     # -- reading ----------------------------------------------------------------------------
     def _open(

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import cloudpickle
 import pytest
 
+from ctadata import direct
 from ctadata.direct import DirectClient, OidcAgentTokens, StaticToken
 from ctadata.direct.agent import AgentSettings, start_agent, stop_agent
 from ctadata.errors import AuthenticationError, NotFound, ServiceUnreachable, StorageException
@@ -367,3 +370,19 @@ def test_fsspec_direct_mode_has_the_settings_of_ctadata_direct(
         assert https.cat_file("cta/big/a.bin", 0, 10) == dcache.files["cta/big/a.bin"][:10]
     finally:
         door.close()
+
+
+def test_find_walks_the_door_itself(dcache: World) -> None:
+    found = direct.find("lst/DL1/", name="*.h5", min_size=300_000)
+    assert [e.path for e in found] == ["lst/DL1/20241114/run1.h5"]
+
+
+def test_an_oidc_agent_token_is_not_pickled_for_dask_workers(dcache: World) -> None:
+    tokens = OidcAgentTokens()
+    secret = tokens.token().encode()  # asked from the real agent, now cached in `tokens`
+    client = DirectClient(tokens)
+    assert client.stat("lst/DL1/20241114/run2.h5").size == 200_000
+    for blob in (pickle.dumps(tokens), cloudpickle.dumps(client)):
+        assert secret not in blob
+    again = pickle.loads(cloudpickle.dumps(client))  # noqa: S301 (a worker asks its agent)
+    assert again.stat("lst/DL1/20241114/run2.h5").size == 200_000

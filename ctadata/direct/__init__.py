@@ -22,13 +22,14 @@ from .tokens import OidcAgentTokens, StaticToken, Token, TokenSource
 CLIENT_KEYWORDS = ("token", "dcache_url", "account", "base_path")
 
 
-def _direct(name: str) -> Callable[..., Any]:
-    return _module_function(name, DirectClient, CLIENT_KEYWORDS)
+def _direct(name: str, iterator: bool = False) -> Callable[..., Any]:
+    return _module_function(name, DirectClient, CLIENT_KEYWORDS, iterator=iterator)
 
 
 list_dir = _direct("list_dir")
 entries = _direct("entries")
 stat = _direct("stat")
+find = _direct("find", iterator=True)
 fetch_and_save_file = _direct("fetch_and_save_file")
 fetch_and_save_file_or_dir = _direct("fetch_and_save_file_or_dir")
 download_dir = _direct("download_dir")
@@ -51,6 +52,7 @@ __all__ = [
     "entries",
     "fetch_and_save_file",
     "fetch_and_save_file_or_dir",
+    "find",
     "list_dir",
     "mkdirs",
     "stat",

@@ -86,6 +86,19 @@ class TokenSource(ABC):
         self._lock = threading.Lock()
         self._cached: Token | None = None
 
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled (for Dask workers, ...) without the cached token: a worker asks its own
+        source (its oidc-agent) for one. Given tokens (`StaticToken`) travel: they are the source.
+        """
+        state = self.__dict__.copy()
+        del state["_lock"], state["_cached"]
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+        self._cached = None
+
     @abstractmethod
     def fetch(self, min_valid_period: float) -> Token:
         """Ask the source itself for a token valid for at least `min_valid_period` seconds."""

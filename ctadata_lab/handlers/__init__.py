@@ -6,6 +6,7 @@ from typing import Any
 
 from .certificate import CertificateHandler, SharedCertificateHandler
 from .config import ConfigHandler
+from .find import FindHandler
 from .listing import ListHandler
 from .transfers import TransferHandler, TransfersHandler
 from .upload import BrowserUploadHandler
@@ -16,6 +17,7 @@ def routes(prefix: str = "ctadata") -> list[tuple[str, type, dict[str, Any]]]:
     table: list[tuple[str, type]] = [
         ("config", ConfigHandler),
         ("list", ListHandler),
+        ("find", FindHandler),
         ("transfers", TransfersHandler),
         (r"transfers/([0-9a-f]{32})", TransferHandler),
         ("upload", BrowserUploadHandler),

@@ -4,25 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any
 
 from tornado import web
 
+from ctadata.finder import entry_json
 from ctadata.protocol import Entry
 
 from .base import CtadataHandler
 
 PIECE = 2000  # entries per piece of a listing's answer
-
-
-def entry_json(entry: Entry) -> dict[str, Any]:
-    return {
-        "name": entry.name,
-        "path": entry.path,
-        "type": "directory" if entry.is_dir else "file",
-        "size": entry.size,
-        "mtime": entry.mtime.isoformat() if entry.mtime else None,
-    }
 
 
 class ListHandler(CtadataHandler):

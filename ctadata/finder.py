@@ -1,0 +1,329 @@
+"""Finding entries below a directory: criteria, and one concurrent walk for every face.
+
+`ctadata.find`, `APIClient.find` (and `ctadata.direct`'s), `cta-data find`, the server
+extension's `find` endpoint and `ctadata://`'s `find`/`glob` all walk with `walk`: a bounded
+number of listings run at once in threads (each listing is one request that mostly waits on
+the network), results come out as each listing arrives, and the walk stops early when its
+consumer stops iterating or `cancel` is set.
+
+A storage with links can make a directory appear inside itself (`a/loop -> a`): its listing
+then repeats an ancestor's forever, one level deeper each time. The walk does not descend
+into a directory whose listing names itself or its ancestors, nor below a listing that
+repeats, entry for entry (names, types, sizes, times), the listings of two enclosing folders
+(a legitimate `a/x/x/` can repeat one), and reports that as an error.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import re
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Any, Generic, TypeVar
+
+from .errors import CtadataError, StorageException
+from .paths import clean_remote
+from .protocol import Entry
+
+T = TypeVar("T")
+DEFAULT_LISTINGS = 8  # listings in flight: enough to hide round trips, gentle on the service
+_CANCEL_POLL_SECONDS = 0.2
+_REPEATS_OF_A_LOOP = 2  # an enclosing listing seen this often again: a link loop
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*$", re.IGNORECASE)
+_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
+TYPES = ("file", "directory")
+
+
+def parse_size(value: int | str | None) -> int | None:
+    """Bytes from `1500`, `"1500"`, `"10K"`, `"1.5G"`, `"2TiB"` (powers of 1024, as GNU find)."""
+    if value is None or isinstance(value, int):
+        return value
+    match = _SIZE.match(value)
+    if match is None:
+        raise ValueError(f"{value!r} is not a size: give bytes, or a number with K, M, G or T")
+    number, unit = match.groups()
+    return int(float(number) * _UNITS[unit.lower()])
+
+
+def parse_time(value: datetime | date | str | None) -> datetime | None:
+    """An aware datetime from an ISO date or date-time (`2024-11-01`, `2024-11-01T10:00Z`).
+
+    Dates and times without a zone are UTC, the storage's clock.
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(
+                f"{value!r} is not an ISO date: give e.g. 2024-11-01 or 2024-11-01T10:00"
+            ) from None
+    if not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day)
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """What an entry must be to be found; `None` accepts anything.
+
+    `name`: a shell pattern (`*.h5`, `run[0-9]*`) on the entry's name. `type`: `"file"` or
+    `"directory"`. `newer`/`older`: modified at or after / before that time. `min_size`/
+    `max_size`: bytes, inclusive; entries without a size (directories) never match them.
+    """
+
+    name: str | None = None
+    ignore_case: bool = False
+    type: str | None = None
+    newer: datetime | None = None
+    older: datetime | None = None
+    min_size: int | None = None
+    max_size: int | None = None
+
+    @classmethod
+    def parse(
+        cls,
+        name: str | None = None,
+        *,
+        ignore_case: bool = False,
+        type: str | None = None,
+        newer: datetime | date | str | None = None,
+        older: datetime | date | str | None = None,
+        min_size: int | str | None = None,
+        max_size: int | str | None = None,
+    ) -> Criteria:
+        """Criteria from what users type (sizes with units, ISO dates); ValueError if bad."""
+        if type is not None and type not in TYPES:
+            raise ValueError(f"type must be 'file' or 'directory', not {type!r}")
+        return cls(
+            name=name or None,
+            ignore_case=ignore_case,
+            type=type,
+            newer=parse_time(newer),
+            older=parse_time(older),
+            min_size=parse_size(min_size),
+            max_size=parse_size(max_size),
+        )
+
+    def matches(self, entry: Entry) -> bool:
+        if self.type is not None and (entry.type == "directory") != (self.type == "directory"):
+            return False
+        if self.name is not None and not self._name_matches(entry.name):
+            return False
+        if self.newer is not None or self.older is not None:
+            if entry.mtime is None:
+                return False
+            if self.newer is not None and entry.mtime < self.newer:
+                return False
+            if self.older is not None and entry.mtime >= self.older:
+                return False
+        if self.min_size is not None or self.max_size is not None:
+            if entry.size is None or entry.is_dir:
+                return False
+            if self.min_size is not None and entry.size < self.min_size:
+                return False
+            if self.max_size is not None and entry.size > self.max_size:
+                return False
+        return True
+
+    def _name_matches(self, name: str) -> bool:
+        assert self.name is not None
+        if self.ignore_case:
+            return fnmatch.fnmatchcase(name.lower(), self.name.lower())
+        return fnmatch.fnmatchcase(name, self.name)
+
+
+@dataclass(frozen=True)
+class _Folder:
+    path: str  # no trailing slash; "" is the storage root
+    depth: int  # the depth of its entries: 1 for the root's
+    ancestors: tuple[bytes, ...]  # fingerprints of the listings above it, for the cycle guard
+
+
+def walk(
+    list_dir: Callable[[str], Iterable[T]],
+    root: str,
+    criteria: Criteria | None = None,
+    *,
+    entry_of: Callable[[T], Entry] = lambda item: item,  # type: ignore[assignment,return-value]
+    maxdepth: int | None = None,
+    listings: int = DEFAULT_LISTINGS,
+    on_error: Callable[[CtadataError | OSError], None] | None = None,
+    on_listed: Callable[[str], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> Iterator[T]:
+    """The items below `root` that match `criteria`, as the listings arrive (in no set order).
+
+    `list_dir(path)` lists one directory (its children, or a file itself); `entry_of` turns its
+    items into `Entry`s. `maxdepth=1` looks at the children of `root` only. A listing that
+    fails below `root` goes to `on_error` (if given; else it is raised); one of `root` itself
+    is always raised. `on_listed(path)` is called after each listing, in the caller's thread.
+    """
+    if maxdepth is not None and maxdepth < 1:
+        raise ValueError("maxdepth must be at least 1")
+    if listings < 1:
+        raise ValueError("listings must be at least 1")
+    start = _Folder(clean_remote(root).strip("/"), 1, ())
+    options = _Walk(list_dir, start, criteria or Criteria(), entry_of, maxdepth, listings)
+    return options.run(on_error, on_listed, cancel)
+
+
+@dataclass(frozen=True)
+class _Walk(Generic[T]):
+    list_dir: Callable[[str], Iterable[T]]
+    start: _Folder
+    criteria: Criteria
+    entry_of: Callable[[T], Entry]
+    maxdepth: int | None
+    listings: int
+
+    def run(
+        self,
+        on_error: Callable[[CtadataError | OSError], None] | None,
+        on_listed: Callable[[str], None] | None,
+        cancel: threading.Event | None,
+    ) -> Iterator[T]:
+        def report(error: CtadataError | OSError, folder: _Folder) -> None:
+            if folder is self.start or on_error is None:
+                raise error
+            on_error(error)
+
+        pool = ThreadPoolExecutor(self.listings, thread_name_prefix="ctadata-find")
+        waiting = [self.start]  # a stack: the frontier stays small on deep trees
+        running: dict[Future[list[T]], _Folder] = {}
+        seen = {self.start.path}
+        try:
+            while waiting or running:
+                while waiting and len(running) < self.listings:
+                    folder = waiting.pop()
+                    running[pool.submit(self._list, folder.path)] = folder
+                timeout = _CANCEL_POLL_SECONDS if cancel is not None else None
+                done, _ = wait(running, timeout=timeout, return_when=FIRST_COMPLETED)
+                found: list[T] = []
+                for future in done:
+                    folder = running.pop(future)
+                    try:
+                        below = self._sort(folder, future.result())
+                    except (CtadataError, OSError) as exc:
+                        report(exc, folder)
+                        continue
+                    found.extend(i for i in below.items if self.criteria.matches(self.entry_of(i)))
+                    if self.maxdepth is None or folder.depth < self.maxdepth:
+                        news = [path for path in below.folders if path not in seen]
+                        seen.update(news)
+                        waiting += [_Folder(p, folder.depth + 1, below.ancestors) for p in news]
+                    if on_listed is not None:
+                        on_listed(folder.path)
+                for item in found:
+                    if cancel is not None and cancel.is_set():
+                        return
+                    yield item
+                if cancel is not None and cancel.is_set():
+                    return
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def _list(self, path: str) -> list[T]:
+        return list(self.list_dir(path))
+
+    def _sort(self, folder: _Folder, items: list[T]) -> _Listing[T]:
+        """What of a listing is below the folder, and which folders to walk next.
+
+        Raises StorageException if the listing repeats enclosing ones (a link loop).
+        """
+        prefix = folder.path + "/" if folder.path else ""
+        kept: list[tuple[T, Entry, str]] = []
+        for item in items:
+            entry = self.entry_of(item)
+            path = entry.path.strip("/")
+            if folder is self.start and path == folder.path and not entry.is_dir:
+                return _Listing([item], [], ())  # `root` names a file: the listing is the file
+            if path.startswith(prefix) and path != folder.path:
+                kept.append((item, entry, path))  # the others name the folder or an ancestor
+        fingerprint = _fingerprint(prefix, [entry for _, entry, _ in kept])
+        if folder.ancestors.count(fingerprint) >= _REPEATS_OF_A_LOOP:
+            raise StorageException(
+                f"find {folder.path!r}: not descending into it: its listing repeats enclosing"
+                " folders' (a link to an enclosing folder?)",
+                path=folder.path,
+            )
+        folders = [path for _, entry, path in kept if entry.is_dir]
+        return _Listing([item for item, _, _ in kept], folders, (*folder.ancestors, fingerprint))
+
+
+@dataclass
+class _Listing(Generic[T]):
+    items: list[T]  # the entries that are really below the folder
+    folders: list[str]  # the directories to descend into
+    ancestors: tuple[bytes, ...]  # the fingerprints for the folders' own listings
+
+
+def _fingerprint(prefix: str, entries: list[Entry]) -> bytes:
+    """What a listing holds (names relative to the folder, types, sizes, times), in 16 bytes."""
+    names = sorted(f"{e.path[len(prefix) :]}\0{e.type}\0{e.size}\0{e.mtime}" for e in entries)
+    return hashlib.blake2b("\n".join(names).encode(), digest_size=16).digest()
+
+
+def parent_folder(path: str) -> str:
+    """The folder an entry is in, with a trailing slash ("" for the storage root)."""
+    parent = path.rstrip("/").rpartition("/")[0]
+    return parent + "/" if parent else ""
+
+
+def entry_json(entry: Entry) -> dict[str, Any]:
+    """An entry as JSON (the CLI's `--json` and the server extension's answers)."""
+    return {
+        "name": entry.name,
+        "path": entry.path,
+        "type": "directory" if entry.is_dir else "file",
+        "size": entry.size,
+        "mtime": entry.mtime.isoformat() if entry.mtime else None,
+    }
+
+
+def _info_entry(info: dict[str, Any]) -> Entry:
+    """An fsspec info dict as an `Entry`, for the walk's decisions."""
+    is_dir = info.get("type") == "directory"
+    return Entry(str(info["name"]), "directory" if is_dir else "file", info.get("size"), None)
+
+
+def fsspec_find(
+    fs: Any, path: str, maxdepth: int | None, withdirs: bool, detail: bool, **kwargs: Any
+) -> list[str] | dict[str, dict[str, Any]]:
+    """fsspec's `find` (hence `glob`, `du`, recursive `get`) with the concurrent walk.
+
+    As fsspec's own: a missing `path` finds nothing; `on_error` ("omit", the default,
+    "raise", or a callable) says what a folder that cannot be listed below it does.
+    """
+    path = fs._strip_protocol(path)
+    on_error = kwargs.pop("on_error", "omit")
+    handler = on_error if callable(on_error) else None if on_error == "raise" else _omit
+    out: dict[str, dict[str, Any]] = {}
+    if withdirs and path != "" and fs.isdir(path):
+        out[path] = fs.info(path)
+    found = walk(
+        lambda folder: fs.ls(folder, detail=True, **kwargs),
+        path,
+        entry_of=_info_entry,
+        maxdepth=maxdepth,
+        on_error=handler,
+    )
+    try:
+        out.update(
+            (info["name"], info) for info in found if withdirs or info["type"] != "directory"
+        )
+    except FileNotFoundError as exc:
+        if exc.filename != path:
+            raise
+        # as fsspec: nothing below a path that is not there
+    names = sorted(out)
+    return {name: out[name] for name in names} if detail else names
+
+
+def _omit(error: CtadataError | OSError) -> None:
+    """fsspec's default for folders that cannot be listed during a walk: leave them out."""
