@@ -270,6 +270,12 @@ class TempFile:
                 os.unlink(self.name, dir_fd=fd)
         self._gone()
 
+    def keep(self) -> None:
+        """Leave the file where it is, for a later run of the transfer to take over."""
+        if self.file is not None:
+            self.file.close()
+        self.name = ""
+
     def discard(self) -> None:
         if self.file is not None:
             self.file.close()

@@ -111,7 +111,13 @@ def download(
                     _check_range(response, offset, path)
                 _write_body(response.iter_bytes(), temp, offset, size, path, meter)
 
-        with_retries(attempt, path)
+        try:
+            with_retries(attempt, path)
+        except BaseException:
+            # However the stop surfaced (a cancel, a socket shut under a read)
+            if meter.suspend is not None and meter.suspend.is_set():
+                temp.keep()
+            raise
         received = temp.size()
         if received != size:
             raise TransferError(

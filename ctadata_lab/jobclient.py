@@ -102,6 +102,11 @@ class JobClient(APIClient):
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
 
+    def _meter(self, *args: Any, **kw: Any) -> Meter:
+        meter = super()._meter(*args, **kw)
+        meter.suspend = self.job.suspend  # a stopping server keeps the temporary files
+        return meter
+
     def options(self) -> dict[str, Any]:
         """What every transfer call of the job is given."""
         return {"root": self.root, "progress": self.job.progress, "cancel": self.job.cancel}

@@ -81,6 +81,7 @@ class Job:
         self.finished: datetime | None = None
         self.finished_at: float | None = None  # monotonic, for expiry
         self.cancel = threading.Event()
+        self.suspend = threading.Event()  # with `cancel`: the server stops; keep partial files
         self.on_cancel: Callable[[], None] | None = None  # stops the work from outside it
         self.on_change: Callable[[Job, bool], None] | None = None  # (job, important)
         self.done = threading.Event()
@@ -308,8 +309,14 @@ class JobManager:
             self.journal.forget(expired)
 
     def shutdown(self) -> None:
-        """Cancel everything (server stop); workers remove their partial files as they stop."""
+        """Stop everything (server stop), for the next start to resume.
+
+        The journal keeps the jobs as they are now (unfinished); downloads stop keeping their
+        temporary files, which the next start continues.
+        """
+        self.journal.freeze()
         for job in self._jobs.values():
+            job.suspend.set()
             job.cancel.set()
             if job.on_cancel is not None:
                 job.on_cancel()

@@ -47,6 +47,7 @@ class Journal:
         self._lock = threading.Lock()
         self._last_save = 0.0
         self._lock_file: TextIO | None = None
+        self._frozen = False
 
     # -- start ------------------------------------------------------------------------------
     def open(self, root: Path) -> list[dict[str, Any]]:
@@ -82,9 +83,17 @@ class Journal:
         return [r for r in records if isinstance(r, dict) and isinstance(r.get("id"), str)]
 
     # -- while running ----------------------------------------------------------------------
+    def freeze(self) -> None:
+        """Keep the jobs as they are now: the server stops, the next one resumes them."""
+        with self._lock:
+            self._frozen = True
+        self.save(force=True)
+
     def record(self, job_id: str, fields: dict[str, Any], *, force: bool = True) -> None:
         """Merge `fields` into the record of `job_id` and save (throttled unless `force`)."""
         with self._lock:
+            if self._frozen:
+                return
             self._records.setdefault(job_id, {"id": job_id, "temp": []}).update(fields)
         self.save(force=force)
 
@@ -92,18 +101,24 @@ class Journal:
         """`temp` was created (or taken over); `about`: its target, remote path, size, mtime."""
         entry = {"path": str(temp), **about}
         with self._lock:
+            if self._frozen:
+                return
             record = self._records.setdefault(job_id, {"id": job_id, "temp": []})
             record["temp"] = [t for t in record["temp"] if temp_path(t) != str(temp)] + [entry]
         self.save(force=True)
 
     def temp_ended(self, job_id: str, temp: Path) -> None:
         with self._lock:
+            if self._frozen:
+                return
             record = self._records.get(job_id, {})
             record["temp"] = [t for t in record.get("temp", []) if temp_path(t) != str(temp)]
         self.save(force=True)
 
     def forget(self, job_ids: list[str]) -> None:
         with self._lock:
+            if self._frozen:
+                return
             for job_id in job_ids:
                 self._records.pop(job_id, None)
         self.save(force=True)

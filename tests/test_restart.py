@@ -1,8 +1,9 @@
 """A Jupyter server of its own (a subprocess), stopped with SIGTERM or SIGKILL mid-transfer.
 
 Each test starts `jupyter server` with the extension on the development service, with its
-own data directory (where the transfer journal lives) and workspace. After a SIGKILL the next
-server resumes the unfinished downloads; the storage's byte counter tells what was sent again.
+own data directory (where the transfer journal lives) and workspace. After a SIGKILL or SIGTERM
+the next server resumes the unfinished transfers; the storage's byte counter tells what was
+sent again.
 """
 
 from __future__ import annotations
@@ -177,9 +178,13 @@ def settled_stats(service) -> dict[str, int]:
         time.sleep(0.5)
 
 
-@pytest.mark.parametrize("changed", [False, True], ids=["unchanged", "remote-changed"])
-def test_sigkill_mid_large_download_resumes(start_server, spawn_dev_service, changed) -> None:
-    """200 MB; SIGKILL at a quarter; the next server continues it, unless the file changed."""
+@pytest.mark.parametrize(
+    "stop, changed",
+    [(signal.SIGKILL, False), (signal.SIGKILL, True), (signal.SIGTERM, False)],
+    ids=["sigkill", "sigkill-remote-changed", "sigterm"],
+)
+def test_stopped_mid_large_download_resumes(start_server, spawn_dev_service, stop, changed):
+    """200 MB; stopped at a quarter; the next server continues it, unless the file changed."""
     service = spawn_dev_service()
     size = 200 * MiB
     data = os.urandom(size)
@@ -188,8 +193,8 @@ def test_sigkill_mid_large_download_resumes(start_server, spawn_dev_service, cha
     root: Path = start_server.root  # type: ignore[attr-defined]
     job = server.download("lst/big/run.bin", "got")
     temp = partial_file(root / "got", size)
-    server.process.send_signal(signal.SIGKILL)
-    server.process.wait(10)
+    server.process.send_signal(stop)
+    server.process.wait(30)
     kept = temp.stat().st_size
     if changed:  # same size, another mtime: nothing of the old bytes may be kept
         time.sleep(1.1)
@@ -206,7 +211,7 @@ def test_sigkill_mid_large_download_resumes(start_server, spawn_dev_service, cha
     assert hashlib.sha256(got).hexdigest() == hashlib.sha256(data).hexdigest()
     assert incomplete(root, {"run.bin": size}) == []
     sent = httpx.get(service.stats_url).json()["bytes_sent"]
-    print(f"resumed after SIGKILL at {kept} of {size} bytes: {sent} bytes sent again")
+    print(f"resumed after {stop.name} at {kept} of {size} bytes: {sent} bytes sent again")
     if changed:
         assert sent == size
     else:
@@ -252,4 +257,5 @@ def test_sigterm_stops_the_server_within_five_seconds(start_server) -> None:
     print(f"SIGTERM with three downloads running (two stalled): stopped in {took:.2f} s")
     assert took < 5.0, took
     root: Path = start_server.root  # type: ignore[attr-defined]
-    assert incomplete(root, {}) == []
+    left = incomplete(root, {})  # the downloads' own temporary files, kept for the next start
+    assert left and all(name.endswith(".ctadata-part") for name in left), left
