@@ -46,12 +46,19 @@ def download(
             if on_conflict != "skip":
                 raise
         finally:
-            # An earlier run's temporary files this run did not take over (a file the listing
-            # no longer has, a conflict): removed, as the journal would have.
-            remove_temporary_files({"temp": list(job.partials.values())}, lab.root_dir)
-            job.partials.clear()
+            if not job.suspend.is_set():  # a stopping server keeps them for the next start
+                drop_partials(lab, job)
 
     return work
+
+
+def drop_partials(lab: CtadataLab, job: Job) -> None:
+    """Remove an earlier run's temporary files this run did not take over (a file the listing
+    no longer has, a conflict), as the journal would have."""
+    remove_temporary_files({"temp": list(job.partials.values())}, lab.root_dir)
+    for partial in job.partials.values():
+        lab.jobs.journal.temp_ended(job.id, Path(partial["path"]))
+    job.partials.clear()
 
 
 def relative(lab: CtadataLab, local: str) -> str:
