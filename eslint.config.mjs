@@ -18,7 +18,8 @@ export default defineConfig([
       '**/*.mjs',
       '**/*.d.ts',
       'ui-tests',
-      '**/__tests__'
+      '**/__tests__',
+      '.venv'
     ]
   },
   {

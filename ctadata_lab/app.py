@@ -22,6 +22,8 @@ from .handlers import routes
 from .jobclient import JobClient
 from .jobs import Job, JobManager
 from .journal import Journal, journal_path
+from .openfiles import OpenFiles
+from .remote_readers import open_remote
 from .resume import resume_jobs
 
 
@@ -60,6 +62,15 @@ class CtadataLab(ExtensionApp):
     )
     max_upload_size = Int(
         1024**4, config=True, help="Largest browser upload accepted, in bytes (default 1 TiB)."
+    )
+
+    preview_idle_seconds = Int(
+        300,
+        config=True,
+        help="A remote file opened for the preview is closed after this idle time.",
+    )
+    preview_max_open_files = Int(
+        8, config=True, help="Remote files held open for the preview at once (32 MiB cache each)."
     )
 
     @default("downloadservice_url")
@@ -126,6 +137,11 @@ class CtadataLab(ExtensionApp):
         records = journal.open(self.root_dir)
         self.jobs.restore(records)
         resume_jobs(self, records)
+        self.open_files = OpenFiles(
+            lambda path, kind: open_remote(self.service_settings, path, kind),
+            ttl=self.preview_idle_seconds,
+            max_open=self.preview_max_open_files,
+        )
         self.log.info(
             "ctadata_lab: download service %s, certificate service %s, token %s",
             self.downloadservice_url,
@@ -138,4 +154,5 @@ class CtadataLab(ExtensionApp):
 
     async def stop_extension(self) -> None:
         self.jobs.shutdown()
+        self.open_files.close_all()
         await self.aclient.aclose()

@@ -25,6 +25,7 @@ import { addCommands } from './commands';
 import { openOnDragHover } from './dropzone';
 import { StorageModel } from './model';
 import { StoragePanel } from './panel';
+import { addPreviewCommands, opensPreview } from './preview/commands';
 import { StorageSettings } from './settings';
 import { TransferStatus } from './statusbar';
 import { CommandIDs, PLUGIN_ID } from './tokens';
@@ -97,7 +98,11 @@ const plugin: JupyterFrontEndPlugin<void> = {
       translator,
       docRegistry: app.docRegistry,
       onOpenFile: entry => {
-        if (actions?.canOpen(entry)) {
+        if (opensPreview(entry)) {
+          void app.commands.execute(CommandIDs.preview, {
+            path: entry.path
+          });
+        } else if (actions?.canOpen(entry)) {
           void actions.open(entry);
         } else {
           Notification.info(
@@ -138,6 +143,14 @@ const plugin: JupyterFrontEndPlugin<void> = {
     };
     actions = new StorageActions(context);
     addCommands(context, actions);
+    addPreviewCommands({
+      app,
+      client,
+      trans,
+      selected: () => model.selectedItems,
+      defaultBrowser,
+      palette
+    });
 
     for (const [name, id] of [
       ['download', CommandIDs.download],

@@ -43,6 +43,8 @@ export namespace CommandIDs {
   export const showTransfers = 'ctadata:show-transfers';
   export const cancelAllTransfers = 'ctadata:cancel-all-transfers';
   export const clearTransfers = 'ctadata:clear-finished-transfers';
+  export const preview = 'ctadata:preview';
+  export const openInNotebook = 'ctadata:open-in-notebook';
 }
 
 /**

@@ -90,6 +90,7 @@ module.exports = {
   },
   projects: [
     { name: 'storage', testMatch: ['storage.spec.ts', 'conflict.spec.ts'] },
+    { name: 'preview', testMatch: 'preview.spec.ts' },
     {
       name: 'not-authenticated',
       testMatch: 'noauth.spec.ts',

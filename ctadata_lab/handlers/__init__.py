@@ -8,6 +8,7 @@ from .certificate import CertificateHandler, SharedCertificateHandler
 from .config import ConfigHandler
 from .find import FindHandler
 from .listing import ListHandler
+from .preview import FitsHandler, H5GroveHandler
 from .transfers import TransferHandler, TransfersHandler
 from .upload import BrowserUploadHandler
 
@@ -23,5 +24,7 @@ def routes(prefix: str = "ctadata") -> list[tuple[str, type, dict[str, Any]]]:
         ("upload", BrowserUploadHandler),
         ("certificate", CertificateHandler),
         ("certificate/shared", SharedCertificateHandler),
+        (r"h5grove/(attr|data|meta|paths|stats)/?", H5GroveHandler),
+        ("fits", FitsHandler),
     ]
     return [(f"{prefix}/{pattern}", handler, {}) for pattern, handler in table]

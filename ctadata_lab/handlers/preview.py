@@ -1,0 +1,69 @@
+"""`GET h5grove/<endpoint>?file=` and `GET fits?file=`: remote files looked into in place."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from functools import partial
+from typing import Any, TypeVar
+
+from tornado import web
+
+from .. import fitsinfo, h5content
+from ..errors import bad_request
+from ..openfiles import Abandoned
+from ..remote_readers import FITS, HDF5
+from .base import CtadataHandler
+
+T = TypeVar("T")
+
+
+class PreviewHandler(CtadataHandler):
+    """Runs a read on the open remote file `?file=`; stops it if the browser goes away."""
+
+    kind = HDF5
+
+    def initialize(self) -> None:
+        self.gone = threading.Event()
+
+    def on_connection_close(self) -> None:
+        self.gone.set()
+
+    async def read(self, work: Callable[[Any], T]) -> T | None:
+        """`work(open file)` in a worker thread; None if the browser left meanwhile."""
+        path = self.remote_path(self.get_query_argument("file", ""))
+        if not path or path.endswith("/"):
+            raise bad_request("give the remote file to read as ?file=<path>")
+        try:
+            return await self.lab.open_files.use((path, self.kind), work, self.gone)
+        except Abandoned:
+            self.log.debug("preview of %r abandoned: the browser went away", path)
+            return None
+
+
+class H5GroveHandler(PreviewHandler):
+    """h5grove's endpoints (`attr`, `data`, `meta`, `paths`, `stats`) for `@h5web/app`."""
+
+    @web.authenticated
+    async def get(self, endpoint: str) -> None:
+        query = {key: self.get_query_arguments(key, strip=False) for key in self.request.arguments}
+        response = await self.read(partial(h5content.answer, endpoint, query=query))
+        if response is None:
+            return
+        # APIHandler.finish sets the content type (JSON unless told): binary slices are not.
+        self.finish(response.content, set_content_type=response.headers["Content-Type"])
+
+
+class FitsHandler(PreviewHandler):
+    """`GET fits?file=&rows=N`: the HDUs, their headers, a table's columns and first rows."""
+
+    kind = FITS
+
+    @web.authenticated
+    async def get(self) -> None:
+        rows = self.get_query_argument("rows", "20")
+        if not rows.isdigit() or int(rows) > fitsinfo.MAX_ROWS:
+            raise bad_request(f"rows must be a whole number up to {fitsinfo.MAX_ROWS}")
+        answer = await self.read(partial(fitsinfo.summary, rows=int(rows)))
+        if answer is not None:
+            self.finish(answer)
