@@ -12,25 +12,10 @@
 Configuration: `CTADS_URL`, `CTACS_URL`, `JUPYTERHUB_API_TOKEN`, or keywords on each call.
 """
 
+from . import api
 from ._version import __version__
-from .api import (
-    APIClient,
-    download_dir,
-    entries,
-    fetch_and_save_file,
-    fetch_and_save_file_or_dir,
-    find,
-    list_dir,
-    mkdirs,
-    stat,
-    upload_certificate,
-    upload_dir,
-    upload_file,
-    upload_folder,
-    upload_personal_certificate,
-    upload_shared_certificate,
-    webdav4_client,
-)
+from .api import APIClient
+from .entry import Entry
 from .errors import (
     AuthenticationError,
     Cancelled,
@@ -45,8 +30,10 @@ from .errors import (
     TransferError,
 )
 from .progress import Progress
-from .protocol import Entry
 from .tree import FileResult, TransferSummary
+
+# The module functions (`ctadata.list_dir`, ...), as `ctadata.api` makes them.
+globals().update({name: getattr(api, name) for name in api.SERVICE_FUNCTIONS})
 
 
 def open(path: str, mode: str = "rb", **kwargs):
@@ -82,20 +69,6 @@ __all__ = [
     "TransferError",
     "TransferSummary",
     "__version__",
-    "download_dir",
-    "entries",
-    "fetch_and_save_file",
-    "fetch_and_save_file_or_dir",
-    "find",
-    "list_dir",
-    "mkdirs",
     "open",
-    "stat",
-    "upload_certificate",
-    "upload_dir",
-    "upload_file",
-    "upload_folder",
-    "upload_personal_certificate",
-    "upload_shared_certificate",
-    "webdav4_client",
+    *api.SERVICE_FUNCTIONS,
 ]

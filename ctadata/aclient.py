@@ -9,24 +9,17 @@ and a streamed upload whose body arrives asynchronously (a browser upload piped 
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import AsyncIterable
 from typing import Any, TypeVar
 
 import httpx
 
-from .config import Settings
+from .base_client import BaseClient
 from .engine import TIMEOUT
+from .entry import Entry
 from .errors import CtadataError, StorageException
-from .protocol import (
-    Entry,
-    Flow,
-    Protocol,
-    folder_from_answer,
-    missing_parent,
-    no_parent_error,
-)
-from .transfer import as_ctadata_error
+from .protocol import Flow, missing_parent, no_parent_error
+from .transfer import as_ctadata_error, async_with_retries
 
 T = TypeVar("T")
 OFF_LOOP_BYTES = 256 * 1024  # answers larger than this are parsed in a thread
@@ -40,11 +33,16 @@ def _step(flow: Flow[T], response: httpx.Response) -> httpx.Request | StopIterat
         return stop
 
 
-class AsyncAPIClient:
-    def __init__(self, settings: Settings, http: httpx.AsyncClient | None = None):
-        self.protocol = Protocol(settings)
+class AsyncAPIClient(BaseClient):
+    """`APIClient`'s settings and protocol, with `httpx.AsyncClient` for I/O.
+
+    `AsyncAPIClient(token, downloadservice, certificateservice, chunk_size, *, hub_user)`: the
+    settings of `BaseClient`; `http`: the `httpx.AsyncClient` to use.
+    """
+
+    def __init__(self, *settings: Any, http: httpx.AsyncClient | None = None, **named: Any):
+        super().__init__(*settings, **named)
         self.http = http or httpx.AsyncClient(timeout=TIMEOUT, follow_redirects=False)
-        self._upload_folder: str | None = None
 
     async def aclose(self) -> None:
         await self.http.aclose()
@@ -54,10 +52,9 @@ class AsyncAPIClient:
         try:
             request = next(flow)
             while True:
-                try:
-                    response = await self.http.send(request)
-                except httpx.TransportError as exc:
-                    raise as_ctadata_error(exc, request.url.path) from exc
+                response = await async_with_retries(
+                    lambda r=request: self.http.send(r), request.url.path
+                )
                 if len(response.content) > OFF_LOOP_BYTES:
                     # A 100k-entry listing takes a second to parse: not on the event loop.
                     step = await asyncio.to_thread(_step, flow, response)
@@ -81,31 +78,27 @@ class AsyncAPIClient:
     async def upload_folder(self, hub_user: str | None = None) -> str:
         """The user folder: from an earlier upload's answer, the hub user or the hub's API."""
         if self._upload_folder is None:
-            api = os.environ.get("JUPYTERHUB_API_URL")
-            flow = self.protocol.upload_folder_flow(hub_user, api)
-            self._upload_folder = await self.run(flow)
+            self._upload_folder = await self.run(self._upload_folder_flow(hub_user))
         return self._upload_folder
 
-    async def known_upload_folder(self, hub_user: str | None = None) -> str | None:
+    async def known_upload_folder(self) -> str | None:
         """The user folder if some source tells it, else None (uploads work without it)."""
         try:
-            return await self.upload_folder(hub_user)
+            return await self.upload_folder()
         except CtadataError:
             return None
 
-    async def mkdirs(self, path: str, hub_user: str | None = None) -> None:
-        folder = await self.upload_folder(hub_user)
-        await self.run(self.protocol.mkdirs_flow(folder, path))
+    async def mkdirs(self, path: str) -> None:
+        """Create `path` (relative to the user folder) and its parents, as uploads need."""
+        await self.run(self.protocol.mkdirs_flow(await self.upload_folder(), path))
 
     async def upload_certificate(
         self, pem: str, certificate_key: str, user: str | None = None
     ) -> dict[str, Any]:
-        payload = {"certificate": pem, "certificate_key": certificate_key, "user": user}
-        return await self.run(self.protocol.certificate_flow("certificate", payload))
+        return await self.run(self.protocol.personal_certificate_flow(pem, certificate_key, user))
 
     async def upload_shared_certificate(self, pem: str) -> dict[str, Any]:
-        payload = {"certificate": pem}
-        return await self.run(self.protocol.certificate_flow("main-certificate", payload))
+        return await self.run(self.protocol.shared_certificate_flow(pem))
 
     async def upload_stream(
         self, path: str, body: AsyncIterable[bytes], size: int | None = None
@@ -125,5 +118,5 @@ class AsyncAPIClient:
             # A streamed body cannot be sent again: the caller makes the folders first when
             # it knows where they go (`known_upload_folder`); here it did not.
             raise no_parent_error(path, parent) from exc
-        self._upload_folder = self._upload_folder or folder_from_answer(answer, path)
+        self._learn_upload_folder(answer, path)
         return answer

@@ -53,40 +53,43 @@ def _closing(client: Any, items: Iterator[Any]) -> Iterator[Any]:
         yield from items
 
 
-list_dir = _module_function("list_dir")
-entries = _module_function("entries")
-stat = _module_function("stat")
-find = _module_function("find", iterator=True)
-fetch_and_save_file = _module_function("fetch_and_save_file")
-fetch_and_save_file_or_dir = _module_function("fetch_and_save_file_or_dir")
-download_dir = _module_function("download_dir")
-upload_file = _module_function("upload_file")
-upload_dir = _module_function("upload_dir")
-upload_folder = _module_function("upload_folder")
-mkdirs = _module_function("mkdirs")
-upload_personal_certificate = _module_function("upload_personal_certificate")
-upload_certificate = _module_function("upload_certificate")
-upload_shared_certificate = _module_function("upload_shared_certificate")
-webdav4_client = _module_function("webdav4_client")
-
-__all__ = [
-    "APIClient",
-    "CertificateError",
-    "StorageException",
-    "__version__",
-    "download_dir",
+# The functions both `ctadata` and `ctadata.direct` offer, then those of the services only.
+TRANSFER_FUNCTIONS = (
+    "list_dir",
     "entries",
+    "stat",
+    "find",
     "fetch_and_save_file",
     "fetch_and_save_file_or_dir",
-    "find",
-    "list_dir",
-    "mkdirs",
-    "stat",
-    "upload_certificate",
-    "upload_dir",
+    "download_dir",
     "upload_file",
+    "upload_dir",
+    "mkdirs",
+)
+SERVICE_FUNCTIONS = (
+    *TRANSFER_FUNCTIONS,
     "upload_folder",
     "upload_personal_certificate",
+    "upload_certificate",
     "upload_shared_certificate",
     "webdav4_client",
-]
+)
+# Those that return an iterator: their client stays open while it is used.
+ITERATOR_FUNCTIONS = ("find",)
+
+
+def module_functions(
+    names: tuple[str, ...],
+    client_class: type = APIClient,
+    keywords: tuple[str, ...] = CLIENT_KEYWORDS,
+) -> dict[str, Callable[..., Any]]:
+    """`_module_function` of each name, for a module's namespace (`globals().update`)."""
+    return {
+        name: _module_function(name, client_class, keywords, iterator=name in ITERATOR_FUNCTIONS)
+        for name in names
+    }
+
+
+globals().update(module_functions(SERVICE_FUNCTIONS))
+
+__all__ = ["APIClient", "CertificateError", "StorageException", "__version__", *SERVICE_FUNCTIONS]

@@ -15,9 +15,9 @@ import click
 
 from ._version import __version__
 from .client import APIClient
+from .entry import Entry
 from .errors import ConflictError, CtadataError, TransferError
 from .finder import entry_json, parse_size, parse_time
-from .protocol import Entry
 from .tree import TransferSummary
 
 

@@ -11,17 +11,15 @@ import threading
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .config import DEFAULT_CHUNK_SIZE, Settings
+from .base_client import BaseClient
 from .engine import TIMEOUT, BearerAuth, TransferClient
+from .entry import Entry
 from .errors import CertificateError, StorageException, TransferError
 from .local import Adopt, LocalPath, TempHook
 from .progress import Meter
 from .protocol import (
-    Entry,
     Flow,
-    Protocol,
     UnknownUploadFolder,
-    folder_from_answer,
     missing_parent,
     no_parent_error,
 )
@@ -30,13 +28,11 @@ from .transfer import download, open_source, upload, with_retries
 T = TypeVar("T")
 
 
-class APIClient(TransferClient):
+class APIClient(TransferClient, BaseClient):
     """A client of the CTA data services.
 
-    Class attributes are the defaults for every client (`APIClient.downloadservice = URL`
-    changes them for later calls); constructor arguments override them for one client.
-    The token defaults to `JUPYTERHUB_API_TOKEN`, read when a call is made; the hub user
-    (which names the upload folder, needed only to create missing folders) to `JUPYTERHUB_USER`.
+    `APIClient(token, downloadservice, certificateservice, chunk_size, *, hub_user)`: the
+    settings of `BaseClient`; `concurrency` and `progress_bar` are the transfers'.
     """
 
     parents_on_conflict = True
@@ -47,56 +43,19 @@ class APIClient(TransferClient):
         "_sending": int,
     }
 
-    downloadservice: str = Settings.from_env().downloadservice
-    certificateservice: str = Settings.from_env().certificateservice
-    chunk_size: int = DEFAULT_CHUNK_SIZE
-
     def __init__(
         self,
-        token: str | None = None,
-        downloadservice: str | None = None,
-        certificateservice: str | None = None,
-        chunk_size: int | None = None,
-        *,
+        *settings: Any,
         concurrency: int | None = None,
         progress_bar: bool | None = None,
-        hub_user: str | None = None,
+        **named_settings: Any,
     ):
-        super().__init__(concurrency=concurrency, progress_bar=progress_bar)
-        self.hub_user = hub_user
-        for name, value in (
-            ("downloadservice", downloadservice),
-            ("certificateservice", certificateservice),
-            ("chunk_size", chunk_size),
-        ):
-            if value is not None:
-                setattr(self, name, value)
-        if token is not None:
-            self.token = token
-        self._upload_folder: str | None = None
+        TransferClient.__init__(self, concurrency=concurrency, progress_bar=progress_bar)
+        BaseClient.__init__(self, *settings, **named_settings)
         self._parents_lock = threading.Lock()
         self._parents_made: set[str] = set()
         self._uploads = threading.Condition()  # guards `_sending`: uploads under way
         self._sending = 0
-
-    @property
-    def token(self) -> str | None:
-        return self.__dict__.get("_token") or os.environ.get("JUPYTERHUB_API_TOKEN")
-
-    @token.setter
-    def token(self, value: str | None) -> None:
-        self.__dict__["_token"] = value
-
-    def __repr__(self) -> str:
-        return f"APIClient({self.settings!r})"
-
-    @property
-    def settings(self) -> Settings:
-        return Settings(self.downloadservice, self.certificateservice, self.token, self.chunk_size)
-
-    @property
-    def protocol(self) -> Protocol:
-        return Protocol(self.settings)
 
     def run(self, flow: Flow[T]) -> T:
         """Drive a protocol flow: send each request it yields, hand back each response."""
@@ -195,7 +154,7 @@ class APIClient(TransferClient):
                     meter,
                 )
             answer = proto.upload_answer(response, remote, size)
-            self._upload_folder = self._upload_folder or folder_from_answer(answer, remote)
+            self._learn_upload_folder(answer, remote)
             return answer
         finally:
             with self._uploads:
@@ -210,9 +169,7 @@ class APIClient(TransferClient):
         `JUPYTERHUB_USER`) or the hub's API (`JUPYTERHUB_API_URL`); `NotFound` if none is there.
         """
         if self._upload_folder is None:
-            user = hub_user or self.hub_user or os.environ.get("JUPYTERHUB_USER")
-            flow = self.protocol.upload_folder_flow(user, os.environ.get("JUPYTERHUB_API_URL"))
-            self._upload_folder = self.run(flow)
+            self._upload_folder = self.run(self._upload_folder_flow(hub_user))
         return self._upload_folder
 
     def mkdirs(self, path: str) -> None:
@@ -227,12 +184,8 @@ class APIClient(TransferClient):
         user: str | None = None,
     ) -> dict[str, Any]:
         """Store your own short-lived grid proxy certificate for a storage area."""
-        payload = {
-            "certificate": _read_pem(certificate_file_path),
-            "certificate_key": certificate_key,
-            "user": user,
-        }
-        return self.run(self.protocol.certificate_flow("certificate", payload))
+        pem = _read_pem(certificate_file_path)
+        return self.run(self.protocol.personal_certificate_flow(pem, certificate_key, user))
 
     def upload_certificate(
         self, path: str | os.PathLike[str], certificate_key: str = "cta"
@@ -244,8 +197,8 @@ class APIClient(TransferClient):
         self, certificate_file_path: str | os.PathLike[str]
     ) -> dict[str, Any]:
         """Store the shared robot certificate (admins only)."""
-        payload = {"certificate": _read_pem(certificate_file_path)}
-        return self.run(self.protocol.certificate_flow("main-certificate", payload))
+        pem = _read_pem(certificate_file_path)
+        return self.run(self.protocol.shared_certificate_flow(pem))
 
     # -- WebDAV -----------------------------------------------------------------------------
     def webdav4_client(self) -> Any:

@@ -7,10 +7,30 @@ import re
 from dataclasses import dataclass
 
 from .errors import AuthenticationError, register_secret
+from .paths import with_slash
 
 DEFAULT_DOWNLOADSERVICE = "https://platform.cta.cscs.ch/services/downloadservice/"
 DEFAULT_CERTIFICATESERVICE = "https://platform.cta.cscs.ch/services/certificateservice/"
 DEFAULT_CHUNK_SIZE = 10 * 1024 * 1024
+# The largest upload body accepted (a browser upload, the development service): 1 TiB.
+MAX_UPLOAD_BYTES = 1 << 40
+
+
+class EnvDefault:
+    """A class attribute read from the environment each time it is read (`variable`, else
+    `default`), until a value is assigned: on the class (`APIClient.downloadservice = URL`,
+    as in 0.6.0) for every client, or on one client for that client."""
+
+    def __init__(self, variable: str, default: str) -> None:
+        self.variable = variable
+        self.default = default
+
+    def value(self) -> str:
+        return os.environ.get(self.variable, self.default)
+
+    def __get__(self, obj: object, owner: type | None = None) -> str:
+        # A non-data descriptor: a value assigned to an instance is found before this.
+        return self.value()
 
 
 _TOKEN_ALPHABET = re.compile(r"[\x21-\x7e]+")  # printable ASCII: what a header value can carry
@@ -29,10 +49,6 @@ def check_token(token: str | None) -> None:
         )
 
 
-def _with_slash(url: str) -> str:
-    return url if url.endswith("/") else url + "/"
-
-
 @dataclass(frozen=True)
 class Settings:
     """Everything a request needs to know about where it goes and as whom.
@@ -46,8 +62,8 @@ class Settings:
     chunk_size: int = DEFAULT_CHUNK_SIZE
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "downloadservice", _with_slash(self.downloadservice))
-        object.__setattr__(self, "certificateservice", _with_slash(self.certificateservice))
+        object.__setattr__(self, "downloadservice", with_slash(self.downloadservice))
+        object.__setattr__(self, "certificateservice", with_slash(self.certificateservice))
         check_token(self.token)
         register_secret(self.token)
         if self.chunk_size <= 0:
@@ -64,7 +80,11 @@ class Settings:
     @classmethod
     def from_env(cls) -> Settings:
         return cls(
-            downloadservice=os.environ.get("CTADS_URL", DEFAULT_DOWNLOADSERVICE),
-            certificateservice=os.environ.get("CTACS_URL", DEFAULT_CERTIFICATESERVICE),
+            downloadservice=DOWNLOADSERVICE.value(),
+            certificateservice=CERTIFICATESERVICE.value(),
             token=os.environ.get("JUPYTERHUB_API_TOKEN"),
         )
+
+
+DOWNLOADSERVICE = EnvDefault("CTADS_URL", DEFAULT_DOWNLOADSERVICE)
+CERTIFICATESERVICE = EnvDefault("CTACS_URL", DEFAULT_CERTIFICATESERVICE)

@@ -20,12 +20,13 @@ from typing import Any, ClassVar
 import httpx
 
 from .config import check_token
+from .entry import Entry
 from .errors import CtadataError, InvalidPath, StorageException, register_secret
 from .finder import Criteria
 from .finder import walk as find_walk
 from .limits import MAX_DEPTH
 from .local import LocalPath, TempHook
-from .paths import clean_remote, complete_upload_path, remote_join, remote_name
+from .paths import clean_remote, complete_upload_path, remote_join, remote_name, with_slash
 from .plan import (
     OnConflict,
     Plan,
@@ -38,7 +39,6 @@ from .plan import (
     walk_upload,
 )
 from .progress import Meter, ProgressCallback
-from .protocol import Entry
 from .tree import FileResult, Task, TransferSummary, run_tasks
 
 TIMEOUT = httpx.Timeout(120.0, connect=10.0)
@@ -333,7 +333,7 @@ class TransferClient(ABC):
         if given), whatever the listing says, and no link below it is followed.
         """
         mode = conflict_mode(on_conflict, overwrite)
-        prefix = clean_remote(path).rstrip("/") + "/"
+        prefix = with_slash(clean_remote(path))
         base = local_path(root, local_dir)
         meter = self._meter(remote_name(prefix), progress, cancel, progress_bar, on_temp)
         tasks: list[Task] = []

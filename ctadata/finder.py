@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any, Generic, TypeVar
 
+from .entry import Entry
 from .errors import CtadataError, StorageException
 from .paths import clean_remote
-from .protocol import Entry
 
 T = TypeVar("T")
 DEFAULT_LISTINGS = 8  # listings in flight: enough to hide round trips, gentle on the service

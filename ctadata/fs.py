@@ -27,18 +27,15 @@ from typing import Any
 
 import httpx
 from fsspec.callbacks import DEFAULT_CALLBACK
-from fsspec.spec import AbstractBufferedFile, make_instance
 from webdav4.client import (
     Client,
     ClientError,
-    HTTPError,
     ResourceAlreadyExists,
     _prepare_result_info,
 )
-from webdav4.fsspec import UploadFile, WebdavFileSystem, translate_exceptions, translate_info
+from webdav4.fsspec import WebdavFileSystem, translate_exceptions, translate_info
 
 from .client import APIClient
-from .config import Settings
 from .direct.client import DEFAULT_DCACHE_URL, DirectClient, RefreshingBearerAuth
 from .engine import TIMEOUT, BearerAuth
 from .errors import (
@@ -49,9 +46,16 @@ from .errors import (
     StorageException,
 )
 from .finder import fsspec_find
+from .fs_files import (
+    CallbackMeter,
+    CtadataFile,
+    CtadataUploadFile,
+    failed_response,
+    read_at_most,
+    refuse_login_redirect,
+)
+from .http import USER_AGENT, check_response
 from .paths import clean_remote
-from .progress import Meter
-from .protocol import USER_AGENT, Protocol
 from .transfer import download, with_retries
 
 # One HTTP Range request fetches one block. HDF5 readers (h5py, PyTables) do many small reads
@@ -65,27 +69,31 @@ DEFAULT_BLOCK_SIZE = 1024 * 1024
 # metadata while the datasets are read.
 DEFAULT_MAX_BLOCKS = 32
 
-_REDIRECTS = (301, 302, 303, 307, 308)
-
 
 def dcache_url_default() -> str:
     """The dCache door `ctadata.direct` would use (`DirectClient`'s default)."""
     return DirectClient.dcache_url or os.environ.get("CTADATA_DCACHE_URL") or DEFAULT_DCACHE_URL
 
 
-class _DefaultsToken:
-    """Class-level value of the defaults a filesystem instance is built from.
+class _DefaultsAsArguments(type(WebdavFileSystem)):  # type: ignore[misc]
+    """fsspec's caching metaclass, handed the defaults a call leaves out as arguments.
 
-    fsspec caches filesystem instances by their arguments; the defaults that are not arguments
-    (`APIClient.downloadservice`, the dCache door) are added to the cache key through
-    `_extra_tokenize_attributes`, so changing them gives a new instance, not a stale one.
+    fsspec caches filesystem instances by their arguments. The service or dCache door that a
+    call does not name is its default now (`APIClient.downloadservice`, `CTADS_URL`, or
+    `ctadata.direct`'s), put among the arguments: a changed default gives a new instance, not
+    a stale one, and a pickled instance carries the URL it was made with.
     """
 
-    def __get__(self, obj: object, owner: type | None = None) -> tuple[str, str]:
-        return (APIClient.downloadservice, dcache_url_default())
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("direct"):
+            if kwargs.get("dcache_url") is None:
+                kwargs["dcache_url"] = dcache_url_default()
+        elif len(args) < 2 and kwargs.get("downloadservice") is None:
+            kwargs["downloadservice"] = APIClient.downloadservice
+        return super().__call__(*args, **kwargs)
 
 
-class CtadataFileSystem(WebdavFileSystem):
+class CtadataFileSystem(WebdavFileSystem, metaclass=_DefaultsAsArguments):
     """The CTA storage as an fsspec filesystem (protocol `ctadata`).
 
     Options (also `storage_options` of `fsspec.open`):
@@ -103,8 +111,6 @@ class CtadataFileSystem(WebdavFileSystem):
 
     protocol = "ctadata"
     root_marker = ""
-    _defaults = _DefaultsToken()
-    _extra_tokenize_attributes = ("_defaults",)
 
     def __init__(
         self,
@@ -140,20 +146,9 @@ class CtadataFileSystem(WebdavFileSystem):
             # The service answers a missing or bad token with a redirect to the hub's login
             # page; webdav4 follows redirects on some calls and would parse the login page.
             hooks = client_opts.setdefault("event_hooks", {})
-            hooks.setdefault("response", []).append(_refuse_login_redirect)
+            hooks.setdefault("response", []).append(refuse_login_redirect)
         self.base_url = base_url
         super().__init__(base_url, client=Client(base_url, auth=auth, **client_opts))
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        """Pickled (for Dask workers, ...) as fsspec does, from the arguments it was made with:
-        a token given as an argument travels; one from the environment or oidc-agent does not
-        (each worker takes its own). The service's URL travels as resolved here, so that a
-        worker does not need `APIClient.downloadservice` set as this process has it.
-        """
-        options = dict(self.storage_options)
-        if not self.direct and len(self.storage_args) < 2:
-            options.setdefault("downloadservice", self.downloadservice)
-        return make_instance, (type(self), self.storage_args, options)
 
     # -- who and where ----------------------------------------------------------------------
     def _current_token(self) -> str:
@@ -189,8 +184,7 @@ class CtadataFileSystem(WebdavFileSystem):
         token = None
         with contextlib.suppress(CtadataError):
             token = self._current_token()
-        base = self.downloadservice or self.base_url
-        Protocol(Settings(base, base, token)).check(response, action, path)
+        check_response(response, action, path, token=token)
 
     # -- paths ------------------------------------------------------------------------------
     @classmethod
@@ -210,7 +204,7 @@ class CtadataFileSystem(WebdavFileSystem):
         try:
             yield
         except (ClientError, httpx.HTTPStatusError) as exc:
-            response = _failed_response(exc)
+            response = failed_response(exc)
             if response is None:
                 raise
             if response.status_code == 404:
@@ -347,7 +341,7 @@ class CtadataFileSystem(WebdavFileSystem):
                         path=path,
                         status=200,
                     )
-                return _read_at_most(response, end)
+                return read_at_most(response, end)
             finally:
                 response.close()
 
@@ -383,7 +377,7 @@ class CtadataFileSystem(WebdavFileSystem):
             return None
         size = details["size"]
         callback.set_size(size)
-        meter = _CallbackMeter(rpath, callback)
+        meter = CallbackMeter(rpath, callback)
         url = self.client.join_url(rpath)
         http = self.client.http
 
@@ -438,83 +432,6 @@ class CtadataFileSystem(WebdavFileSystem):
             return super().rm_file(path)
 
     _rm = rm_file
-
-
-class CtadataFile(AbstractBufferedFile):
-    """A remote file read by blocks through HTTP Range requests, with an LRU block cache."""
-
-    fs: CtadataFileSystem
-
-    def __init__(self, fs: CtadataFileSystem, path: str, **kwargs: Any):
-        details = None
-        if kwargs.get("size") is None:
-            details = fs.info(path)
-            if details["type"] == "directory":
-                raise IsADirectoryError(errno.EISDIR, "Is a directory", path)
-            if details.get("size") is None:
-                raise StorageException(f"open {path!r}: the storage gives no size", path=path)
-            kwargs["size"] = details["size"]
-        super().__init__(fs, path, **kwargs)
-        if details is not None:
-            self._details = details
-
-    def _fetch_range(self, start: int, end: int) -> bytes:
-        return self.fs.fetch_range(self.path, start, end)
-
-    def __repr__(self) -> str:
-        return f"<CtadataFile ctadata://{self.path}>"
-
-
-class CtadataUploadFile(UploadFile):
-    """A file opened for writing: spooled locally, PUT when closed (WebDAV has no append)."""
-
-    fs: CtadataFileSystem
-
-    def commit(self) -> None:
-        with self.fs._translated("upload", self.path, writing=True):
-            super().commit()
-
-
-class _CallbackMeter(Meter):
-    """The transfer engine's meter, reporting to an fsspec callback."""
-
-    def __init__(self, label: str, callback: Any):
-        super().__init__(label, bar=False)
-        self._fsspec_callback = callback
-
-    def advance(self, nbytes: int, path: str) -> None:
-        super().advance(nbytes, path)
-        self._fsspec_callback.relative_update(nbytes)
-
-
-def _refuse_login_redirect(response: httpx.Response) -> None:
-    if response.status_code in _REDIRECTS:
-        raise AuthenticationError(
-            "not authenticated: the service redirected to the login page (token missing,"
-            " invalid or expired); get a fresh JupyterHub API token",
-            status=response.status_code,
-        )
-
-
-def _failed_response(exc: BaseException) -> httpx.Response | None:
-    """The HTTP response behind a webdav4 or httpx error, if there is one."""
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, HTTPError | httpx.HTTPStatusError):
-            return seen.response
-        seen = seen.__cause__
-    return None
-
-
-def _read_at_most(response: httpx.Response, limit: int) -> bytes:
-    parts: list[bytes] = []
-    got = 0
-    for chunk in response.iter_bytes():
-        parts.append(chunk)
-        got += len(chunk)
-        if got >= limit:
-            break
-    return b"".join(parts)[:limit]
 
 
 def open_file(path: str, mode: str = "rb", **kwargs: Any) -> Any:

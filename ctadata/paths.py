@@ -41,6 +41,11 @@ def clean_remote(path: str) -> str:
     return cleaned
 
 
+def with_slash(path: str) -> str:
+    """`path` as a directory (or a URL as a base): ending in one slash."""
+    return path.rstrip("/") + "/"
+
+
 def remote_name(path: str) -> str:
     """The last segment of a remote path, whether it names a file or a directory."""
     return PurePosixPath(path.rstrip("/")).name

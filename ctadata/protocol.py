@@ -8,20 +8,15 @@ I/O. Multi-step operations are generator "flows" that yield `httpx.Request`s and
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Generator
-from dataclasses import dataclass
-from datetime import datetime
-from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 import httpx
 
 from . import jsonitems
-from ._version import __version__
 from .config import Settings
+from .entry import Entry
 from .errors import (
     AuthenticationError,
     CertificateError,
@@ -32,120 +27,20 @@ from .errors import (
     StorageException,
     TransferError,
 )
+from .http import (
+    REDIRECT_STATUSES,
+    USER_AGENT,
+    check_response,
+    is_refusal,
+    response_reason,
+    short_reason,
+)
 from .paths import clean_remote, remote_join, user_folder_name
 
 T = TypeVar("T")
 Flow = Generator[httpx.Request, httpx.Response, T]
 
 UPLOAD_AREAS = ("lst", "cta")
-USER_AGENT = f"ctadata/{__version__}"
-_TAGS = re.compile(r"<[^>]+>")
-_SPACES = re.compile(r"\s+")
-AUTH_HINT = "get a fresh JupyterHub API token"
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One entry of a listing, parsed from the service's JSON."""
-
-    path: str
-    type: str
-    size: int | None
-    mtime: datetime | None
-
-    @property
-    def name(self) -> str:
-        return self.path.rstrip("/").rsplit("/", 1)[-1]
-
-    @property
-    def is_dir(self) -> bool:
-        return self.type == "directory"
-
-    @classmethod
-    def from_service(cls, raw: dict[str, Any]) -> Entry:
-        size = raw.get("size")
-        mtime = raw.get("mtime")
-        return cls(
-            # The storage's hrefs come percent-encoded (`with%20space.h5`).
-            path=unquote(str(raw["href"])).lstrip("/"),
-            type=str(raw.get("type", "file")),
-            size=_size(size) if size not in (None, "") else None,
-            mtime=parsedate_to_datetime(mtime) if mtime else None,
-        )
-
-
-def _size(value: Any) -> int:
-    size = int(value)
-    if size < 0 or (size != value and str(size) != str(value)):
-        raise ValueError("not a size")
-    return size
-
-
-def _short_reason(body: str, *secrets: str | None, limit: int = 300) -> str:
-    """A one-line reason from a server's body: tags stripped, secrets scrubbed, length capped."""
-    text = _SPACES.sub(" ", html.unescape(_TAGS.sub(" ", body))).strip()
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def sent_token(response: httpx.Response) -> str | None:
-    """The bearer token the request of `response` carried, if any (to scrub it from messages)."""
-    try:
-        header = response.request.headers.get("Authorization", "")
-    except RuntimeError:  # a response built without a request
-        return None
-    return header[len("Bearer ") :] if header.startswith("Bearer ") else None
-
-
-def response_reason(response: httpx.Response, token: str | None = None) -> str:
-    """The reason a server gave, in one line, with the token (given or sent) scrubbed."""
-    try:
-        body = response.text
-    except httpx.ResponseNotRead:
-        body = ""
-    if response.headers.get("content-type", "").startswith("application/json"):
-        try:
-            body = str(response.json().get("message", body))
-        except (ValueError, AttributeError):
-            pass
-    return _short_reason(body, token, sent_token(response)) or response.reason_phrase
-
-
-def check_response(
-    response: httpx.Response,
-    action: str,
-    path: str,
-    *,
-    token: str | None = None,
-    server: str = "the service",
-    auth_hint: str = AUTH_HINT,
-) -> None:
-    """Raise the matching `CtadataError` unless the response is a success.
-
-    Shared by every endpoint: the download service and dCache itself (`ctadata.direct`) say
-    who refused (`server`) and what to do about a refused token (`auth_hint`).
-    """
-    status = response.status_code
-    if status < 300:
-        return
-    where = f"{action} {path!r}" if path else action
-    if status in (301, 302, 303, 307, 308) or status == 401:
-        raise AuthenticationError(
-            f"{where}: not authenticated: {server} refused the token"
-            f" (missing, invalid or expired); {auth_hint}",
-            path=path,
-            status=status,
-        )
-    if status == 404:
-        raise NotFound(f"{where}: no such file or directory (HTTP 404)", path=path, status=404)
-    error_class: type[CtadataError] = {
-        400: InvalidPath,
-        403: PermissionDenied,
-    }.get(status, StorageException)
-    reason = response_reason(response, token)
-    raise error_class(f"{where}: {reason} (HTTP {status})", path=path, status=status)
 
 
 class UnknownUploadFolder(NotFound):
@@ -271,7 +166,7 @@ class Protocol:
                 f"list {path!r}: the service answered something that is not JSON", path=path
             ) from exc
         if not isinstance(listing, list):
-            shown = _short_reason(repr(listing), self.settings.token, limit=200)
+            shown = short_reason(repr(listing), self.settings.token, limit=200)
             raise StorageException(
                 f"list {path!r}: the service sent something unexpected: {shown}", path=path
             )
@@ -343,7 +238,7 @@ class Protocol:
             response = yield self.list_request(f"{area}/users/")
             if response.status_code == 200:
                 return f"{area}/users/{user_folder_name(hub_user)}/"
-            if response.status_code in (301, 302, 303, 307, 308, 401):
+            if is_refusal(response.status_code):
                 self.check(response, "list", f"{area}/users/")
         raise PermissionDenied("no upload folder: neither lst/users/ nor cta/users/ can be listed")
 
@@ -365,10 +260,21 @@ class Protocol:
             if response.status_code != 405:  # 405: it exists already
                 self.check(response, "create directory", current)
 
+    def personal_certificate_flow(
+        self, pem: str, certificate_key: str, user: str | None = None
+    ) -> Flow[dict[str, Any]]:
+        """Store one's own short-lived certificate for the storage area `certificate_key`."""
+        payload = {"certificate": pem, "certificate_key": certificate_key, "user": user}
+        return self.certificate_flow("certificate", payload)
+
+    def shared_certificate_flow(self, pem: str) -> Flow[dict[str, Any]]:
+        """Store the shared robot certificate (admins only)."""
+        return self.certificate_flow("main-certificate", {"certificate": pem})
+
     def certificate_flow(self, endpoint: str, payload: dict[str, Any]) -> Flow[dict[str, Any]]:
         response = yield self.certificate_request(endpoint, payload)
         # A 401 from main-certificate also means "not an admin": report the service's words.
-        if response.status_code in (301, 302, 303, 307, 308) or (
+        if response.status_code in REDIRECT_STATUSES or (
             response.status_code == 401 and endpoint != "main-certificate"
         ):
             self.check(response, "upload certificate", "")

@@ -6,11 +6,12 @@ download service (`fetch/`, `upload/`) and direct dCache access (plain WebDAV GE
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import errno
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO, TypeVar
 
@@ -40,6 +41,18 @@ def _retryable(exc: Exception) -> bool:
     return isinstance(exc, StorageException) and (exc.status or 0) >= 500
 
 
+RETRIED = (httpx.TransportError, StorageException, TokenRefreshed)
+
+
+def _pause_before_retry(exc: Exception, n: int, path: str) -> float:
+    """The back-off before try `n + 1` after `exc`; raises our error when there is none."""
+    if not _retryable(exc) or n == RETRIES:
+        if isinstance(exc, CtadataError):
+            raise exc
+        raise as_ctadata_error(exc, path) from exc
+    return BACKOFF_SECONDS * 2**n
+
+
 def with_retries(attempt: Callable[[], T], path: str) -> T:
     """Run `attempt` again after transient failures, with back-off.
 
@@ -49,12 +62,18 @@ def with_retries(attempt: Callable[[], T], path: str) -> T:
     for n in range(RETRIES + 1):
         try:
             return attempt()
-        except (httpx.TransportError, StorageException, TokenRefreshed) as exc:
-            if not _retryable(exc) or n == RETRIES:
-                if isinstance(exc, CtadataError):
-                    raise
-                raise as_ctadata_error(exc, path) from exc
-            time.sleep(BACKOFF_SECONDS * 2**n)
+        except RETRIED as exc:
+            time.sleep(_pause_before_retry(exc, n, path))
+    raise AssertionError("unreachable")
+
+
+async def async_with_retries(attempt: Callable[[], Awaitable[T]], path: str) -> T:
+    """`with_retries` for a coroutine: the same policy, waiting without blocking the loop."""
+    for n in range(RETRIES + 1):
+        try:
+            return await attempt()
+        except RETRIED as exc:
+            await asyncio.sleep(_pause_before_retry(exc, n, path))
     raise AssertionError("unreachable")
 
 

@@ -13,6 +13,7 @@ from ctadata.config import (
     DEFAULT_CERTIFICATESERVICE,
     DEFAULT_CHUNK_SIZE,
     DEFAULT_DOWNLOADSERVICE,
+    MAX_UPLOAD_BYTES,
     Settings,
     check_token,
 )
@@ -25,6 +26,7 @@ from .journal import Journal, journal_path
 from .openfiles import OpenFiles
 from .remote_readers import open_remote
 from .resume import resume_jobs
+from .workspace import Workspace
 
 
 class CtadataLab(ExtensionApp):
@@ -61,7 +63,9 @@ class CtadataLab(ExtensionApp):
         100, config=True, help="Transfer jobs waiting at most; past this, new ones get a 429."
     )
     max_upload_size = Int(
-        1024**4, config=True, help="Largest browser upload accepted, in bytes (default 1 TiB)."
+        MAX_UPLOAD_BYTES,
+        config=True,
+        help="Largest browser upload accepted, in bytes (default 1 TiB).",
     )
 
     preview_idle_seconds = Int(
@@ -109,18 +113,18 @@ class CtadataLab(ExtensionApp):
         """Whether hidden files may be read or written: the Jupyter server's own setting."""
         return bool(getattr(self.serverapp.contents_manager, "allow_hidden", False))
 
+    @property
+    def workspace(self) -> Workspace:
+        return Workspace(self.root_dir, self.allow_hidden)
+
     def job_client(self, job: Job) -> JobClient:
         """A synchronous client for one transfer job (run in a worker thread)."""
-        settings = self.service_settings
-        return JobClient(
+        return JobClient.from_settings(
+            self.service_settings,
             job,
             self.root_dir,
             self.jobs.journal,
             allow_hidden=self.allow_hidden,
-            token=settings.token,
-            downloadservice=settings.downloadservice,
-            certificateservice=settings.certificateservice,
-            chunk_size=settings.chunk_size,
             progress_bar=False,
             hub_user=self.hub_user,
         )
@@ -131,7 +135,7 @@ class CtadataLab(ExtensionApp):
         except AuthenticationError as exc:
             self.log.error("ctadata_lab: %s", exc)
             self.token = None
-        self.aclient = AsyncAPIClient(self.service_settings)
+        self.aclient = AsyncAPIClient.from_settings(self.service_settings, hub_user=self.hub_user)
         journal = Journal(journal_path(self.serverapp.data_dir, self.root_dir))
         self.jobs = JobManager(self.max_concurrent_transfers, journal)
         records = journal.open(self.root_dir)

@@ -28,10 +28,10 @@ import httpcore
 import httpx
 
 from ctadata.client import APIClient
+from ctadata.entry import Entry
 from ctadata.errors import Cancelled, PermissionDenied
 from ctadata.local import Adopt, LocalPath
 from ctadata.progress import Meter
-from ctadata.protocol import Entry
 
 from .jobs import Job
 from .journal import Journal

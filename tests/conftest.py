@@ -3,6 +3,9 @@
 - `dev_service` (session): one service for everybody, with the users of `USERS` by role.
 - `spawn_dev_service(**kw)` (function): a service of one's own, e.g. to kill it mid-transfer.
 - `sample_tree` (session): a small tree written into `dev_service`'s storage.
+- `lab` (function): the server extension in pytest-jupyter's Jupyter server, in front of
+  `lab_service` (`dev_service`; "own" or "unreachable" as an indirect parameter), with the
+  `CtadataLab` traits of `lab_traits`; `tests.lab_harness` has `Lab` and its helpers.
 """
 
 from __future__ import annotations
@@ -12,18 +15,23 @@ import os
 import random
 import secrets
 import select
+import socket
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+from traitlets.config import Config
 
 import ctadata.devservice
 from ctadata.devservice.users import ALL_SCOPES, user_folder_name
+from tests.lab_harness import Lab
+
+pytest_plugins = ["pytest_jupyter.jupyter_server"]
 
 # The code under test: the subprocess runs the same copy of ctadata as the tests import.
 SOURCE_ROOT = Path(ctadata.devservice.__file__).resolve().parents[2]
@@ -191,3 +199,75 @@ def write_sample_tree(storage_dir: Path) -> SampleTree:
 @pytest.fixture(scope="session")
 def sample_tree(dev_service: RunningDevService) -> SampleTree:
     return write_sample_tree(dev_service.storage_dir)
+
+
+# -- the server extension in a Jupyter server ----------------------------------------------
+@pytest.fixture
+def lab_service(request: pytest.FixtureRequest, dev_service, sample_tree):
+    """The session's service; with the parameter "own" a private one that a test may kill or
+    stop; with "unreachable" the same users at addresses where nothing listens."""
+    which = getattr(request, "param", None)
+    if which == "own":
+        return request.getfixturevalue("spawn_dev_service")()
+    if which == "unreachable":
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            nowhere = f"http://127.0.0.1:{s.getsockname()[1]}/services/"
+        return replace(
+            dev_service,
+            downloadservice=nowhere + "downloadservice/",
+            certificateservice=nowhere + "certificateservice/",
+        )
+    return dev_service
+
+
+@pytest.fixture
+def lab_traits(request: pytest.FixtureRequest, lab_service, monkeypatch) -> dict[str, Any]:
+    """The `CtadataLab` traits; a test changes some with an indirect parameter.
+
+    The token comes from `JUPYTERHUB_API_TOKEN`, as on the hub (Jupyter logs its configuration
+    at debug level, so a token is never given as configuration here). `role` says whose token
+    it is; `token` replaces it (None: no token at all). The hub's API is at
+    `JUPYTERHUB_API_URL` (not the user's name), unless `hub` is False: then neither is set.
+    """
+    changes = dict(getattr(request, "param", {}))
+    role = changes.pop("role", "alice")
+    token = changes.pop("token", lab_service.users[role].token)
+    if token is None:
+        monkeypatch.delenv("JUPYTERHUB_API_TOKEN", raising=False)
+    else:
+        monkeypatch.setenv("JUPYTERHUB_API_TOKEN", token)
+    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
+    if changes.pop("hub", True):
+        monkeypatch.setenv("JUPYTERHUB_API_URL", lab_service.hub_url.rstrip("/") + "/api")
+    else:
+        monkeypatch.delenv("JUPYTERHUB_API_URL", raising=False)
+    traits = {
+        "downloadservice_url": lab_service.downloadservice,
+        "certificateservice_url": lab_service.certificateservice,
+        "max_concurrent_transfers": 4,
+    }
+    return traits | changes
+
+
+@pytest.fixture
+def jp_server_config(lab_traits: dict[str, Any]) -> Config:
+    return Config(
+        {
+            "ServerApp": {
+                "jpserver_extensions": {"ctadata_lab": True, "jupyter_server_terminals": False},
+                "allow_unauthenticated_access": False,
+            },
+            "CtadataLab": lab_traits,
+        }
+    )
+
+
+@pytest.fixture
+def lab(
+    jp_serverapp, http_server, jp_asyncio_loop, jp_http_port, jp_base_url, jp_root_dir, lab_service
+) -> Lab:
+    """The extension in pytest-jupyter's server (`http_server` listens on `jp_http_port`)."""
+    url = f"http://127.0.0.1:{jp_http_port}{jp_base_url}ctadata/"
+    token = jp_serverapp.identity_provider.token
+    return Lab(jp_asyncio_loop, url, token, Path(jp_root_dir).resolve(), lab_service)

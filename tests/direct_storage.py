@@ -3,10 +3,11 @@
 - `Issuer`: an OpenID provider on loopback HTTP (discovery, device flow, refresh grant) that
   signs RS256 JWT access tokens with a key made here, with `exp`, and checks the client secret.
   Debian's real `oidc-agent`/`oidc-gen` talk to it.
-- `Storage`: wsgidav (on cheroot) serving a folder at `/pnfs/cta.cscs.ch/`, behind a WSGI
-  middleware that verifies the bearer JWT against the issuer's current key and its expiry and
-  answers 401 otherwise (as dCache does). It records what it saw, can throttle downloads and can
-  cut one download after some bytes (a dropped connection).
+- `Storage`: the development storage (`ctadata.devservice.storage`, wsgidav on cheroot)
+  serving a folder at `/pnfs/cta.cscs.ch/`, behind a WSGI middleware that verifies the bearer
+  JWT against the issuer's current key and its expiry and answers 401 otherwise (as dCache
+  does). It records what it saw, can throttle downloads and can cut one download after some
+  bytes (a dropped connection).
 """
 
 from __future__ import annotations
@@ -23,14 +24,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
-from cheroot import wsgi
-from cheroot.ssl.builtin import BuiltinSSLAdapter
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from wsgidav.wsgidav_app import WsgiDAVApp
 
-BASE = "/pnfs/cta.cscs.ch"
+from ctadata.devservice.certs import issue_server_certificate, make_ca
+from ctadata.devservice.storage import BASE_PATH as BASE
+from ctadata.devservice.storage import WebDAVStorage
 
 
 # -- JWT (RS256), just what the tests need -----------------------------------------------------
@@ -71,52 +71,8 @@ def verify_jwt(token: str, keys: dict[str, rsa.RSAPublicKey]) -> dict[str, Any]:
 
 def make_tls(folder: Path) -> tuple[Path, Path, Path]:
     """A CA, and a server certificate for 127.0.0.1 that it signed: (ca, cert, key) PEM files."""
-    import datetime
-    import ipaddress
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.x509.oid import NameOID
-
-    now = datetime.datetime.now(datetime.timezone.utc)
-    period = (now - datetime.timedelta(minutes=5), now + datetime.timedelta(hours=1))
-
-    def certificate(
-        subject: str, key: rsa.RSAPrivateKey, issuer: str, signer: rsa.RSAPrivateKey, ca: bool
-    ) -> x509.Certificate:
-        builder = (
-            x509.CertificateBuilder()
-            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
-            .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer)]))
-            .public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(period[0])
-            .not_valid_after(period[1])
-            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
-        )
-        if ca:
-            usage = x509.KeyUsage(False, False, False, False, False, True, True, False, False)
-            builder = builder.add_extension(usage, critical=True)
-        else:
-            names = [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
-            builder = builder.add_extension(x509.SubjectAlternativeName(names), critical=False)
-        return builder.sign(signer, hashes.SHA256())
-
-    ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    server_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    ca_cert = certificate("test CA", ca_key, "test CA", ca_key, ca=True)
-    server_cert = certificate("127.0.0.1", server_key, "test CA", ca_key, ca=False)
-    paths = folder / "ca.pem", folder / "server.pem", folder / "server.key"
-    paths[0].write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
-    paths[1].write_bytes(server_cert.public_bytes(serialization.Encoding.PEM))
-    paths[2].write_bytes(
-        server_key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.TraditionalOpenSSL,
-            serialization.NoEncryption(),
-        )
-    )
-    return paths
+    ca = make_ca(folder)
+    return (ca, *issue_server_certificate(folder))
 
 
 # -- the OpenID provider -----------------------------------------------------------------------
@@ -267,7 +223,8 @@ class Seen:
 
 
 class Storage:
-    """wsgidav serving `root` at `/pnfs/cta.cscs.ch/`, for bearer JWTs of `keys()` only."""
+    """The development storage (wsgidav) at `/pnfs/cta.cscs.ch/`, for bearer JWTs of `keys()`
+    only."""
 
     def __init__(
         self,
@@ -282,26 +239,8 @@ class Storage:
         self.throttle: float | None = None  # bytes per second of each GET body
         self._cuts: dict[str, int] = {}
         self._lock = threading.Lock()
-        dav = WsgiDAVApp(
-            {
-                "provider_mapping": {BASE: str(root)},
-                "simple_dc": {"user_mapping": {"*": True}},
-                "http_authenticator": {"accept_basic": False, "accept_digest": False},
-                "dir_browser": {"enable": False},
-                "verbose": 1,
-                "logging": {"enable": False},
-                "lock_storage": True,
-            }
-        )
-        self._server = wsgi.Server(("127.0.0.1", 0), self._middleware(dav), numthreads=16)
-        self._server.error_log = lambda *args, **kwargs: None  # the cuts are on purpose
-        if tls is not None:
-            self._server.ssl_adapter = BuiltinSSLAdapter(str(tls[0]), str(tls[1]))
-        self._server.prepare()
-        scheme = "https" if tls else "http"
-        self.url = f"{scheme}://127.0.0.1:{self._server.bind_addr[1]}"
-        self._thread = threading.Thread(target=self._server.serve, daemon=True)
-        self._thread.start()
+        self._storage = WebDAVStorage(root, wrap=self._middleware, tls=tls).start()
+        self.url = self._storage.origin
 
     def cut_once(self, path: str, after: int) -> None:
         """The next GET of `path` (below the base) stops after `after` bytes, connection lost."""
@@ -375,5 +314,4 @@ class Storage:
                 close()
 
     def close(self) -> None:
-        self._server.stop()
-        self._thread.join(10)
+        self._storage.stop()

@@ -1,7 +1,8 @@
 """The development service against docs/protocol.md: every endpoint and quirk, over real HTTP.
 
 The service runs as a subprocess (conftest.py); requests are made with plain httpx, so that
-these tests say what the wire carries, independently of the client library.
+these tests say what the wire carries, independently of the client library. Its pure functions
+are tested in test_devservice_unit.py, its processes and memory in test_devservice_processes.py.
 """
 
 from __future__ import annotations
@@ -9,37 +10,21 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import http.client
-import json
-import os
-import signal
 import socket
-import subprocess
-import sys
-import threading
 import time
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
-import h5py
 import httpx
-import psutil
 import pytest
 
-from ctadata.devservice.base import has_dotdot, join_path
 from ctadata.devservice.certs import (
-    CertificateRejected,
     issue_certificate,
     make_ca,
-    verify_certificate,
 )
-from ctadata.devservice.download import content_disposition, list_entries
-from ctadata.devservice.sample_data import make_sample_data
-from ctadata.devservice.server import DevService
-from ctadata.devservice.users import DEMO_TOKEN, User, UserTable, user_folder_name
-from ctadata.devservice.webdav import rewrite_hrefs
-from tests.conftest import RunningDevService, SampleTree, make_users
+from tests.conftest import RunningDevService, SampleTree
 
 JSON = {"Content-Type": "application/json"}
 
@@ -57,115 +42,6 @@ def alice(dev_service: RunningDevService, sample_tree: SampleTree) -> Iterator[h
 
 def alice_dir(svc: RunningDevService) -> Path:
     return svc.storage_dir / "lst" / "users" / svc.users["alice"].folder
-
-
-# -- pure functions ---------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("name", "folder"),
-    [
-        ("Alice.Smith01", "alice_smith01"),
-        ("user23", "user__"),  # sic: only 0 and 1 survive among the digits
-        ("CTA Demo", "cta_demo"),
-        ("\u00c9mile-Zola", "_mile_zola"),
-        ("x10", "x10"),
-    ],
-)
-def test_user_folder_name(name: str, folder: str) -> None:
-    assert user_folder_name(name) == folder
-
-
-def test_user_table_refuses_unknown_empty_and_expired_tokens() -> None:
-    now = time.time()
-    table = UserTable([User("a", "tok-a"), User("b", "tok-b", expires=now - 1)])
-    assert table.by_token("tok-a") == table.users[0]
-    assert table.by_token("tok-b") is None
-    assert table.by_token("tok-b", now=now - 10) == table.users[1]
-    assert table.by_token("nope") is None
-    assert table.by_token("") is None
-    assert table.by_token(None) is None
-
-
-def test_user_table_file_round_trip(tmp_path: Path) -> None:
-    path = tmp_path / "users.json"
-    path.write_text(json.dumps({"users": [u.to_json() for u in UserTable.default().users]}))
-    table = UserTable.from_file(path)
-    assert [u.name for u in table.users] == ["CTA Demo", "admin"]
-    assert table.by_token(DEMO_TOKEN).areas == ("lst", "cta")
-    assert table.by_name("admin").admin
-    assert "token" not in table.users[0].to_json(with_token=False)
-    assert DEMO_TOKEN not in repr(table.users[0])
-
-
-def test_path_rules() -> None:
-    assert has_dotdot("lst/../cta") and has_dotdot("a..b") and not has_dotdot("lst/a.b/c")
-    assert join_path("lst", "users/", "/bob", "", "dir/f.txt/") == "lst/users/bob/dir/f.txt"
-
-
-def test_content_disposition() -> None:
-    assert content_disposition("run1.h5") == "attachment; filename=run1.h5"
-    assert content_disposition("\u65e5.h5") == "attachment; filename*=UTF-8''%E6%97%A5.h5"
-
-
-def test_list_entries_and_href_rewriting() -> None:
-    xml = (
-        b'<?xml version="1.0"?><D:multistatus xmlns:D="DAV:">'
-        b"<D:response><D:href>/pnfs/cta.cscs.ch/lst/</D:href><D:propstat><D:prop>"
-        b"<D:getlastmodified>Thu, 14 Nov 2024 10:01:02 GMT</D:getlastmodified>"
-        b"</D:prop></D:propstat></D:response>"
-        b"<D:response><D:href>/pnfs/cta.cscs.ch/lst/a%20b.h5</D:href><D:propstat><D:prop>"
-        b"<D:getcontentlength>12</D:getcontentlength></D:prop></D:propstat></D:response>"
-        b"</D:multistatus>"
-    )
-    entries = list_entries(xml, "http://h/list/")
-    assert entries == [
-        {
-            "href": "lst/",
-            "mtime": "Thu, 14 Nov 2024 10:01:02 GMT",
-            "url": "http://h/list/lst/",
-            "type": "directory",
-        },
-        {"href": "lst/a%20b.h5", "size": "12", "url": "http://h/list/lst/a%20b.h5", "type": "file"},
-    ]
-    rewritten = rewrite_hrefs(xml)
-    assert b"/pnfs/" not in rewritten
-    assert b"<D:href>/services/downloadservice/webdav/lst/a%20b.h5</D:href>" in rewritten
-
-
-def test_certificate_checks(tmp_path: Path) -> None:
-    ca, other = make_ca(tmp_path / "ca"), make_ca(tmp_path / "other")
-    bundle = ca.read_bytes()
-    good = issue_certificate(ca.parent, days=2)
-    assert verify_certificate(good, bundle) > dt.datetime.now(dt.timezone.utc)
-    refused = {
-        "expired": issue_certificate(ca.parent, days=1, not_before_offset=dt.timedelta(days=-3)),
-        "not yet valid": issue_certificate(ca.parent, not_before_offset=dt.timedelta(hours=2)),
-        "too long": issue_certificate(ca.parent, days=30),
-        "chain": issue_certificate(other.parent),
-        "no PEM certificate": "not a certificate",
-    }
-    for reason, pem in refused.items():
-        with pytest.raises(CertificateRejected, match=reason):
-            verify_certificate(pem, bundle)
-
-
-def test_sample_data_is_deterministic_and_real_hdf5(tmp_path: Path) -> None:
-    a = make_sample_data(tmp_path / "a", large_file=False)
-    b = make_sample_data(tmp_path / "b", large_file=False)
-    files_a = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
-    assert files_a == sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
-    assert len(files_a) > 200
-    for rel in files_a:
-        assert (a / rel).read_bytes() == (b / rel).read_bytes()
-        assert (a / rel).stat().st_mtime == (b / rel).stat().st_mtime
-    h5 = sorted(a.glob("lst/DL1/*/v0.1/tailcut84/*.h5"))
-    assert len(h5) >= 3
-    with h5py.File(h5[0]) as f:
-        assert len(f["dl1/event/telescope/parameters/LST_LSTCam"]) == 40
-        assert f["dl1/event/telescope/image/LST_LSTCam"].shape == (40, 1855)
-    assert (a / "lst/users").is_dir() and (a / "cta/users").is_dir()
-    assert not any((a / "lst/users").iterdir())
 
 
 # -- authentication ---------------------------------------------------------------------------
@@ -612,122 +488,3 @@ def test_storage_is_plain_webdav(dev_service: RunningDevService, sample_tree: Sa
     )
     assert moved.status_code == 201
     assert httpx.delete(base + "cta/DL3/t2.txt").status_code == 204
-
-
-# -- processes --------------------------------------------------------------------------------
-
-
-def test_killing_the_service_cuts_a_fetch_short(spawn_dev_service, tmp_path: Path) -> None:
-    storage = tmp_path / "killed"
-    (storage / "lst").mkdir(parents=True)
-    (storage / "lst/large.bin").write_bytes(b"\1" * (40 << 20))
-    svc = spawn_dev_service(storage_dir=storage)
-    received = 0
-    with pytest.raises((httpx.RemoteProtocolError, httpx.ReadError)):
-        with client(svc) as c, c.stream("GET", "fetch/lst/large.bin?chunk_size=65536") as r:
-            for chunk in r.iter_raw():
-                received += len(chunk)
-                if svc.process.poll() is None and received > 1 << 20:
-                    svc.process.send_signal(signal.SIGKILL)
-    assert 0 < received < 40 << 20
-
-
-class PeakMemory:
-    """The peak resident memory of a process, sampled in a thread while in the block."""
-
-    def __init__(self, pid: int) -> None:
-        self.process = psutil.Process(pid)
-        self.baseline = self.peak = self.process.memory_info().rss
-        self._done = threading.Event()
-
-    def _sample(self) -> None:
-        while not self._done.wait(0.01):
-            self.peak = max(self.peak, self.process.memory_info().rss)
-
-    def __enter__(self) -> PeakMemory:
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._done.set()
-        self._thread.join()
-
-    @property
-    def growth(self) -> int:
-        return self.peak - self.baseline
-
-
-def test_memory_stays_flat_for_large_transfers(spawn_dev_service) -> None:
-    size, piece = 256 << 20, b"\x5a" * (1 << 20)
-    svc = spawn_dev_service()
-
-    def body() -> Iterator[bytes]:
-        for _ in range(size // len(piece)):
-            yield piece
-
-    with client(svc) as c, PeakMemory(svc.pid) as memory:
-        c.get("list/lst/")  # warm up: the first requests allocate what every request needs
-        r = c.post("upload/large.bin", content=body())
-        assert r.status_code == 200 and r.json()["total_written"] == size
-        refused = c.post(
-            "upload/no/parent.bin", content=body(), headers={"Content-Length": str(size)}
-        )
-        assert refused.status_code == 409
-        received = 0
-        with c.stream("GET", "fetch/lst/users/alice_smith01/large.bin") as r:
-            for chunk in r.iter_raw():
-                received += len(chunk)
-        assert received == size
-    assert memory.growth < size // 2, f"memory grew by {memory.growth >> 20} MiB"
-
-
-def test_cli_banner_default_users_and_clean_stop(tmp_path: Path) -> None:
-    from tests.conftest import SOURCE_ROOT
-
-    command = [sys.executable, "-m", "ctadata.devservice", "--storage", str(tmp_path / "s")]
-    env = {**os.environ, "PYTHONPATH": str(SOURCE_ROOT)}
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
-    try:
-        lines = []
-        while not lines or not lines[-1].startswith("Press Ctrl-C"):
-            lines.append(process.stdout.readline())
-            assert lines[-1], "the banner ended early"
-        exports = dict(
-            line.strip().removeprefix("export ").split("=", 1)
-            for line in lines
-            if line.strip().startswith("export ")
-        )
-        assert exports["JUPYTERHUB_API_TOKEN"] == DEMO_TOKEN
-        r = httpx.get(
-            exports["CTADS_URL"] + "list/lst/", headers={"Authorization": f"Bearer {DEMO_TOKEN}"}
-        )
-        assert r.status_code == 200
-        hub = exports["CTADS_URL"].replace("/services/downloadservice/", "/hub/api/user")
-        assert (
-            httpx.get(hub, headers={"Authorization": f"Bearer {DEMO_TOKEN}"}).json()["name"]
-            == "CTA Demo"
-        )
-    finally:
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(10) == 0
-
-
-def test_in_process_dev_service(tmp_path: Path) -> None:
-    with DevService(tmp_path / "s", sample_data=True, large_file=False) as svc:
-        headers = {"Authorization": f"Bearer {svc.token}"}
-        r = httpx.get(
-            svc.downloadservice + "list/lst/DL1/20241114/v0.1/tailcut84/", headers=headers
-        )
-        assert r.status_code == 200 and len(r.json()) == 4
-        assert svc.storage_url.endswith("/pnfs/cta.cscs.ch/") and svc.ca_cert.is_file()
-        url, state = svc.downloadservice, svc.state_dir
-    with pytest.raises(httpx.ConnectError):
-        httpx.get(url + "health")
-    assert not state.exists()  # a temporary state folder goes with the service
-
-
-def test_fixture_users(dev_service: RunningDevService) -> None:
-    assert set(dev_service.users) == {"alice", "noscope", "admin", "nofolder", "expired"}
-    assert dev_service.token == dev_service.users["alice"].token
-    assert make_users()[0]["name"] == "Alice.Smith01"

@@ -20,10 +20,9 @@ from ctadata import APIClient
 from ctadata.config import Settings
 from ctadata.errors import AuthenticationError
 from tests import hostile_service
-from tests.test_lab import FINISHED, Lab, leftovers, traits, user_dir, write_big
+from tests.lab_harness import FINISHED, Lab, leftovers, traits, user_dir, write_big
 
-# test_lab's fixtures (`lab`, `lab_traits`, ...); `lab_service` is this module's own.
-pytest_plugins = ["pytest_jupyter.jupyter_server", "tests.test_lab"]
+# The fixtures of conftest.py (`lab`, `lab_traits`, ...); `lab_service` is this module's own.
 pytestmark = pytest.mark.filterwarnings("error::jupyter_server.utils.JupyterServerAuthWarning")
 
 MiB = 1024 * 1024

@@ -15,9 +15,9 @@ from click.testing import CliRunner
 
 import ctadata
 from ctadata.cli import cli
+from ctadata.entry import Entry
 from ctadata.errors import NotFound, PermissionDenied
 from ctadata.finder import Criteria, parse_size, parse_time, walk
-from ctadata.protocol import Entry
 
 from .helpers import client_for, token_of
 

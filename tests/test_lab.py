@@ -3,205 +3,39 @@
 The Jupyter server is pytest-jupyter's (in this process, on a port of its own); these tests are
 plain functions that drive its event loop (`Lab.run`), so that the server and the test share one
 loop. Every request goes over HTTP with httpx; the service is the real development service.
+The fixtures (`lab`, `lab_traits`, `lab_service`) are in conftest.py, `Lab` in lab_harness.py.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import os
 import re
 import secrets
 import signal
-import socket
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, replace
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import pytest
-from traitlets.config import Config
 
-pytest_plugins = ["pytest_jupyter.jupyter_server"]
+from tests.lab_harness import (
+    FINISHED,
+    Lab,
+    MiB,
+    file_sha,
+    leftovers,
+    own,
+    sha,
+    traits,
+    user_dir,
+    write_big,
+)
+
 # A handler without Jupyter authentication makes the server warn when it loads: an error here.
 pytestmark = pytest.mark.filterwarnings("error::jupyter_server.utils.JupyterServerAuthWarning")
-
-T = TypeVar("T")
-FINISHED = ("done", "failed", "cancelled")
-MiB = 1024 * 1024
-
-
-# -- fixtures ---------------------------------------------------------------------------------
-@dataclass
-class Lab:
-    """The extension's REST API as a test sees it."""
-
-    loop: asyncio.AbstractEventLoop
-    url: str  # ends with /ctadata/
-    token: str  # the Jupyter server's token
-    root: Path  # the workspace
-    service: Any  # the development service behind it
-
-    def run(self, awaitable: Awaitable[T]) -> T:
-        return self.loop.run_until_complete(awaitable)
-
-    @property
-    def auth(self) -> dict[str, str]:
-        return {"Authorization": f"token {self.token}"}
-
-    async def arequest(self, method: str, path: str, *, auth: bool = True, **kw: Any):
-        headers = (self.auth if auth else {}) | kw.pop("headers", {})
-        async with httpx.AsyncClient(timeout=60, cookies=kw.pop("cookies", None)) as http:
-            return await http.request(method, self.url + path, headers=headers, **kw)
-
-    def request(self, method: str, path: str, **kw: Any) -> httpx.Response:
-        return self.run(self.arequest(method, path, **kw))
-
-    def call(self, method: str, path: str, status: int = 200, **kw: Any) -> Any:
-        response = self.request(method, path, **kw)
-        assert response.status_code == status, response.text
-        return response.json()
-
-    def error(self, method: str, path: str, status: int, reason: str, **kw: Any) -> str:
-        """Asserts a JSON error of docs/rest-api.md; returns its message."""
-        body = self.call(method, path, status, **kw)
-        assert set(body) == {"message", "reason"} and body["reason"] == reason, body
-        return body["message"]
-
-    async def await_job(self, job_id: str, until: Callable[[dict], bool], timeout: float = 60):
-        deadline = time.monotonic() + timeout
-        while True:
-            response = await self.arequest("GET", f"transfers/{job_id}")
-            job = response.json()
-            if until(job):
-                return job
-            assert time.monotonic() < deadline, f"job still {job['state']}: {job}"
-            await asyncio.sleep(0.02)
-
-    def wait(self, job_id: str, timeout: float = 60) -> dict:
-        return self.run(self.await_job(job_id, lambda j: j["state"] in FINISHED, timeout))
-
-    def wait_bytes(self, job_id: str) -> dict:
-        """Until the job has moved some bytes (and is still running)."""
-        job = self.run(
-            self.await_job(job_id, lambda j: j["bytes_done"] > 0 or j["state"] in FINISHED)
-        )
-        assert job["state"] == "running", job
-        return job
-
-    def download(self, path: str, to: str = "", status: int = 201, **kw: Any) -> dict:
-        body = {"kind": "download", "path": path, "to": to, **kw}
-        return self.call("POST", "transfers", status, json=body)
-
-
-@pytest.fixture
-def lab_service(request: pytest.FixtureRequest, dev_service, sample_tree):
-    """The session's service; with the parameter "own" a private one that a test may kill or
-    stop; with "unreachable" the same users at addresses where nothing listens."""
-    which = getattr(request, "param", None)
-    if which == "own":
-        return request.getfixturevalue("spawn_dev_service")()
-    if which == "unreachable":
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            nowhere = f"http://127.0.0.1:{s.getsockname()[1]}/services/"
-        return replace(
-            dev_service,
-            downloadservice=nowhere + "downloadservice/",
-            certificateservice=nowhere + "certificateservice/",
-        )
-    return dev_service
-
-
-@pytest.fixture
-def lab_traits(request: pytest.FixtureRequest, lab_service, monkeypatch) -> dict[str, Any]:
-    """The `CtadataLab` traits; a test changes some with an indirect parameter.
-
-    The token comes from `JUPYTERHUB_API_TOKEN`, as on the hub (Jupyter logs its configuration
-    at debug level, so a token is never given as configuration here). `role` says whose token
-    it is; `token` replaces it (None: no token at all). The hub's API is at
-    `JUPYTERHUB_API_URL` (not the user's name), unless `hub` is False: then neither is set.
-    """
-    changes = dict(getattr(request, "param", {}))
-    role = changes.pop("role", "alice")
-    token = changes.pop("token", lab_service.users[role].token)
-    if token is None:
-        monkeypatch.delenv("JUPYTERHUB_API_TOKEN", raising=False)
-    else:
-        monkeypatch.setenv("JUPYTERHUB_API_TOKEN", token)
-    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
-    if changes.pop("hub", True):
-        monkeypatch.setenv("JUPYTERHUB_API_URL", lab_service.hub_url.rstrip("/") + "/api")
-    else:
-        monkeypatch.delenv("JUPYTERHUB_API_URL", raising=False)
-    traits = {
-        "downloadservice_url": lab_service.downloadservice,
-        "certificateservice_url": lab_service.certificateservice,
-        "max_concurrent_transfers": 4,
-    }
-    return traits | changes
-
-
-@pytest.fixture
-def jp_server_config(lab_traits: dict[str, Any]) -> Config:
-    return Config(
-        {
-            "ServerApp": {
-                "jpserver_extensions": {"ctadata_lab": True, "jupyter_server_terminals": False},
-                "allow_unauthenticated_access": False,
-            },
-            "CtadataLab": lab_traits,
-        }
-    )
-
-
-@pytest.fixture
-def lab(
-    jp_serverapp, http_server, jp_asyncio_loop, jp_http_port, jp_base_url, jp_root_dir, lab_service
-) -> Lab:
-    """The extension in pytest-jupyter's server (`http_server` listens on `jp_http_port`)."""
-    url = f"http://127.0.0.1:{jp_http_port}{jp_base_url}ctadata/"
-    token = jp_serverapp.identity_provider.token
-    return Lab(jp_asyncio_loop, url, token, Path(jp_root_dir).resolve(), lab_service)
-
-
-def own(param: str = "own"):
-    return pytest.mark.parametrize("lab_service", [param], indirect=True)
-
-
-def traits(**values: Any):
-    return pytest.mark.parametrize("lab_traits", [values], indirect=True)
-
-
-def sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def file_sha(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(MiB):
-            h.update(block)
-    return h.hexdigest()
-
-
-def write_big(path: Path, size: int) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    block = os.urandom(MiB)
-    with open(path, "wb") as f:
-        for _ in range(size // MiB):
-            f.write(block)
-
-
-def user_dir(lab: Lab) -> Path:
-    return lab.service.storage_dir / "lst/users" / lab.service.users["alice"].folder
-
-
-def leftovers(root: Path) -> list[str]:
-    return [p.name for p in root.rglob("*.ctadata-part")]
 
 
 # -- config and listing -----------------------------------------------------------------------

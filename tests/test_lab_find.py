@@ -1,5 +1,5 @@
 """`GET ctadata/find`: a search streamed as JSON lines by the server extension."""
-# ruff: noqa: F811 (the fixtures of test_lab and test_find, imported, are arguments here)
+# ruff: noqa: F811 (the fixtures of test_find, imported, are arguments here)
 
 from __future__ import annotations
 
@@ -12,10 +12,9 @@ from typing import Any
 import httpx
 import pytest
 
+from .lab_harness import Lab
 from .test_find import DIRS, ROOT, TREE, expected, tree  # noqa: F401
-from .test_lab import Lab, jp_server_config, lab, lab_service, lab_traits  # noqa: F401
 
-pytest_plugins = ["pytest_jupyter.jupyter_server"]
 pytestmark = pytest.mark.filterwarnings("error::jupyter_server.utils.JupyterServerAuthWarning")
 BIG = "lst/findbig"
 BIG_FOLDERS = 1500  # listing them all takes seconds: long enough to time out or go away

@@ -11,16 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests import test_lab
 from tests.helpers import put_remote
-from tests.test_lab import FINISHED, Lab, MiB, leftovers, own, traits, user_dir, write_big
-
-pytest_plugins = ["pytest_jupyter.jupyter_server"]
-# The Jupyter server with the extension, as test_lab sets it up.
-jp_server_config = test_lab.jp_server_config
-lab_traits = test_lab.lab_traits
-lab_service = test_lab.lab_service
-lab = test_lab.lab
+from tests.lab_harness import FINISHED, Lab, MiB, leftovers, own, traits, user_dir, write_big
 
 
 def wait(lab: Lab, job_id: str) -> dict:

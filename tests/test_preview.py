@@ -21,10 +21,8 @@ from ctadata.fs import DEFAULT_BLOCK_SIZE as BLOCK
 from ctadata_lab.openfiles import Abandoned, OpenFiles
 from ctadata_lab.remote_readers import open_remote
 
-from .test_lab import Lab, traits
+from .lab_harness import Lab, traits
 
-# The `lab` fixture (a Jupyter server with the extension, on the local service) and its parts.
-pytest_plugins = ["pytest_jupyter.jupyter_server", "tests.test_lab"]
 pytestmark = pytest.mark.filterwarnings("error::jupyter_server.utils.JupyterServerAuthWarning")
 
 DIR = "lst/DL1/preview/"

@@ -4,6 +4,7 @@ import httpx
 import pytest
 
 from ctadata.config import Settings
+from ctadata.entry import Entry
 from ctadata.errors import (
     AuthenticationError,
     CertificateError,
@@ -11,7 +12,7 @@ from ctadata.errors import (
     PermissionDenied,
     StorageException,
 )
-from ctadata.protocol import Entry, Protocol
+from ctadata.protocol import Protocol
 
 TOKEN = "s3cret-token-value"
 SETTINGS = Settings("http://svc/services/downloadservice", "http://svc/cs/", TOKEN)
@@ -126,3 +127,13 @@ def test_an_upload_answer_names_the_user_folder() -> None:
     assert missing_parent(conflict, "a/b/c.txt") == "a/b/"
     assert missing_parent(conflict, "c.txt") is None  # the service makes the user folder
     assert missing_parent(StorageException("x", status=500), "a/c.txt") is None
+
+
+def test_the_service_urls_are_read_when_a_client_is_made(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ctadata import APIClient
+
+    monkeypatch.setenv("CTADS_URL", "http://later/ds")
+    assert APIClient().settings.downloadservice == "http://later/ds/"
+    monkeypatch.setattr(APIClient, "downloadservice", "http://set/")  # 0.6.0's override
+    assert APIClient().downloadservice == "http://set/"
+    assert APIClient(downloadservice="http://one/").downloadservice == "http://one/"

@@ -18,7 +18,8 @@ from urllib.parse import quote, urlencode
 import httpx
 import tornado.web
 
-from .pipe import BodyPipe
+from ..config import MAX_UPLOAD_BYTES
+from ..pipe import BodyPipe
 from .users import User, UserTable
 
 DOWNLOAD_PREFIX = "/services/downloadservice"
@@ -195,9 +196,6 @@ class AuthenticatedHandler(BaseHandler):
             if answer.status_code in (200, 207):
                 return area
         return None
-
-
-MAX_UPLOAD_BYTES = 1 << 40
 
 
 class StreamedBodyHandler(AuthenticatedHandler):

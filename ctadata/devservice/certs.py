@@ -9,6 +9,7 @@ same, so a certificate refused here is refused there, with a message saying why.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import os
 import re
 from pathlib import Path
@@ -103,20 +104,14 @@ def ensure_ca(directory: str | Path) -> Path:
     return make_ca(directory)
 
 
-def issue_certificate(
-    ca_dir: str | Path,
-    *,
-    common_name: str = "CTA Demo",
-    days: float = 1.0,
-    not_before_offset: dt.timedelta = dt.timedelta(minutes=-5),
-) -> str:
-    """A client certificate signed by the CA in `ca_dir`, as PEM: certificate, then its key.
-
-    It is valid from now + `not_before_offset` for `days` days, so a negative offset larger
-    than `days` gives an expired certificate and a positive offset one not yet valid.
-    The layout (certificate followed by its private key) is the one of a grid proxy file.
-    """
-    ca_dir = Path(ca_dir)
+def _issue(
+    ca_dir: Path,
+    common_name: str,
+    days: float,
+    not_before_offset: dt.timedelta,
+    extension: x509.ExtensionType,
+) -> tuple[bytes, bytes]:
+    """A certificate signed by the CA in `ca_dir`, with one extension: (certificate, key) PEM."""
     ca_cert = x509.load_pem_x509_certificate((ca_dir / CA_CERT_FILE).read_bytes())
     ca_key = serialization.load_pem_private_key((ca_dir / CA_KEY_FILE).read_bytes(), None)
     if not isinstance(ca_key, ec.EllipticCurvePrivateKey):
@@ -132,7 +127,7 @@ def issue_certificate(
         .not_valid_before(not_before)
         .not_valid_after(not_before + dt.timedelta(days=days))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
+        .add_extension(extension, critical=False)
         .sign(ca_key, hashes.SHA256())
     )
     key_pem = key.private_bytes(
@@ -140,7 +135,37 @@ def issue_certificate(
         serialization.PrivateFormat.TraditionalOpenSSL,
         serialization.NoEncryption(),
     )
-    return (cert.public_bytes(serialization.Encoding.PEM) + key_pem).decode()
+    return cert.public_bytes(serialization.Encoding.PEM), key_pem
+
+
+def issue_certificate(
+    ca_dir: str | Path,
+    *,
+    common_name: str = "CTA Demo",
+    days: float = 1.0,
+    not_before_offset: dt.timedelta = dt.timedelta(minutes=-5),
+) -> str:
+    """A client certificate signed by the CA in `ca_dir`, as PEM: certificate, then its key.
+
+    It is valid from now + `not_before_offset` for `days` days, so a negative offset larger
+    than `days` gives an expired certificate and a positive offset one not yet valid.
+    The layout (certificate followed by its private key) is the one of a grid proxy file.
+    """
+    usage = x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH])
+    cert, key = _issue(Path(ca_dir), common_name, days, not_before_offset, usage)
+    return (cert + key).decode()
+
+
+def issue_server_certificate(ca_dir: str | Path, ip: str = "127.0.0.1") -> tuple[Path, Path]:
+    """A one-day TLS server certificate for `ip`, signed by the CA in `ca_dir`: (cert, key)
+    files next to the CA, to serve HTTPS that clients trust through the CA's certificate."""
+    ca_dir = Path(ca_dir)
+    names = x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address(ip))])
+    cert, key = _issue(ca_dir, ip, 1.0, dt.timedelta(minutes=-5), names)
+    cert_path, key_path = ca_dir / "server.pem", ca_dir / "server-key.pem"
+    cert_path.write_bytes(cert)
+    _write_private(key_path, key)
+    return cert_path, key_path
 
 
 def _first_certificate(pem: str) -> x509.Certificate:

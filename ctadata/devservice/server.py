@@ -19,6 +19,7 @@ from typing import Any
 import tornado.netutil
 from tornado.httpserver import HTTPServer
 
+from ..config import MAX_UPLOAD_BYTES
 from .app import make_app
 from .base import CERTIFICATE_PREFIX, DOWNLOAD_PREFIX, HUB_PREFIX, UPLOAD_FOLDERS, ServiceState
 from .certs import CA_KEY_FILE, ensure_ca
@@ -154,7 +155,7 @@ class DevService:
         sockets = tornado.netutil.bind_sockets(self.port, self.host)
         # No limit on body sizes here: the streaming handlers raise their own, and
         # uploads of several GB must pass.
-        server = HTTPServer(app, max_body_size=1 << 40, idle_connection_timeout=300)
+        server = HTTPServer(app, max_body_size=MAX_UPLOAD_BYTES, idle_connection_timeout=300)
         server.add_sockets(sockets)
         self.port = sockets[0].getsockname()[1]
         self._loop, self._stopping = asyncio.get_running_loop(), asyncio.Event()

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from cheroot import wsgi
+from cheroot.ssl.builtin import BuiltinSSLAdapter
 from wsgidav.fs_dav_provider import FileResource, FilesystemProvider
 from wsgidav.wsgidav_app import WsgiDAVApp
 
@@ -253,12 +254,26 @@ def _quiet_error_log(msg: str = "", level: int = logging.INFO, traceback: bool =
 
 
 class WebDAVStorage:
-    """A WebDAV server over `root`, run by cheroot in a background thread."""
+    """A WebDAV server over `root`, run by cheroot in a background thread.
 
-    def __init__(self, root: str | Path, host: str = "127.0.0.1", port: int = 0) -> None:
+    `wrap`: a WSGI middleware put in front (the direct-access tests check bearer tokens there,
+    as dCache's door does); `tls`: a certificate and its key, to serve HTTPS as the door does.
+    """
+
+    def __init__(
+        self,
+        root: str | Path,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        wrap: Callable[[WSGIApp], WSGIApp] | None = None,
+        tls: tuple[Path, Path] | None = None,
+    ) -> None:
         self.root = Path(root).resolve()
         self.host = host
         self.port = port
+        self.wrap = wrap
+        self.tls = tls
         self.stats = TransferStats()
         self._server: wsgi.Server | None = None
         self._thread: threading.Thread | None = None
@@ -266,19 +281,26 @@ class WebDAVStorage:
     @property
     def url(self) -> str:
         """The base URL of the storage, like dCache's `https://host:2880/pnfs/cta.cscs.ch/`."""
-        return f"http://{self.host}:{self.port}{BASE_PATH}/"
+        return f"{self.origin}{BASE_PATH}/"
 
     @property
     def origin(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://{self.host}:{self.port}"
 
     def start(self) -> WebDAVStorage:
         self.root.mkdir(parents=True, exist_ok=True)
-        app = StorageMiddleware(WsgiDAVApp(_wsgidav_config(self.root)), self.root, self.stats)
+        app: WSGIApp = StorageMiddleware(
+            WsgiDAVApp(_wsgidav_config(self.root)), self.root, self.stats
+        )
+        if self.wrap is not None:
+            app = self.wrap(app)
         # Many threads and a long timeout: each transfer holds a thread for its whole duration,
         # and the service may pause an upload while its own client is slow.
         server = wsgi.Server((self.host, self.port), app, numthreads=32, timeout=300)
         server.error_log = _quiet_error_log
+        if self.tls is not None:
+            server.ssl_adapter = BuiltinSSLAdapter(str(self.tls[0]), str(self.tls[1]))
         server.prepare()  # binds now, so that an ephemeral port is known before serving
         self.port = server.bind_addr[1]
         self._server = server

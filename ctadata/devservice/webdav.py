@@ -16,6 +16,7 @@ import httpx
 import tornado.web
 from tornado.iostream import StreamClosedError
 
+from ..paths import with_slash
 from .base import DOWNLOAD_PREFIX, StreamedBodyHandler, storage_error_page
 from .download import DownloadServiceHandler
 
@@ -73,7 +74,7 @@ class WebDAVHandler(StreamedBodyHandler, DownloadServiceHandler):
         """Why this request may not go to the storage, or None when it may."""
         if self.request.method in WRITE_METHODS:
             folders = self.own_folders()
-            if any((path.rstrip("/") + "/").startswith(f) for f in folders):
+            if any(with_slash(path).startswith(f) for f in folders):
                 return None
             allowed = " or ".join(folders) or "no folder"
             return f"Access denied: missing rights to write in {path}, you may write in {allowed}"

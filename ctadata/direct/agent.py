@@ -137,14 +137,7 @@ def running_agent() -> AgentInfo | None:
 def launch_agent() -> AgentInfo:
     """Start oidc-agent (it puts itself in the background) and record its socket and pid."""
     try:
-        done = subprocess.run(
-            [_tool("oidc-agent"), "--json", "--quiet"],
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=COMMAND_TIMEOUT_SECONDS,
-            check=False,
-        )
+        done = _run_tool("oidc-agent", "--json", "--quiet")
         info = json.loads(done.stdout)
         agent = AgentInfo(str(info["socket"]), int(info["dpid"]), True)
     except (OSError, subprocess.SubprocessError, ValueError, KeyError, TypeError) as exc:
@@ -162,21 +155,28 @@ def _agent_env(agent: AgentInfo) -> dict[str, str]:
     return env
 
 
-def _password_options() -> list[str]:
-    return ["--pw-env"] if os.environ.get(PASSWORD_ENV) else []
-
-
-def configured_accounts(agent: AgentInfo) -> list[str]:
-    """The account configurations oidc-agent has on disk (`oidc-add -l`)."""
-    done = subprocess.run(
-        [_tool("oidc-add"), "-l"],
-        env=_agent_env(agent),
+def _run_tool(
+    name: str, *args: str, agent: AgentInfo | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run one of oidc-agent's tools (of `agent`, if given) to its end, its output captured."""
+    return subprocess.run(
+        [_tool(name), *args],
+        env=_agent_env(agent) if agent is not None else None,
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
         timeout=COMMAND_TIMEOUT_SECONDS,
         check=False,
     )
+
+
+def _password_options() -> list[str]:
+    return ["--pw-env"] if os.environ.get(PASSWORD_ENV) else []
+
+
+def configured_accounts(agent: AgentInfo) -> list[str]:
+    """The account configurations oidc-agent has on disk (`oidc-add -l`)."""
+    done = _run_tool("oidc-add", "-l", agent=agent)
     lines = done.stdout.splitlines()
     return [line.strip() for line in lines[1:] if line.strip()]
 
@@ -283,14 +283,7 @@ def stop_agent() -> str:
         return "no oidc-agent started by cta-data-direct"
     agent = AgentInfo(info["socket"], int(info["pid"]) if info.get("pid") else None, True)
     if agent.pid is not None and agent_reachable(agent.socket):
-        subprocess.run(
-            [_tool("oidc-agent"), "--kill"],
-            env=_agent_env(agent),
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            timeout=COMMAND_TIMEOUT_SECONDS,
-            check=False,
-        )
+        _run_tool("oidc-agent", "--kill", agent=agent)
     record.unlink(missing_ok=True)
     for _ in range(50):
         if not agent_reachable(agent.socket):

@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import ssl
 from collections.abc import Callable, Iterator
-from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import quote, unquote, urlsplit
@@ -24,11 +23,12 @@ from xml.etree import ElementTree
 import httpx
 
 from ..engine import TIMEOUT, BearerAuth, TransferClient
+from ..entry import Entry, http_date
 from ..errors import InvalidPath, NotFound, StorageException, TokenRefreshed, TransferError
+from ..http import USER_AGENT, check_response, sent_token
 from ..local import LocalPath
-from ..paths import clean_remote
+from ..paths import clean_remote, with_slash
 from ..progress import Meter
-from ..protocol import USER_AGENT, Entry, check_response, sent_token
 from ..transfer import download, open_source, upload, with_retries
 from .tokens import TokenSource, token_source
 
@@ -173,7 +173,8 @@ class DirectClient(TransferClient):
         return with_retries(attempt, path)
 
     # -- listing ----------------------------------------------------------------------------
-    def _propfind(self, path: str, depth: int) -> list[dict[str, Any]]:
+    def _propfind(self, path: str, depth: int) -> list[Entry]:
+        """The entries of a `PROPFIND`: `path` itself first, then its children (depth 1)."""
         relative = self.relative(path)
         response = self._send(
             lambda: httpx.Request(
@@ -190,7 +191,7 @@ class DirectClient(TransferClient):
             raise NotFound(f"list {relative!r}: no such file or directory", path=relative)
         return listing
 
-    def _parse_multistatus(self, response: httpx.Response, path: str) -> list[dict[str, Any]]:
+    def _parse_multistatus(self, response: httpx.Response, path: str) -> list[Entry]:
         try:
             # The door's own answer; expat does not fetch external entities and caps expansion.
             root = ElementTree.fromstring(response.content)  # noqa: S314
@@ -202,44 +203,30 @@ class DirectClient(TransferClient):
         listing = []
         for item in root.iter(f"{DAV}response"):
             href = unquote(urlsplit(item.findtext(f"{DAV}href", "").strip()).path)
-            if (href.rstrip("/") + "/").startswith(prefix):
+            if with_slash(href).startswith(prefix):
                 relative = href[len(prefix) :] if len(href) >= len(prefix) else ""
             else:
                 raise StorageException(
                     f"list {path!r}: dCache listed {href!r}, outside {prefix!r}", path=path
                 )
-            listing.append(self._listing_entry(relative, _found_props(item)))
+            listing.append(_entry(relative, _found_props(item)))
         wanted = path.rstrip("/")
-        listing.sort(key=lambda raw: raw["href"].rstrip("/") != wanted)  # the path itself first
+        listing.sort(key=lambda entry: entry.path.rstrip("/") != wanted)  # the path itself first
         return listing
 
-    def _listing_entry(self, relative: str, props: ElementTree.Element) -> dict[str, Any]:
-        """One entry in the shape of the download service's `list` (`ctadata.list_dir`)."""
-        is_dir = props.find(f"{DAV}resourcetype/{DAV}collection") is not None
-        relative = relative.rstrip("/") + "/" if is_dir and relative else relative
-        raw: dict[str, Any] = {"href": relative, "type": "directory" if is_dir else "file"}
-        size = (props.findtext(f"{DAV}getcontentlength") or "").strip()
-        if size.isdigit() and not is_dir:
-            raw["size"] = size
-        mtime = (props.findtext(f"{DAV}getlastmodified") or "").strip()
-        if mtime:
-            try:
-                raw["mtime"] = format_datetime(parsedate_to_datetime(mtime), usegmt=True)
-            except (TypeError, ValueError):
-                pass
-        raw["url"] = self.url(relative)
-        return raw
-
     def list_dir(self, path: str = "") -> list[dict[str, Any]]:
-        """The listing of `path`: the directory itself first, then its entries (or the file)."""
-        return self._propfind(path, 1)
+        """The listing of `path` in the shape of the download service's `list` answer: the
+        directory itself first, then its entries (or the file), each with its door `url`."""
+        return [
+            entry.as_listing() | {"url": self.url(entry.path)} for entry in self._propfind(path, 1)
+        ]
 
     def entries(self, path: str) -> list[Entry]:
-        listing = [Entry.from_service(raw) for raw in self._propfind(path, 1)]
+        listing = self._propfind(path, 1)
         return listing[1:] if listing[0].is_dir else listing[:1]
 
     def stat(self, path: str) -> Entry:
-        return Entry.from_service(self._propfind(path, 0)[0])
+        return self._propfind(path, 0)[0]
 
     # -- one file ---------------------------------------------------------------------------
     def _download_one(self, entry: Entry, target: LocalPath, meter: Meter, replace: bool) -> int:
@@ -314,6 +301,18 @@ class DirectClient(TransferClient):
                     self.check(response, "create directory", directory + "/")
 
             with_retries(attempt, directory)
+
+
+def _entry(relative: str, props: ElementTree.Element) -> Entry:
+    """One entry of a `PROPFIND` answer; a directory's path ends with a slash."""
+    is_dir = props.find(f"{DAV}resourcetype/{DAV}collection") is not None
+    size = (props.findtext(f"{DAV}getcontentlength") or "").strip()
+    return Entry(
+        path=with_slash(relative) if is_dir and relative else relative,
+        type="directory" if is_dir else "file",
+        size=int(size) if size.isdigit() and not is_dir else None,
+        mtime=http_date((props.findtext(f"{DAV}getlastmodified") or "").strip()),
+    )
 
 
 def _found_props(item: ElementTree.Element) -> ElementTree.Element:

@@ -6,6 +6,14 @@
   the token never appears on a command line.
 - `StaticToken`: a token given by the caller or in `CTADATA_TOKEN` (scripts, CI, tests).
 
+The request is written here rather than through `liboidcagent` (oidc-agent's own Python
+library), for what it does not offer: it finds the agent only through `OIDC_SOCK` (the agent
+that `start-agent` recorded, or a socket given, would need the process's environment changed),
+it sets no timeout (measured: a request to an agent that accepts and never answers was still
+waiting after 75 s, where this module gives up after `AGENT_TIMEOUT_SECONDS`), and when the
+local agent cannot be reached it tries a remote one over TCP (`OIDC_REMOTE_SOCK`). Its
+encrypted exchange would add PyNaCl for a socket only its owner can open.
+
 `TokenSource.token()` is what `ctadata.engine.BearerAuth` calls before every request: it hands
 out a cached token while that one stays valid for `min_valid` seconds more, and asks the agent
 for a fresh one otherwise, so a long transfer never sends a token about to expire.

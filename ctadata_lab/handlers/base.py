@@ -1,10 +1,9 @@
-"""What every ctadata_lab handler shares: JSON errors, input checks, path confinement."""
+"""What every ctadata_lab handler shares: JSON errors, input checks, remote paths."""
 
 from __future__ import annotations
 
 import json
 from http.client import responses
-from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Any
 
 from jupyter_server.base.handlers import APIHandler
@@ -12,10 +11,9 @@ from tornado import web
 
 from ctadata.errors import CtadataError
 from ctadata.limits import check_path
-from ctadata.paths import clean_remote, confined
+from ctadata.paths import clean_remote
 
 from ..errors import ApiError, bad_request, from_ctadata
-from ..jobclient import hidden_refusal
 
 if TYPE_CHECKING:
     from ..app import CtadataLab
@@ -84,27 +82,3 @@ class CtadataHandler(APIHandler):
     def remote_path(path: str) -> str:
         """The remote path cleaned; `..` and paths past the limits refused before any call."""
         return clean_remote(check_path(path, "remote path"))
-
-    def local_path(self, relative: str) -> Path:
-        """A workspace path: relative, no `..`, and (symlinks followed) inside the root."""
-        check_path(relative, "workspace path")
-        if "\x00" in relative:
-            raise bad_request("a workspace path may not contain a NUL character")
-        relative = relative.replace("\\", "/")
-        if relative.startswith("/") or PureWindowsPath(relative).drive:
-            raise bad_request(f"{relative!r}: give a path relative to the workspace")
-        if ".." in PurePosixPath(relative).parts:
-            raise bad_request(f"{relative!r}: '..' is not allowed in workspace paths")
-        return confined(self.lab.root_dir, relative)
-
-    def refuse_hidden(self, path: Path) -> None:
-        """403 for a hidden workspace path, unless the Jupyter server allows hidden files."""
-        if not self.lab.allow_hidden:
-            refusal = hidden_refusal(path.relative_to(self.lab.root_dir))
-            if refusal is not None:
-                raise refusal
-
-    def workspace_name(self, path: Path) -> str:
-        """`path` as the panel shows it: relative to the workspace root."""
-        relative = path.relative_to(self.lab.root_dir).as_posix()
-        return "" if relative == "." else relative

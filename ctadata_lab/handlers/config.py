@@ -21,9 +21,7 @@ class ConfigHandler(CtadataHandler):
         folder = None
         if lab.token:
             try:
-                folder = await asyncio.wait_for(
-                    lab.aclient.upload_folder(lab.hub_user), UPLOAD_FOLDER_TIMEOUT
-                )
+                folder = await asyncio.wait_for(lab.aclient.upload_folder(), UPLOAD_FOLDER_TIMEOUT)
             except (CtadataError, asyncio.TimeoutError):
                 folder = None  # unknown: not an error of this call
         self.finish(

@@ -7,8 +7,9 @@ import json
 
 from tornado import web
 
+from ctadata.entry import Entry
 from ctadata.finder import entry_json
-from ctadata.protocol import Entry
+from ctadata.paths import with_slash
 
 from .base import CtadataHandler
 
@@ -34,7 +35,7 @@ def answer(path: str, entries: list[Entry]) -> list[str]:
     if len(entries) == 1 and not entries[0].is_dir and entries[0].path == path.rstrip("/"):
         shown = entries[0].path  # the path names a file: its listing is the file itself
     else:
-        shown = path.rstrip("/") + "/" if path.strip("/") else ""
+        shown = with_slash(path) if path.strip("/") else ""
     entries.sort(key=lambda e: (not e.is_dir, e.name.lower(), e.name))
     # One entry at a time: a single dumps() of it all would hold the GIL, and the loop, long.
     items = [json.dumps(entry_json(e)) for e in entries]

@@ -1,8 +1,9 @@
 """`PUT upload?path=`: a browser upload, streamed through to the download service.
 
 The body is never held whole, in memory or on disk: tornado hands it over in chunks
-(`stream_request_body`), a small bounded queue passes them to `AsyncAPIClient.upload_stream`,
-and `data_received` waits while the queue is full, so a slow service slows the browser.
+(`stream_request_body`), a small bounded queue (`ctadata.pipe.BodyPipe`) passes them to
+`AsyncAPIClient.upload_stream`, and `data_received` waits while the queue is full, so a slow
+service slows the browser.
 If the upload fails or is cancelled midway, its job says so at once; the answer (the JSON
 error) comes when the body has ended.
 """
@@ -11,11 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import copy
-from collections.abc import AsyncIterator
 
 from tornado import web
 
 from ctadata.paths import remote_join
+from ctadata.pipe import BodyPipe
 
 from ..errors import ApiError, bad_request
 from ..jobs import CANCELLED, DONE, Job
@@ -65,26 +66,22 @@ class BrowserUploadHandler(CtadataHandler):
         # A browser's body cannot be sent twice: missing folders are made before it, where
         # the user folder is known; else the upload goes ahead, and a missing folder is an
         # error that says how to make it.
-        folder = await lab.aclient.known_upload_folder(lab.hub_user)
+        folder = await lab.aclient.known_upload_folder()
         parent = path.rpartition("/")[0]
         if parent and folder is not None:
-            await lab.aclient.mkdirs(parent, lab.hub_user)
+            await lab.aclient.mkdirs(parent)
         if self.gone:
             return  # left while we prepared: no body will come
         shown = remote_join(folder, path) if folder is not None else path
         self.job = lab.jobs.register(Job("browser-upload", shown, None, bytes_total=size))
-        self.queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=QUEUE_BLOCKS)
+        self.pipe = BodyPipe(QUEUE_BLOCKS, on_piece=self.job.advance)
         self.pending: list[bytes] = []  # chunks received, not yet a block
         self.pending_size = 0
-        self.upload = asyncio.ensure_future(lab.aclient.upload_stream(path, self.body(), size))
+        body = self.pipe.chunks()
+        self.upload = asyncio.ensure_future(lab.aclient.upload_stream(path, body, size))
+        self.pipe.consumer = self.upload
         self.upload.add_done_callback(self.upload_finished)
         self.job.on_cancel = self.upload.cancel
-
-    async def body(self) -> AsyncIterator[bytes]:
-        assert self.job is not None
-        while (chunk := await self.queue.get()) is not None:
-            self.job.advance(len(chunk))
-            yield chunk
 
     def upload_finished(self, upload: asyncio.Future) -> None:
         assert self.job is not None
@@ -95,19 +92,6 @@ class BrowserUploadHandler(CtadataHandler):
         else:
             self.job.finish(DONE)
 
-    async def pass_on(self, chunk: bytes | None) -> None:
-        """Queue a chunk (None: the end); waits while the queue is full, unless the upload ends."""
-        assert self.upload is not None
-        if self.upload.done():
-            return
-        if not self.queue.full():
-            self.queue.put_nowait(chunk)
-            return
-        put = asyncio.ensure_future(self.queue.put(chunk))
-        await asyncio.wait((put, self.upload), return_when=asyncio.FIRST_COMPLETED)
-        if not put.done():
-            put.cancel()
-
     async def data_received(self, chunk: bytes) -> None:
         # Once the upload has ended early (the service failed, or a cancel), the rest of the
         # body is read and dropped: answering before its end would make the connection close
@@ -115,7 +99,7 @@ class BrowserUploadHandler(CtadataHandler):
         self.pending.append(chunk)
         self.pending_size += len(chunk)
         if self.pending_size >= BLOCK:
-            await self.pass_on(self.take_pending())
+            await self.pipe.feed(self.take_pending())
 
     def take_pending(self) -> bytes:
         block = b"".join(self.pending)
@@ -127,8 +111,8 @@ class BrowserUploadHandler(CtadataHandler):
     async def put(self) -> None:
         assert self.upload is not None
         if self.pending:
-            await self.pass_on(self.take_pending())
-        await self.pass_on(None)
+            await self.pipe.feed(self.take_pending())
+        await self.pipe.close()
         await asyncio.wait((self.upload,))
         self.finish(self.outcome())
 

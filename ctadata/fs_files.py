@@ -1,0 +1,95 @@
+"""The file objects of `ctadata.fs` (read by blocks; written on close), and its HTTP helpers."""
+
+from __future__ import annotations
+
+import errno
+from typing import TYPE_CHECKING, Any
+
+import httpx
+from fsspec.spec import AbstractBufferedFile
+from webdav4.client import HTTPError
+from webdav4.fsspec import UploadFile
+
+from .errors import AuthenticationError, StorageException
+from .http import AUTH_HINT, REDIRECT_STATUSES
+from .progress import Meter
+
+if TYPE_CHECKING:
+    from .fs import CtadataFileSystem
+
+
+class CtadataFile(AbstractBufferedFile):
+    """A remote file read by blocks through HTTP Range requests, with an LRU block cache."""
+
+    fs: CtadataFileSystem
+
+    def __init__(self, fs: CtadataFileSystem, path: str, **kwargs: Any):
+        details = None
+        if kwargs.get("size") is None:
+            details = fs.info(path)
+            if details["type"] == "directory":
+                raise IsADirectoryError(errno.EISDIR, "Is a directory", path)
+            if details.get("size") is None:
+                raise StorageException(f"open {path!r}: the storage gives no size", path=path)
+            kwargs["size"] = details["size"]
+        super().__init__(fs, path, **kwargs)
+        if details is not None:
+            self._details = details
+
+    def _fetch_range(self, start: int, end: int) -> bytes:
+        return self.fs.fetch_range(self.path, start, end)
+
+    def __repr__(self) -> str:
+        return f"<CtadataFile ctadata://{self.path}>"
+
+
+class CtadataUploadFile(UploadFile):
+    """A file opened for writing: spooled locally, PUT when closed (WebDAV has no append)."""
+
+    fs: CtadataFileSystem
+
+    def commit(self) -> None:
+        with self.fs._translated("upload", self.path, writing=True):
+            super().commit()
+
+
+class CallbackMeter(Meter):
+    """The transfer engine's meter, reporting to an fsspec callback."""
+
+    def __init__(self, label: str, callback: Any):
+        super().__init__(label, bar=False)
+        self._fsspec_callback = callback
+
+    def advance(self, nbytes: int, path: str) -> None:
+        super().advance(nbytes, path)
+        self._fsspec_callback.relative_update(nbytes)
+
+
+def refuse_login_redirect(response: httpx.Response) -> None:
+    if response.status_code in REDIRECT_STATUSES:
+        raise AuthenticationError(
+            "not authenticated: the service redirected to the login page (token missing,"
+            f" invalid or expired); {AUTH_HINT}",
+            status=response.status_code,
+        )
+
+
+def failed_response(exc: BaseException) -> httpx.Response | None:
+    """The HTTP response behind a webdav4 or httpx error, if there is one."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, HTTPError | httpx.HTTPStatusError):
+            return seen.response
+        seen = seen.__cause__
+    return None
+
+
+def read_at_most(response: httpx.Response, limit: int) -> bytes:
+    parts: list[bytes] = []
+    got = 0
+    for chunk in response.iter_bytes():
+        parts.append(chunk)
+        got += len(chunk)
+        if got >= limit:
+            break
+    return b"".join(parts)[:limit]
