@@ -1,6 +1,7 @@
 """Shared fixtures: the development service, run as a subprocess like a real deployment.
 
 - `dev_service` (session): one service for everybody, with the users of `USERS` by role.
+- `client` (function): alice's library client of `dev_service`.
 - `spawn_dev_service(**kw)` (function): a service of one's own, e.g. to kill it mid-transfer.
 - `sample_tree` (session): a small tree written into `dev_service`'s storage.
 - `lab` (function): the server extension in pytest-jupyter's Jupyter server, in front of
@@ -28,7 +29,9 @@ import pytest
 from traitlets.config import Config
 
 import ctadata.devservice
+from ctadata import APIClient
 from ctadata.devservice.users import ALL_SCOPES, user_folder_name
+from tests.helpers import client_for
 from tests.lab_harness import Lab
 
 pytest_plugins = ["pytest_jupyter.jupyter_server"]
@@ -142,6 +145,13 @@ def dev_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningDev
     service = spawn(base / "storage", base / "state", make_users())
     yield service
     service.stop()
+
+
+@pytest.fixture
+def client(dev_service: RunningDevService) -> Iterator[APIClient]:
+    """Alice's library client of `dev_service` (no progress bars)."""
+    with client_for(dev_service, "alice") as api:
+        yield api
 
 
 @pytest.fixture

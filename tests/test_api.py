@@ -29,12 +29,6 @@ WEIRD_NAMES = ["with space.h5", "ünïcødé-ß.h5", "hash#1.h5", "per%25cent.h5
 
 
 @pytest.fixture
-def client(dev_service) -> APIClient:
-    with client_for(dev_service, "alice") as api:
-        yield api
-
-
-@pytest.fixture
 def tree(dev_service, request) -> str:
     """A fresh remote tree per test: `lst/t/<test name>/...`."""
     base = f"lst/t/{request.node.name}"

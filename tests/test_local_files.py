@@ -14,16 +14,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ctadata import APIClient, ConflictError, InvalidPath
+from ctadata import ConflictError, InvalidPath
 from ctadata.cli import cli
 from ctadata.local import NAME_MAX, TEMP_SUFFIX, LocalPath, TempFile, is_temp_name, temp_name
-from tests.helpers import client_for, put_remote, temp_files, token_of
-
-
-@pytest.fixture
-def client(dev_service) -> APIClient:
-    with client_for(dev_service, "alice") as api:
-        yield api
+from tests.helpers import put_remote, temp_files, token_of
 
 
 @pytest.fixture

@@ -37,6 +37,12 @@ DEFAULT_CHUNK_SIZE = 10 * 1024 * 1024
 MAX_CHUNK_SIZE = 64 * 1024 * 1024
 BASE_PATH_RE = re.compile(r"^/*pnfs/cta\.cscs\.ch/")
 DAV = "{DAV:}"
+# Only the properties a listing shows: wsgidav's default (all properties, lock discovery
+# included) takes three times as long on a folder of 10,000 files.
+LIST_PROPERTIES = (
+    b'<?xml version="1.0" encoding="utf-8"?><propfind xmlns="DAV:"><prop>'
+    b"<resourcetype/><getcontentlength/><getlastmodified/></prop></propfind>"
+)
 
 
 class DownloadServiceHandler(AuthenticatedHandler):
@@ -89,16 +95,23 @@ class IndexHandler(DownloadServiceHandler):
 
 def _entry(response: Any, list_url: str) -> dict[str, str]:
     """One list entry from one PROPFIND `<response>`, as the deployed service builds it."""
-    keys = {
-        f"{DAV}href": "href",
-        f"{DAV}getcontentlength": "size",
-        f"{DAV}getlastmodified": "mtime",
+    keys = {f"{DAV}getcontentlength": "size", f"{DAV}getlastmodified": "mtime"}
+    entry = {
+        keys[e.tag]: e.text or ""
+        for propstat in response.iter(f"{DAV}propstat")
+        if _found(propstat.findtext(f"{DAV}status"))
+        for e in propstat.iter()
+        if e.tag in keys
     }
-    entry = {keys[e.tag]: e.text or "" for e in response.iter() if e.tag in keys}
-    entry["href"] = BASE_PATH_RE.sub("", entry.get("href", ""))
+    entry["href"] = BASE_PATH_RE.sub("", response.findtext(f"{DAV}href") or "")
     entry["url"] = list_url + entry["href"]
     entry["type"] = "directory" if entry["href"].endswith("/") else "file"
     return entry
+
+
+def _found(status: str | None) -> bool:
+    """A `<propstat>` of properties the storage has (not its "404 Not Found" for the rest)."""
+    return status is None or " 200 " in status
 
 
 def list_entries(multistatus: bytes, list_url: str) -> list[dict[str, str]]:
@@ -119,7 +132,10 @@ class ListHandler(DownloadServiceHandler):
             self.text(403, f"Error: 403 {storage_error_page(403, 'Forbidden', path)}")
             return
         answer = await self.state.http.request(
-            "PROPFIND", self.state.storage(path), headers={"Depth": "1"}
+            "PROPFIND",
+            self.state.storage(path),
+            headers={"Depth": "1", "Content-Type": "application/xml"},
+            content=LIST_PROPERTIES,
         )
         if answer.status_code not in (200, 207):
             body = answer.content.decode(errors="replace")
