@@ -15,7 +15,7 @@ from .base_client import BaseClient
 from .engine import TIMEOUT, BearerAuth, TransferClient
 from .entry import Entry
 from .errors import CertificateError, StorageException, TransferError
-from .local import LocalPath
+from .local import Adopt, LocalPath, TempHook
 from .progress import Meter
 from .protocol import (
     Flow,
@@ -80,18 +80,35 @@ class APIClient(TransferClient, BaseClient):
 
     # -- one file ---------------------------------------------------------------------------
     def _download_one(self, entry: Entry, target: LocalPath, meter: Meter, replace: bool) -> int:
+        return self._download(entry, target, meter, replace)
+
+    def _download(
+        self,
+        entry: Entry,
+        target: LocalPath,
+        meter: Meter,
+        replace: bool,
+        *,
+        adopt: Adopt | None = None,
+        on_temp: TempHook | None = None,
+    ) -> int:
+        """`_download_one`, which may continue an earlier run's temporary file (`adopt`):
+        through `webdav/` then, as `fetch/` ignores Range."""
         if entry.size is None:
             raise TransferError(f"{entry.path!r}: the listing gives no size", path=entry.path)
         proto = self.protocol
+        request = proto.range_request if adopt is not None else proto.fetch_request
         return download(
             self.http,
-            lambda offset: proto.fetch_request(entry.path, offset),
+            lambda offset: request(entry.path, offset),
             proto.check,
             entry.path,
             target,
             entry.size,
             meter,
             replace=replace,
+            adopt=adopt,
+            on_temp=on_temp,
         )
 
     def _upload_one(self, source: LocalPath, remote: str, meter: Meter) -> dict[str, Any]:

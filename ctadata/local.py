@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import secrets
 import stat
 from collections.abc import Callable, Iterator
@@ -26,6 +27,10 @@ TEMP_SUFFIX = ".ctadata-part"
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
 # link(2) is refused by some file systems; there the no-replace rename is a check, then a rename
 _NO_HARD_LINKS = (errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EMLINK)
+
+_TEMP_TAIL = re.compile(r"\.[0-9a-f]{8}" + re.escape(TEMP_SUFFIX) + r"\Z")
+Adopt = tuple[str, int]
+"""A temporary file to take over (its name) and the most bytes it may hold to be continued."""
 
 TempHook = Callable[[Path, bool], None]
 """Called with (temporary file, True) once created, and (same path, False) once it is gone."""
@@ -165,13 +170,29 @@ def temp_name(name: str) -> str:
     return f".{visible}.{token}{TEMP_SUFFIX}"
 
 
+def is_temp_name(name: str, target_name: str) -> bool:
+    """Whether `name` is one `temp_name(target_name)` could have given."""
+    tail = _TEMP_TAIL.search(name)
+    if tail is None or not name.startswith("."):
+        return False
+    visible = name[1 : tail.start()]
+    return bool(visible) and target_name.startswith(visible)
+
+
 class TempFile:
     """The transfer's own temporary file next to `target`: written, then renamed into place.
 
     Leaving the `with` block without `commit` removes it (and nothing else).
+
+    `adopt=(name, limit)` takes over a temporary file an earlier run of the same transfer left
+    (a server killed mid-download): only a regular file of the temporary-name pattern of
+    `target`, not a link, not linked elsewhere; one holding more than `limit` bytes is emptied
+    (the remote file changed: it starts again). Anything else is left alone and a new file made.
     """
 
-    def __init__(self, target: LocalPath, hook: TempHook | None = None):
+    def __init__(
+        self, target: LocalPath, hook: TempHook | None = None, *, adopt: Adopt | None = None
+    ):
         self.target = target
         self._hook = hook
         self._dirs = target.parent.open_dir(create=True)
@@ -179,10 +200,30 @@ class TempFile:
         self.name = ""
         self.file: BinaryIO | None = None
         try:
-            self._create()
+            if adopt is None or not self._adopt(*adopt):
+                self._create()
         except BaseException:
             self._dirs.__exit__(None, None, None)
             raise
+
+    def _adopt(self, name: str, limit: int) -> bool:
+        if not is_temp_name(name, self.target.name):
+            return False
+        flags = os.O_RDWR | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+        try:
+            fd = os.open(name, flags, dir_fd=self._dir_fd)
+        except OSError:  # gone, a link (ELOOP), ...: not ours to use
+            return False
+        found = os.fstat(fd)
+        if not stat.S_ISREG(found.st_mode) or found.st_nlink != 1:
+            os.close(fd)
+            return False
+        if found.st_size > limit:
+            os.ftruncate(fd, 0)
+        self.name, self.file = name, os.fdopen(fd, "r+b", buffering=0)
+        if self._hook is not None:
+            self._hook(self.path, True)
+        return True
 
     def _create(self) -> None:
         flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
@@ -228,6 +269,12 @@ class TempFile:
             else:
                 os.unlink(self.name, dir_fd=fd)
         self._gone()
+
+    def keep(self) -> None:
+        """Leave the file where it is, for a later run of the transfer to take over."""
+        if self.file is not None:
+            self.file.close()
+        self.name = ""
 
     def discard(self) -> None:
         if self.file is not None:

@@ -35,6 +35,8 @@ class Meter:
 
     It also carries the cancel flag: workers call `advance` between chunks, which raises
     `Cancelled` once the caller set the event; and the `on_temp` hook (`ctadata.local.TempHook`).
+    With `suspend` set as well, a cancelled download keeps its temporary file, for a later run
+    to continue (a server stopping: `ctadata_lab`).
     """
 
     def __init__(
@@ -49,6 +51,7 @@ class Meter:
         self.on_temp = on_temp  # told of each temporary file a download creates and removes
         self.callback = callback
         self.cancel = cancel or threading.Event()
+        self.suspend: threading.Event | None = None
         self.bytes_done = 0
         self.bytes_total: int | None = None
         self.files_done = 0

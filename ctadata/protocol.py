@@ -136,6 +136,11 @@ class Protocol:
         all_headers = self._headers(json_body=False) | (headers or {})
         return httpx.Request(method, self.url("webdav", clean_remote(path)), headers=all_headers)
 
+    def range_request(self, path: str, offset: int = 0) -> httpx.Request:
+        """GET through `webdav/`, which passes `Range` on to the storage (`fetch/` ignores it)."""
+        headers = {"Range": f"bytes={offset}-"} if offset else {}
+        return self.webdav_request("GET", path, headers)
+
     def certificate_request(self, endpoint: str, payload: dict[str, Any]) -> httpx.Request:
         url = self.settings.certificateservice + endpoint
         return httpx.Request("POST", url, json=payload, headers=self._headers())

@@ -24,7 +24,7 @@ from .errors import (
     TokenRefreshed,
     TransferError,
 )
-from .local import LocalPath, TempFile
+from .local import Adopt, LocalPath, TempFile, TempHook
 from .progress import Meter
 
 RETRIES = 3
@@ -99,19 +99,25 @@ def download(
     meter: Meter,
     *,
     replace: bool = True,
+    adopt: Adopt | None = None,
+    on_temp: TempHook | None = None,
 ) -> int:
     """Stream `path` into `target`; the bytes must number `size`, or nothing lands at `target`.
 
     `request_for(offset)` builds the GET. A retry resumes from the temporary file with a Range
     request; a server that answers 200 instead of 206 ignored it, so the file restarts.
     Without `replace`, a file that appeared at `target` meanwhile is kept (`ConflictError`).
+    `adopt`: continue in an earlier run's temporary file (`TempFile`); `on_temp` replaces the
+    meter's hook for this file.
     """
     local = target if isinstance(target, LocalPath) else LocalPath.of(target)
     try:
-        temp = TempFile(local, meter.on_temp)
+        temp = TempFile(local, on_temp or meter.on_temp, adopt=adopt)
     except OSError as exc:
         raise local_error(exc, local, path) from exc
     with temp:
+        if temp.size():
+            meter.advance(temp.size(), path)  # what an earlier run wrote counts as done
 
         def attempt() -> None:
             offset = temp.size()
@@ -120,9 +126,17 @@ def download(
                 if offset and response.status_code != 206:
                     meter.rewind(offset)
                     offset = 0
+                elif offset:
+                    _check_range(response, offset, path)
                 _write_body(response.iter_bytes(), temp, offset, size, path, meter)
 
-        with_retries(attempt, path)
+        try:
+            with_retries(attempt, path)
+        except BaseException:
+            # However the stop surfaced (a cancel, a socket shut under a read)
+            if meter.suspend is not None and meter.suspend.is_set():
+                temp.keep()
+            raise
         received = temp.size()
         if received != size:
             raise TransferError(
@@ -136,6 +150,16 @@ def download(
                 raise
             raise local_error(exc, local, path) from exc
     return size
+
+
+def _check_range(response: httpx.Response, offset: int, path: str) -> None:
+    """A 206 must start where the temporary file ends, or the bytes would land misplaced."""
+    given = response.headers.get("Content-Range", "")
+    if not given.startswith(f"bytes {offset}-"):
+        raise TransferError(
+            f"download of {path!r}: asked for bytes from {offset}, the service sent {given!r}",
+            path=path,
+        )
 
 
 def _write_body(

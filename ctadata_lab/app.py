@@ -25,6 +25,7 @@ from .jobs import Job, JobManager
 from .journal import Journal, journal_path
 from .openfiles import OpenFiles
 from .remote_readers import open_remote
+from .resume import resume_jobs
 from .workspace import Workspace
 
 
@@ -137,7 +138,9 @@ class CtadataLab(ExtensionApp):
         self.aclient = AsyncAPIClient.from_settings(self.service_settings, hub_user=self.hub_user)
         journal = Journal(journal_path(self.serverapp.data_dir, self.root_dir))
         self.jobs = JobManager(self.max_concurrent_transfers, journal)
-        self.jobs.restore(journal.open(self.root_dir))
+        records = journal.open(self.root_dir)
+        self.jobs.restore(records)
+        resume_jobs(self, records)
         self.open_files = OpenFiles(
             lambda path, kind: open_remote(self.service_settings, path, kind),
             ttl=self.preview_idle_seconds,

@@ -6,7 +6,10 @@ On top of `APIClient` it
   request starts after the cancel;
 - refuses hidden paths file by file as the job runs (a remote folder may hold `.ipython/...`),
   unless the Jupyter server allows hidden files;
-- records each temporary file it writes in the journal, so a killed server's are removed.
+- records each temporary file it writes in the journal, with its target and the remote file's
+  size and mtime, so that the next server continues it (or removes it);
+- takes over the temporary file an earlier run of the job left for a target (`job.partials`),
+  continued if the remote file is unchanged, else emptied and written again.
 
 Local paths are opened from the workspace root (`root=`), never through a link.
 """
@@ -14,6 +17,7 @@ Local paths are opened from the workspace root (`root=`), never through a link.
 from __future__ import annotations
 
 import contextlib
+import functools
 import socket
 import threading
 import weakref
@@ -26,7 +30,7 @@ import httpx
 from ctadata.client import APIClient
 from ctadata.entry import Entry
 from ctadata.errors import Cancelled, PermissionDenied
-from ctadata.local import LocalPath
+from ctadata.local import Adopt, LocalPath
 from ctadata.progress import Meter
 
 from .jobs import Job
@@ -98,14 +102,19 @@ class JobClient(APIClient):
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
 
+    def _meter(self, *args: Any, **kw: Any) -> Meter:
+        meter = super()._meter(*args, **kw)
+        meter.suspend = self.job.suspend  # a stopping server keeps the temporary files
+        return meter
+
     def options(self) -> dict[str, Any]:
         """What every transfer call of the job is given."""
         return {"root": self.root, "progress": self.job.progress, "cancel": self.job.cancel}
 
-    def on_temp(self, temp: Path, exists: bool) -> None:
-        """The engine's `on_temp` hook: a temporary file was created, or is gone."""
+    def _on_temp(self, about: dict[str, Any], temp: Path, exists: bool) -> None:
+        """The engine's `on_temp` hook: a temporary file was created (or taken over), or is gone."""
         if exists:
-            self.journal.temp_started(self.job.id, temp)
+            self.journal.temp_started(self.job.id, temp, about)
         else:
             self.journal.temp_ended(self.job.id, temp)
 
@@ -117,8 +126,22 @@ class JobClient(APIClient):
 
     def _download_one(self, entry: Entry, target: LocalPath, meter: Meter, replace: bool) -> int:
         self._check_hidden(target)
-        return super()._download_one(entry, target, meter, replace)
+        mtime = entry.mtime.isoformat() if entry.mtime is not None else None
+        about = {"target": str(target.path), "remote": entry.path, "size": entry.size}
+        about["mtime"] = mtime
+        adopt = adoption(self.job.partials.pop(str(target.path), None), about)
+        hook = functools.partial(self._on_temp, about)
+        return self._download(entry, target, meter, replace, adopt=adopt, on_temp=hook)
 
     def _upload_one(self, source: LocalPath, remote: str, meter: Meter) -> dict[str, Any]:
         self._check_hidden(source)
         return super()._upload_one(source, remote, meter)
+
+
+def adoption(partial: dict[str, Any] | None, about: dict[str, Any]) -> Adopt | None:
+    """How to take over an earlier run's temporary file: continued if the remote file is the
+    one it was (`about`: same path, size and mtime), else emptied (a limit of 0 bytes)."""
+    if partial is None or about["size"] is None:
+        return None
+    same = all(partial.get(k) == about[k] for k in ("remote", "size", "mtime"))
+    return Path(partial["path"]).name, about["size"] if same else 0

@@ -41,7 +41,7 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
-def _parse_iso(text: Any) -> datetime | None:
+def parse_iso(text: Any) -> datetime | None:
     try:
         return datetime.fromisoformat(text)
     except (TypeError, ValueError):
@@ -73,10 +73,15 @@ class Job:
         self.files_total = files_total
         self.error: str | None = None
         self.conflicts: list[str] | None = None  # local files that differ, workspace-relative
+        self.resumed = False  # started again after a restart of the server
+        self.redo: dict[str, Any] = {}  # what starting it again needs (`ctadata_lab.resume`)
+        # An earlier run's temporary files, by target path: journal records to continue from
+        self.partials: dict[str, dict[str, Any]] = {}
         self.created = datetime.now(timezone.utc)
         self.finished: datetime | None = None
         self.finished_at: float | None = None  # monotonic, for expiry
         self.cancel = threading.Event()
+        self.suspend = threading.Event()  # with `cancel`: the server stops; keep partial files
         self.on_cancel: Callable[[], None] | None = None  # stops the work from outside it
         self.on_change: Callable[[Job, bool], None] | None = None  # (job, important)
         self.done = threading.Event()
@@ -172,12 +177,13 @@ class Job:
             recursive=bool(record.get("recursive")),
         )
         job.id = record["id"]
+        job.resumed = record.get("resumed") is True
         for name in ("bytes_done", "bytes_total", "files_done", "files_total", "error"):
             setattr(job, name, record.get(name))
         job.state = record.get("state") if record.get("state") in FINISHED else FAILED
         now = datetime.now(timezone.utc)
-        job.created = _parse_iso(record.get("created")) or now
-        job.finished = _parse_iso(record.get("finished")) or now
+        job.created = parse_iso(record.get("created")) or now
+        job.finished = parse_iso(record.get("finished")) or now
         job.finished_at = time.monotonic() - max(0.0, (now - job.finished).total_seconds())
         job.done.set()
         return job
@@ -202,6 +208,7 @@ class Job:
             "files_done": self.files_done,
             "files_total": self.files_total,
             "error": self.error,
+            "resumed": self.resumed,
             "created": _iso(self.created),
             "finished": _iso(self.finished),
         }
@@ -240,13 +247,15 @@ class JobManager:
         self._journal(job, True)
 
     def _journal(self, job: Job, important: bool) -> None:
-        fields = job.to_json()
+        fields = job.to_json() | {"redo": job.redo}
         del fields["rate"]
         self.journal.record(job.id, fields, force=important)
 
     def restore(self, records: list[dict[str, Any]]) -> None:
-        """List the jobs of a previous run of the server (all finished by now)."""
+        """List the finished jobs of a previous run of the server."""
         for record in records:
+            if record.get("state") not in FINISHED:
+                continue
             job = Job.from_record(record)
             self._jobs[job.id] = job
         self.prune()
@@ -300,8 +309,14 @@ class JobManager:
             self.journal.forget(expired)
 
     def shutdown(self) -> None:
-        """Cancel everything (server stop); workers remove their partial files as they stop."""
+        """Stop everything (server stop), for the next start to resume.
+
+        The journal keeps the jobs as they are now (unfinished); downloads stop keeping their
+        temporary files, which the next start continues.
+        """
+        self.journal.freeze()
         for job in self._jobs.values():
+            job.suspend.set()
             job.cancel.set()
             if job.on_cancel is not None:
                 job.on_cancel()

@@ -2,12 +2,15 @@
 
 One JSON file per workspace, in the Jupyter data directory, rewritten atomically (a temporary
 file, fsync, rename) when a job is added, starts, ends, or starts or ends a file, and at most
-every `SAVE_EVERY` seconds of progress. Each job records its state, paths, bytes done and the
-temporary files it is writing.
+every `SAVE_EVERY` seconds of progress. Each job records its state, paths, bytes done, how to
+start it again (`redo`) and the temporary files it is writing: for each, its target, the remote
+file and that file's size and mtime when the download began.
 
 The server holds an exclusive lock on `<journal>.lock` while it runs. At start, if the lock is
-free, whoever wrote the journal is gone: the temporary files of its unfinished jobs are removed
-and those jobs are kept, as failed, so that the panel shows what happened.
+free, whoever wrote the journal is gone: its unfinished downloads and uploads are queued again,
+marked `resumed` (downloads keep their temporary files, to continue them); other unfinished
+jobs (browser uploads, whose bytes came from a browser) have their temporary files removed and
+are kept as failed, so that the panel shows what happened.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ log = logging.getLogger(__name__)
 
 SAVE_EVERY = 2.0  # seconds between saves for progress alone
 STOPPED = "the server stopped during the transfer; its partial files were removed"
+RESTARTABLE = ("download", "upload")
 
 
 def journal_path(data_dir: str | Path, root: Path) -> Path:
@@ -43,10 +47,11 @@ class Journal:
         self._lock = threading.Lock()
         self._last_save = 0.0
         self._lock_file: TextIO | None = None
+        self._frozen = False
 
     # -- start ------------------------------------------------------------------------------
     def open(self, root: Path) -> list[dict[str, Any]]:
-        """Take the journal over; returns the jobs it held, unfinished ones cleaned and failed.
+        """Take the journal over; returns the jobs it held, unfinished ones queued or failed.
 
         If another live server holds it (the same workspace twice), nothing is touched and
         this server keeps no journal.
@@ -62,8 +67,7 @@ class Journal:
         self._lock_file = lock_file
         for record in self._load():
             if record.get("state") in ("queued", "running"):
-                remove_temporary_files(record, root)
-                record.update(state="failed", error=STOPPED, temp=[])
+                settle_unfinished(record, root)
             self._records[record["id"]] = record
         self.save(force=True)
         return list(self._records.values())
@@ -79,26 +83,42 @@ class Journal:
         return [r for r in records if isinstance(r, dict) and isinstance(r.get("id"), str)]
 
     # -- while running ----------------------------------------------------------------------
+    def freeze(self) -> None:
+        """Keep the jobs as they are now: the server stops, the next one resumes them."""
+        with self._lock:
+            self._frozen = True
+        self.save(force=True)
+
     def record(self, job_id: str, fields: dict[str, Any], *, force: bool = True) -> None:
         """Merge `fields` into the record of `job_id` and save (throttled unless `force`)."""
         with self._lock:
+            if self._frozen:
+                return
             self._records.setdefault(job_id, {"id": job_id, "temp": []}).update(fields)
         self.save(force=force)
 
-    def temp_started(self, job_id: str, temp: Path) -> None:
+    def temp_started(self, job_id: str, temp: Path, about: dict[str, Any]) -> None:
+        """`temp` was created (or taken over); `about`: its target, remote path, size, mtime."""
+        entry = {"path": str(temp), **about}
         with self._lock:
-            self._records.setdefault(job_id, {"id": job_id, "temp": []})["temp"].append(str(temp))
+            if self._frozen:
+                return
+            record = self._records.setdefault(job_id, {"id": job_id, "temp": []})
+            record["temp"] = [t for t in record["temp"] if temp_path(t) != str(temp)] + [entry]
         self.save(force=True)
 
     def temp_ended(self, job_id: str, temp: Path) -> None:
         with self._lock:
-            temps = self._records.get(job_id, {}).get("temp", [])
-            if str(temp) in temps:
-                temps.remove(str(temp))
+            if self._frozen:
+                return
+            record = self._records.get(job_id, {})
+            record["temp"] = [t for t in record.get("temp", []) if temp_path(t) != str(temp)]
         self.save(force=True)
 
     def forget(self, job_ids: list[str]) -> None:
         with self._lock:
+            if self._frozen:
+                return
             for job_id in job_ids:
                 self._records.pop(job_id, None)
         self.save(force=True)
@@ -130,14 +150,41 @@ class Journal:
             self._lock_file = None
 
 
+def temp_path(entry: Any) -> str | None:
+    """The path of a recorded temporary file (a string in journals of older versions)."""
+    found = entry.get("path") if isinstance(entry, dict) else entry
+    return found if isinstance(found, str) else None
+
+
+def settle_unfinished(record: dict[str, Any], root: Path) -> None:
+    """A job the previous server did not finish: queued again, or failed and cleaned."""
+    if record.get("kind") in RESTARTABLE and isinstance(record.get("redo"), dict):
+        temps = record["temp"] if isinstance(record.get("temp"), list) else []
+        kept = [t for t in temps if _resumable(t, root)]
+        remove_temporary_files({"temp": [t for t in temps if t not in kept]}, root)
+        record.update(state="queued", resumed=True, error=None, temp=kept)
+    else:
+        remove_temporary_files(record, root)
+        record.update(state="failed", error=STOPPED, temp=[])
+
+
+def _resumable(entry: Any, root: Path) -> bool:
+    """A temporary file record a download can continue from: inside `root`, next to its target."""
+    if not isinstance(entry, dict) or not all(
+        isinstance(entry.get(k), str) for k in ("path", "target", "remote")
+    ):
+        return False
+    path, target = Path(entry["path"]), Path(entry["target"])
+    return root in target.parents and path.parent == target.parent
+
+
 def remove_temporary_files(record: dict[str, Any], root: Path) -> None:
     """Remove the temporary files a job recorded in the workspace `root`: regular files only,
     never through a link."""
     temp = record.get("temp")
-    for name in temp if isinstance(temp, list) else ():
-        if not isinstance(name, str):
-            continue
-        if root not in Path(name).parents:
+    for entry in temp if isinstance(temp, list) else ():
+        name = temp_path(entry)
+        if name is None or root not in Path(name).parents:
             continue
         with contextlib.suppress(OSError):
             if stat.S_ISREG(os.lstat(name).st_mode):

@@ -52,6 +52,7 @@ async def plan_download(
         bytes_total=None if entry.is_dir else entry.size,
         files_total=0 if entry.is_dir else 1,
     )
+    job.redo = {"on_conflict": on_conflict}
     work = transfers.download(
         lab, entry.path, target, directory=entry.is_dir, on_conflict=on_conflict
     )
@@ -84,6 +85,7 @@ async def plan_upload(
         bytes_total=None if source.is_dir() else source.stat().st_size,
         files_total=0 if source.is_dir() else 1,
     )
+    job.redo = {"remote": remote}
     return job, transfers.upload(lab, source, remote)
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from ctadata.errors import ConflictError
 
 from .jobs import Job, Work
+from .journal import remove_temporary_files
 
 if TYPE_CHECKING:
     from .app import CtadataLab
@@ -35,21 +36,29 @@ def download(
                 options = client.options()
                 if directory:
                     mode = "error" if on_conflict == "ask" else on_conflict
-                    summary = client.download_dir(
-                        path, target, on_conflict=mode, on_temp=client.on_temp, **options
-                    )
+                    summary = client.download_dir(path, target, on_conflict=mode, **options)
                     job.conflicts = [relative(lab, r.local) for r in summary.conflicts]
                 else:
                     overwrite = on_conflict == "overwrite"
-                    client.fetch_and_save_file(
-                        path, target, overwrite=overwrite, on_temp=client.on_temp, **options
-                    )
+                    client.fetch_and_save_file(path, target, overwrite=overwrite, **options)
         except ConflictError as exc:
             job.conflicts = [relative(lab, local) for local in exc.conflicts]
             if on_conflict != "skip":
                 raise
+        finally:
+            if not job.suspend.is_set():  # a stopping server keeps them for the next start
+                drop_partials(lab, job)
 
     return work
+
+
+def drop_partials(lab: CtadataLab, job: Job) -> None:
+    """Remove an earlier run's temporary files this run did not take over (a file the listing
+    no longer has, a conflict), as the journal would have."""
+    remove_temporary_files({"temp": list(job.partials.values())}, lab.root_dir)
+    for partial in job.partials.values():
+        lab.jobs.journal.temp_ended(job.id, Path(partial["path"]))
+    job.partials.clear()
 
 
 def relative(lab: CtadataLab, local: str) -> str:

@@ -76,6 +76,8 @@ export interface ITransfer {
   files_done: number;
   files_total: number | null;
   error: string | null;
+  /** Taken up again by a restarted server (a download continues where it stopped). */
+  resumed?: boolean;
   created: string;
   finished: string | null;
   /** Workspace files that differ from the storage's (downloads; at most 200 listed). */

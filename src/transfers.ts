@@ -18,6 +18,7 @@ import { element } from './dom';
 import { formatRate, formatSize } from './format';
 import { transferIcon } from './icons';
 import { baseName } from './paths';
+import { transferStateLabel } from './transferLabel';
 import { TransferModel } from './transferModel';
 
 interface IRow {
@@ -240,7 +241,11 @@ export class TransfersView extends PanelWithToolbar {
 
     const progress = transferProgress(job);
     const percent = progress === null ? null : Math.floor(progress * 100);
-    row.state.textContent = Private.stateLabel(job, percent, trans);
+    row.state.textContent = transferStateLabel(job, percent, trans);
+    row.node.dataset.resumed = String(job.resumed === true);
+    row.state.title = job.resumed
+      ? trans.__('Taken up again after the server restarted')
+      : '';
     row.cancel.hidden = isFinished(job);
     row.cancel.disabled = false;
 
@@ -300,30 +305,5 @@ export namespace TransfersView {
   export interface IOptions {
     model: TransferModel;
     trans: TranslationBundle;
-  }
-}
-
-namespace Private {
-  export function stateLabel(
-    job: ITransfer,
-    percent: number | null,
-    trans: TranslationBundle
-  ): string {
-    switch (job.state) {
-      case 'queued':
-        return trans.__('Queued');
-      case 'running':
-        return percent === null ? trans.__('Running') : `${percent}%`;
-      case 'done':
-        return trans.__('Done');
-      case 'failed':
-        return trans.__('Failed');
-      case 'cancelled':
-        return trans.__('Cancelled');
-      case 'conflict':
-        return trans.__('Files differ');
-      default:
-        return job.state;
-    }
   }
 }

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from ctadata import ConflictError, InvalidPath
 from ctadata.cli import cli
-from ctadata.local import NAME_MAX, TEMP_SUFFIX, LocalPath, temp_name
+from ctadata.local import NAME_MAX, TEMP_SUFFIX, LocalPath, TempFile, is_temp_name, temp_name
 from tests.helpers import put_remote, temp_files, token_of
 
 
@@ -160,6 +160,48 @@ def test_the_temporary_file_is_announced_while_it_exists(client, remote, tmp_pat
     (temp, created, existed), (same, gone, still) = seen
     assert (created, existed, gone, still) == (True, True, False, False) and temp == same
     assert temp.parent == tmp_path and temp.name.startswith(".a.bin.")
+
+
+# -- taking over an earlier run's temporary file ---------------------------------------------
+def test_temporary_names_are_recognised_as_the_targets_only() -> None:
+    for name in ("a.bin", "x" * 255, "é" * 127):
+        assert is_temp_name(temp_name(name), name)
+    assert not is_temp_name(temp_name("a.bin"), "b.bin")
+    assert not is_temp_name(".a.bin.notes", "a.bin")
+    assert not is_temp_name(f"a.bin.0123abcd{TEMP_SUFFIX}", "a.bin")  # not hidden
+
+
+def adopted(target: LocalPath, name: str, limit: int) -> tuple[str, bytes]:
+    """The temporary file `TempFile` uses when asked to take `name` over, and what it holds."""
+    with TempFile(target, adopt=(name, limit)) as temp:
+        assert temp.file is not None
+        temp.file.seek(0)
+        return temp.name, temp.file.read()
+
+
+def test_a_temporary_file_is_taken_over_or_emptied(tmp_path) -> None:
+    target = LocalPath.of(tmp_path / "a.bin")
+    name = temp_name("a.bin")
+    (tmp_path / name).write_bytes(b"12345")
+    assert adopted(target, name, 10) == (name, b"12345")
+    (tmp_path / name).write_bytes(b"12345")
+    assert adopted(target, name, 4) == (name, b"")  # more than the remote file: from zero
+    assert not (tmp_path / name).exists()  # left without commit: removed, as any
+
+
+def test_a_link_or_a_foreign_file_is_never_taken_over(tmp_path) -> None:
+    target = LocalPath.of(tmp_path / "a.bin")
+    precious = tmp_path / "precious"
+    precious.write_bytes(b"keep me")
+    link, hard, other = temp_name("a.bin"), temp_name("a.bin"), temp_name("b.bin")
+    (tmp_path / link).symlink_to(precious)
+    os.link(precious, tmp_path / hard)
+    (tmp_path / other).write_bytes(b"not a.bin's")
+    for name in (link, hard, other, "precious"):
+        made, content = adopted(target, name, 100)
+        assert made != name and content == b""
+    assert precious.read_bytes() == b"keep me" and (tmp_path / link).is_symlink()
+    assert (tmp_path / other).read_bytes() == b"not a.bin's"
 
 
 # -- links and special files ------------------------------------------------------------------

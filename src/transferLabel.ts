@@ -1,0 +1,47 @@
+/**
+ * The state label of a transfer in the transfers list (pure: unit-tested).
+ */
+import { TranslationBundle } from '@jupyterlab/translation';
+
+import { ITransfer } from './api';
+
+/**
+ * What a row says of a transfer's state; `percent` is its progress, or null
+ * when unknown. A transfer a restarted server took up again says so.
+ */
+export function transferStateLabel(
+  job: ITransfer,
+  percent: number | null,
+  trans: TranslationBundle
+): string {
+  const label = stateOnly(job, percent, trans);
+  if (!job.resumed) {
+    return label;
+  }
+  return job.state === 'queued'
+    ? trans.__('Resumed')
+    : trans.__('%1 · resumed', label);
+}
+
+function stateOnly(
+  job: ITransfer,
+  percent: number | null,
+  trans: TranslationBundle
+): string {
+  switch (job.state) {
+    case 'queued':
+      return trans.__('Queued');
+    case 'running':
+      return percent === null ? trans.__('Running') : `${percent}%`;
+    case 'done':
+      return trans.__('Done');
+    case 'failed':
+      return trans.__('Failed');
+    case 'cancelled':
+      return trans.__('Cancelled');
+    case 'conflict':
+      return trans.__('Files differ');
+    default:
+      return job.state;
+  }
+}
