@@ -9,6 +9,12 @@ import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
 import { CtadataError, errorFromResponse } from './errors';
+import {
+  ISearchQuery,
+  LineSplitter,
+  parseSearchLine,
+  SearchLine
+} from './searchLines';
 
 /**
  * `GET config`.
@@ -33,6 +39,8 @@ export interface IEntry {
   type: EntryType;
   size: number | null;
   mtime: string | null;
+  /** The folder it is in: set on search results, which come from many. */
+  folder?: string;
 }
 
 /**
@@ -150,23 +158,7 @@ export class CtadataClient {
     init: RequestInit = {},
     query?: Record<string, string>
   ): Promise<T> {
-    const url = this.url(endpoint, query);
-    let response: Response;
-    try {
-      response = await ServerConnection.makeRequest(
-        url,
-        init,
-        this.serverSettings
-      );
-    } catch (error) {
-      if (error instanceof DOMException && error.name === 'AbortError') {
-        throw new CtadataError('The request was cancelled.', 'aborted');
-      }
-      throw new CtadataError(
-        'The Jupyter server could not be reached.',
-        'network'
-      );
-    }
+    const response = await this._send(endpoint, init, query);
     const text = await response.text();
     if (!response.ok) {
       const error = errorFromResponse(response.status, text);
@@ -188,6 +180,50 @@ export class CtadataClient {
         response.status
       );
     }
+  }
+
+  /**
+   * `GET find`: call `onLine` with each line of the search as it comes, until
+   * the `end` line. Aborting `signal` closes the connection, which stops the
+   * search on the server; the promise then rejects with reason `aborted`.
+   */
+  async find(
+    query: ISearchQuery,
+    onLine: (line: SearchLine) => void,
+    signal?: AbortSignal
+  ): Promise<void> {
+    const init = { method: 'GET', signal };
+    const response = await this._send('find', init, { ...query });
+    if (!response.ok) {
+      throw errorFromResponse(response.status, await response.text());
+    }
+    const splitter = new LineSplitter();
+    const take = (lines: string[]) => {
+      for (const text of lines) {
+        const line = parseSearchLine(text);
+        if (line) {
+          onLine(line);
+        }
+      }
+    };
+    const decoder = new TextDecoder();
+    const reader = response.body!.getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) {
+          break;
+        }
+        take(splitter.push(decoder.decode(value, { stream: true })));
+      }
+    } catch (error) {
+      throw Private.fetchError(
+        error,
+        'The connection to the Jupyter server was lost.'
+      );
+    }
+    take(splitter.push(decoder.decode()));
+    take(splitter.flush());
   }
 
   getConfig(): Promise<IConfig> {
@@ -304,6 +340,29 @@ export class CtadataClient {
       xhr.send(file);
     });
   }
+
+  /**
+   * Send a request through `ServerConnection` (token, XSRF); failures on the
+   * way become a `CtadataError`, answers of any status are returned.
+   */
+  private async _send(
+    endpoint: string,
+    init: RequestInit,
+    query?: Record<string, string>
+  ): Promise<Response> {
+    try {
+      return await ServerConnection.makeRequest(
+        this.url(endpoint, query),
+        init,
+        this.serverSettings
+      );
+    } catch (error) {
+      throw Private.fetchError(
+        error,
+        'The Jupyter server could not be reached.'
+      );
+    }
+  }
 }
 
 export namespace CtadataClient {
@@ -318,6 +377,16 @@ export namespace CtadataClient {
 }
 
 namespace Private {
+  /**
+   * A failed fetch (or body read) as a `CtadataError`: cancelled, or `network`.
+   */
+  export function fetchError(error: unknown, message: string): CtadataError {
+    if (error instanceof DOMException && error.name === 'AbortError') {
+      return new CtadataError('The request was cancelled.', 'aborted');
+    }
+    return new CtadataError(message, 'network');
+  }
+
   /**
    * The last cookie of that name, as `ServerConnection` picks it.
    */

@@ -1,5 +1,6 @@
 /**
- * The files section of the CTA Storage panel: the filter, the breadcrumbs,
+ * The files section of the CTA Storage panel: the filter (or a search below
+ * the folder, whose results the listing shows), the breadcrumbs,
  * a notice instead of the listing when something is wrong, the listing, and
  * where uploads go; files dropped on it are uploaded.
  */
@@ -14,6 +15,9 @@ import { FilterBox } from './filterBox';
 import { Listing } from './listing';
 import { StorageModel } from './model';
 import { NoticeView } from './noticeView';
+import { ISearchQuery, searchPattern } from './searchLines';
+import { SearchModel } from './searchModel';
+import { SearchView } from './searchView';
 import { stateNotice } from './stateNotice';
 import { IBrowserUpload } from './browserUploads';
 import { UploadInfo } from './uploadInfo';
@@ -28,9 +32,11 @@ export class BrowserSection extends Widget {
     this._trans = trans;
     const layout = (this.layout = new PanelLayout());
 
+    this.search = new SearchModel(model.client);
     this.filter = new FilterBox({
       model,
       trans,
+      onSearch: text => this._startSearch(text),
       onLeave: () => {
         this.listing.focus();
         if (model.focusIndex < 0) {
@@ -38,6 +44,8 @@ export class BrowserSection extends Widget {
         }
       }
     });
+    this.filter.modeChanged.connect(() => this._endSearch());
+    this._searchView = new SearchView(this.search, trans);
     this.breadcrumbs = new Breadcrumbs({ model, trans });
     this._notice = new NoticeView({
       trans,
@@ -53,6 +61,7 @@ export class BrowserSection extends Widget {
     this._footer = new UploadInfo({ model, trans });
     for (const widget of [
       this.filter,
+      this._searchView,
       this.breadcrumbs,
       this._notice,
       this.listing,
@@ -76,16 +85,20 @@ export class BrowserSection extends Widget {
         options.onOpenFile(entry);
       }
     });
+    this.search.changed.connect(this._showResults, this);
     model.changed.connect(this._update, this);
     model.configChanged.connect(this._update, this);
     this._update();
   }
 
   readonly filter: FilterBox;
+  readonly search: SearchModel;
   readonly breadcrumbs: Breadcrumbs;
   readonly listing: Listing;
 
   dispose(): void {
+    this.search.clear();
+    cancelAnimationFrame(this._resultsFrame);
     this._dropZone.detach();
     super.dispose();
   }
@@ -94,6 +107,11 @@ export class BrowserSection extends Widget {
    * Show the state of the model: a notice, or the listing.
    */
   private _update(): void {
+    if (!this._model.showingResults && this.search.status !== 'idle') {
+      // The folder changed under the search: back to filtering the new one.
+      this.filter.mode = 'filter';
+      this._endSearch();
+    }
     const notice = stateNotice(this._model, this._trans);
     this._notice.render(notice);
     // Without a working configuration the listing has nothing to say.
@@ -106,6 +124,45 @@ export class BrowserSection extends Widget {
     ]) {
       widget.setHidden(blocking);
     }
+  }
+
+  /**
+   * Search below the current folder for `text` (see `searchPattern`); an
+   * empty text goes back to the folder's entries.
+   */
+  private _startSearch(text: string): void {
+    const name = searchPattern(text);
+    if (!name) {
+      this._endSearch();
+      return;
+    }
+    const query: ISearchQuery = {
+      path: this._model.path,
+      name,
+      ignore_case: 'true'
+    };
+    void this.search.start(query);
+    this._model.showResults(this.search.results);
+  }
+
+  private _endSearch(): void {
+    this.search.clear();
+    this._model.showResults(null);
+  }
+
+  /**
+   * Hand the results to the listing, at most once a frame.
+   */
+  private _showResults(): void {
+    if (this._resultsFrame || this.search.status === 'idle') {
+      return;
+    }
+    this._resultsFrame = requestAnimationFrame(() => {
+      this._resultsFrame = 0;
+      if (this.search.status !== 'idle') {
+        this._model.showResults(this.search.results);
+      }
+    });
   }
 
   private _dropText(): string {
@@ -122,6 +179,8 @@ export class BrowserSection extends Widget {
   private _trans: TranslationBundle;
   private _notice: NoticeView;
   private _footer: UploadInfo;
+  private _searchView: SearchView;
+  private _resultsFrame = 0;
   private _dropZone: DropZone;
 }
 

@@ -189,7 +189,11 @@ export class Listing extends Widget {
     this._content.setAttribute('aria-rowcount', String(items.length));
     const status = this._model.status;
     let empty = '';
-    if (items.length === 0 && status === 'ready') {
+    const results = this._model.showingResults;
+    this.toggleClass('jp-mod-results', results);
+    if (results) {
+      // The search's own line says what it found, or why it found nothing.
+    } else if (items.length === 0 && status === 'ready') {
       if (this._model.filter) {
         empty = this._trans.__('No entry matches “%1”.', this._model.filter);
       } else if (this._model.path === this._model.uploadFolder) {

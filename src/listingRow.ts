@@ -21,6 +21,7 @@ export interface IRow {
   node: HTMLElement;
   icon: HTMLElement;
   name: HTMLElement;
+  folder: HTMLElement;
   size: HTMLElement;
   modified: HTMLElement;
   entry: IEntry | null;
@@ -36,11 +37,13 @@ export function createRow(parent: HTMLElement): IRow {
   node.style.height = `${ROW_HEIGHT}px`;
   const icon = element('span', 'jp-CtadataListing-itemIcon');
   const name = element('span', 'jp-CtadataListing-itemName');
+  // A search result's folder; empty (and hidden) in a folder's listing.
+  const folder = element('span', 'jp-CtadataListing-itemFolder');
   const size = element('span', 'jp-CtadataListing-itemSize');
   const modified = element('span', 'jp-CtadataListing-itemModified');
-  node.append(icon, name, size, modified);
+  node.append(icon, name, folder, size, modified);
   parent.appendChild(node);
-  return { node, icon, name, size, modified, entry: null, index: -1 };
+  return { node, icon, name, folder, size, modified, entry: null, index: -1 };
 }
 
 /**
@@ -100,6 +103,9 @@ export function fillRow(
     width: '16px'
   });
   row.name.textContent = context.fitName(entry.name);
+  // Without its last slash, which a right-to-left cut would show first.
+  row.folder.textContent =
+    entry.folder === undefined ? '' : entry.folder.replace(/\/$/, '') || '/';
   row.size.textContent =
     entry.type === 'directory' ? '' : formatSize(entry.size);
   if (context.wide || !entry.mtime || isNaN(Date.parse(entry.mtime))) {

@@ -84,6 +84,23 @@ export class StorageModel implements IDisposable {
     return this._items;
   }
 
+  /** Whether `items` are a search's results rather than the folder's. */
+  get showingResults(): boolean {
+    return this._results !== null;
+  }
+
+  /**
+   * Show a search's results instead of the folder's entries (same sort and
+   * selection); `null`, or changing folder, goes back to the folder.
+   */
+  showResults(entries: readonly IEntry[] | null): void {
+    if (entries === null && this._results === null) {
+      return;
+    }
+    this._results = entries;
+    this._recompute();
+  }
+
   get sort(): ISortState {
     return { ...this._sort };
   }
@@ -272,6 +289,7 @@ export class StorageModel implements IDisposable {
       this._error = null;
       if (changing) {
         this._filter = '';
+        this._results = null;
         this._selection.clear();
         this._focus = -1;
         this._anchor = -1;
@@ -301,6 +319,7 @@ export class StorageModel implements IDisposable {
         this._path = target;
         this._entries = [];
         this._filter = '';
+        this._results = null;
         this._selection.clear();
         this._focus = -1;
         this._anchor = -1;
@@ -343,7 +362,10 @@ export class StorageModel implements IDisposable {
   private _recompute(): void {
     const focusedPath =
       this._focus >= 0 ? this._items[this._focus]?.path : undefined;
-    this._items = sortAndFilter(this._entries, this._sort, this._filter);
+    this._items =
+      this._results === null
+        ? sortAndFilter(this._entries, this._sort, this._filter)
+        : sortAndFilter(this._results, this._sort, '');
     // Drop from the selection what is no longer shown.
     const shown = new Set(this._items.map(item => item.path));
     for (const path of [...this._selection]) {
@@ -361,6 +383,7 @@ export class StorageModel implements IDisposable {
 
   private _path = '';
   private _entries: IEntry[] = [];
+  private _results: readonly IEntry[] | null = null;
   private _items: IEntry[] = [];
   private _sort: ISortState = { key: 'name', direction: 'ascending' };
   private _filter = '';

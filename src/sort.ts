@@ -47,7 +47,10 @@ export function sortAndFilter(
       order = a.time - b.time;
     }
     if (order === 0) {
-      order = collator.compare(a.entry.name, b.entry.name);
+      // Search results may share a name: then their folders decide.
+      order =
+        collator.compare(a.entry.name, b.entry.name) ||
+        collator.compare(a.entry.path, b.entry.path);
     }
     return order * sign;
   });

@@ -89,7 +89,10 @@ module.exports = {
     video: 'off'
   },
   projects: [
-    { name: 'storage', testMatch: ['storage.spec.ts', 'conflict.spec.ts'] },
+    {
+      name: 'storage',
+      testMatch: ['storage.spec.ts', 'conflict.spec.ts', 'search.spec.ts']
+    },
     { name: 'preview', testMatch: 'preview.spec.ts' },
     {
       name: 'not-authenticated',
