@@ -21,7 +21,8 @@ import {
 } from './helpers';
 
 const DL1 = 'lst/DL1/20241114/v0.1/tailcut84/';
-const DL1_FILE = 'dl1_LST-1.Run16000.0000.h5';
+// Not the file the storage tests download: the server lists finished transfers to every test.
+const DL1_FILE = 'dl1_LST-1.Run16000.0001.h5';
 /**
  * A tree of many folders, so that a search in it lasts long enough to stop
  * (made by the test that needs it: other searches would walk it too).
