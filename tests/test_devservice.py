@@ -14,6 +14,7 @@ import socket
 import time
 import zlib
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
@@ -488,3 +489,16 @@ def test_storage_is_plain_webdav(dev_service: RunningDevService, sample_tree: Sa
     )
     assert moved.status_code == 201
     assert httpx.delete(base + "cta/DL3/t2.txt").status_code == 204
+
+
+def test_webdav_mkcol_at_once_makes_one_folder(alice: httpx.Client) -> None:
+    """As dCache: of MKCOLs of one folder at the same moment, one makes it (201) and the others
+    find it made (405), never a 500 (two browser uploads into a new folder do this)."""
+    alice.post("upload/seed.txt", content=b"seed")  # makes the user folder
+    own = "webdav/lst/users/alice_smith01/"
+    with ThreadPoolExecutor(8) as pool:
+        for attempt in range(20):
+            folders = [f"{own}race-{attempt}/"] * 8
+            answers = pool.map(lambda folder: alice.request("MKCOL", folder), folders)
+            statuses = sorted(r.status_code for r in answers)
+            assert statuses == [201] + [405] * 7, statuses

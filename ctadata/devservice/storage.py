@@ -137,6 +137,7 @@ class StorageMiddleware:
         self._app = app
         self._root = root.resolve()
         self._stats = stats
+        self._mkcol = threading.Lock()
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -149,6 +150,17 @@ class StorageMiddleware:
         digest = self._digest_header(environ) if method in ("GET", "HEAD") else None
         if digest is not None:
             start_response = _adding_header(start_response, ("Digest", digest))
+        if method == "MKCOL":
+            # dCache makes a folder atomically: of two MKCOLs at once, one gets 201 and the other
+            # 405. wsgidav checks, then makes, and answers 500 to the loser of that race. Its
+            # answer is lazy, so it is read whole inside the lock.
+            with (
+                self._mkcol,
+                contextlib.closing(
+                    _DrainedAfter(self._app(environ, start_response), environ["wsgi.input"])
+                ) as answer,
+            ):
+                return list(answer)
         if method != "GET":
             return _DrainedAfter(self._app(environ, start_response), environ["wsgi.input"])
         self._stats.count_request()
