@@ -33,7 +33,8 @@ Adopt = tuple[str, int]
 """A temporary file to take over (its name) and the most bytes it may hold to be continued."""
 
 TempHook = Callable[[Path, bool], None]
-"""Called with (temporary file, True) once created, and (same path, False) once it is gone."""
+"""Called with (temporary file, True) just before it is made (or when taken over), and with
+(same path, False) once it is gone, or when that name could not be had."""
 
 
 @dataclass(frozen=True)
@@ -221,21 +222,22 @@ class TempFile:
         if found.st_size > limit:
             os.ftruncate(fd, 0)
         self.name, self.file = name, os.fdopen(fd, "r+b", buffering=0)
-        if self._hook is not None:
-            self._hook(self.path, True)
+        self._tell(name, True)
         return True
 
     def _create(self) -> None:
         flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
         for _ in range(100):
             name = temp_name(self.target.name)
+            # Told before it exists: a process killed right after creating it still left word
+            # of it (for the cleanup at the next start), never a file nobody knows about.
+            self._tell(name, True)
             try:
                 fd = os.open(name, flags, 0o666, dir_fd=self._dir_fd)
             except FileExistsError:
+                self._tell(name, False)
                 continue
             self.name, self.file = name, os.fdopen(fd, "r+b", buffering=0)
-            if self._hook is not None:
-                self._hook(self.path, True)
             return
         raise FileExistsError(errno.EEXIST, "no free temporary name", str(self.target))
 
@@ -243,6 +245,10 @@ class TempFile:
     def path(self) -> Path:
         """Where it is, for whoever must clean up after a crash."""
         return self.target.parent.path / self.name
+
+    def _tell(self, name: str, exists: bool) -> None:
+        if self._hook is not None:
+            self._hook(self.target.parent.path / name, exists)
 
     def size(self) -> int:
         assert self.file is not None
@@ -284,8 +290,8 @@ class TempFile:
         self._gone()
 
     def _gone(self) -> None:
-        if self.name and self._hook is not None:
-            self._hook(self.path, False)
+        if self.name:
+            self._tell(self.name, False)
         self.name = ""
 
     def __enter__(self) -> TempFile:
