@@ -30,6 +30,8 @@ class Service:
             "CTADS_URL": self.downloadservice,
             "CTACS_URL": self.certificateservice,
             "JUPYTERHUB_API_TOKEN": self.token,
+            # The hub names the user folder; the local service's demo token is this user's.
+            "JUPYTERHUB_USER": "CTA Demo",
         }
 
 
