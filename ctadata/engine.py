@@ -1,8 +1,8 @@
 """`TransferClient`: file and tree transfers over any storage endpoint.
 
-A subclass says how to list (`entries`, `stat`), move one file (`_download_one`,
-`_upload_one`) and make directories (`mkdirs`); everything users call on top of that
-(single files, trees, concurrency, skipping, progress, cancel) is written once, here, and
+A subclass says how to list (`entries`, `stat`), ask for a file (`_download_request`, `check`),
+upload one (`_upload_one`) and make directories (`mkdirs`); everything users call on top of
+that (single files, trees, concurrency, skipping, progress, cancel) is written once, here, and
 `find` in `ctadata.finder`.
 `ctadata.APIClient` is the download-service endpoint; `ctadata.direct` is dCache itself.
 """
@@ -21,9 +21,9 @@ import httpx
 
 from .config import check_token
 from .entry import Entry
-from .errors import InvalidPath, register_secret
+from .errors import InvalidPath, TransferError, register_secret
 from .finder import Criteria, Finder, walk
-from .local import LocalPath, TempHook
+from .local import Adopt, LocalPath, TempHook
 from .paths import clean_remote, complete_upload_path, remote_join, remote_name, with_slash
 from .plan import (
     OnConflict,
@@ -37,6 +37,7 @@ from .plan import (
     walk_upload,
 )
 from .progress import Meter, ProgressCallback
+from .transfer import download
 from .tree import FileResult, Task, TransferSummary, run_tasks
 
 TIMEOUT = httpx.Timeout(120.0, connect=10.0)
@@ -85,11 +86,13 @@ class TransferClient(Finder):
         """The entry of `path` itself."""
 
     @abstractmethod
-    def _download_one(self, entry: Entry, target: LocalPath, meter: Meter, replace: bool) -> int:
-        """Download one listed file to `target` atomically; returns bytes written.
+    def _download_request(self, path: str, offset: int, resuming: bool) -> httpx.Request:
+        """The GET of the file `path` from byte `offset`; `resuming`: in an earlier run's
+        temporary file, so the request must honour `Range`."""
 
-        Without `replace`, a file that appears at `target` meanwhile is kept (`ConflictError`).
-        """
+    @abstractmethod
+    def check(self, response: httpx.Response, action: str, path: str) -> None:
+        """Raise the matching `CtadataError` unless the response is a success."""
 
     @abstractmethod
     def _upload_one(self, source: LocalPath, remote: str, meter: Meter) -> dict[str, Any]:
@@ -98,6 +101,41 @@ class TransferClient(Finder):
     @abstractmethod
     def mkdirs(self, path: str) -> None:
         """Create the upload directory `path` and its missing parents."""
+
+    def _download_one(self, entry: Entry, target: LocalPath, meter: Meter, replace: bool) -> int:
+        """Download one listed file to `target` atomically; returns bytes written.
+
+        Without `replace`, a file that appears at `target` meanwhile is kept (`ConflictError`).
+        Each file of a transfer comes here: a subclass may wrap it, calling `_download`.
+        """
+        return self._download(entry, target, meter, replace)
+
+    def _download(
+        self,
+        entry: Entry,
+        target: LocalPath,
+        meter: Meter,
+        replace: bool,
+        *,
+        adopt: Adopt | None = None,
+        on_temp: TempHook | None = None,
+    ) -> int:
+        """`_download_one`, which may continue an earlier run's temporary file (`adopt`)."""
+        if entry.size is None:
+            raise TransferError(f"{entry.path!r}: the listing gives no size", path=entry.path)
+        resuming = adopt is not None
+        return download(
+            self.http,
+            lambda offset: self._download_request(entry.path, offset, resuming),
+            self.check,
+            entry.path,
+            target,
+            entry.size,
+            meter,
+            replace=replace,
+            adopt=adopt,
+            on_temp=on_temp,
+        )
 
     def _http_client(self) -> httpx.Client:
         limits = httpx.Limits(max_connections=max(10, 2 * self.concurrency))

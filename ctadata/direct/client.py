@@ -29,7 +29,7 @@ from ..http import USER_AGENT, check_response, sent_token
 from ..local import LocalPath
 from ..paths import clean_remote, with_slash
 from ..progress import Meter
-from ..transfer import download, open_source, upload, with_retries
+from ..transfer import open_source, upload, with_retries
 from .tokens import TokenSource, token_source
 
 DEFAULT_DCACHE_URL = "https://dcache.cta.cscs.ch:2880"
@@ -229,25 +229,9 @@ class DirectClient(TransferClient):
         return self._propfind(path, 0)[0]
 
     # -- one file ---------------------------------------------------------------------------
-    def _download_one(self, entry: Entry, target: LocalPath, meter: Meter, replace: bool) -> int:
-        if entry.size is None:
-            raise TransferError(f"{entry.path!r}: the listing gives no size", path=entry.path)
-        url = self.url(entry.path)
-
-        def request_for(offset: int) -> httpx.Request:
-            headers = {"Range": f"bytes={offset}-"} if offset else {}
-            return httpx.Request("GET", url, headers=headers)
-
-        return download(
-            self.http,
-            request_for,
-            self.check,
-            entry.path,
-            target,
-            entry.size,
-            meter,
-            replace=replace,
-        )
+    def _download_request(self, path: str, offset: int, resuming: bool) -> httpx.Request:
+        headers = {"Range": f"bytes={offset}-"} if offset else {}
+        return httpx.Request("GET", self.url(path), headers=headers)
 
     def _upload_one(self, source: LocalPath, remote: str, meter: Meter) -> dict[str, Any]:
         relative = self.relative(remote)
