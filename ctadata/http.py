@@ -30,6 +30,11 @@ _TAGS = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"\s+")
 
 
+def range_from(offset: int) -> dict[str, str]:
+    """The header asking for the bytes from `offset` on (none for the whole file)."""
+    return {"Range": f"bytes={offset}-"} if offset else {}
+
+
 def is_refusal(status: int) -> bool:
     """The token was refused: a login redirect, or 401."""
     return status in REDIRECT_STATUSES or status == 401

@@ -25,7 +25,7 @@ import httpx
 from ..engine import TIMEOUT, BearerAuth, TransferClient
 from ..entry import Entry, http_date
 from ..errors import InvalidPath, NotFound, StorageException, TokenRefreshed, TransferError
-from ..http import USER_AGENT, check_response, sent_token
+from ..http import USER_AGENT, check_response, range_from, sent_token
 from ..local import LocalPath
 from ..paths import clean_remote, with_slash
 from ..progress import Meter
@@ -95,17 +95,16 @@ class DirectClient(TransferClient):
         progress_bar: bool | None = None,
     ):
         super().__init__(concurrency=concurrency, progress_bar=progress_bar)
-        url = (
-            dcache_url
-            or type(self).dcache_url
-            or os.environ.get("CTADATA_DCACHE_URL")
-            or DEFAULT_DCACHE_URL
-        )
-        self.dcache_url = url.rstrip("/")
+        self.dcache_url = (dcache_url or self.default_url()).rstrip("/")
         self.base_path = clean_remote(base_path if base_path is not None else self.base_path)
         self.base_path = self.base_path.strip("/")
         self.tokens = token_source(token, account, min_valid)
         self.ca = ca if ca is not None else os.environ.get("CTADATA_DCACHE_CA") or None
+
+    @classmethod
+    def default_url(cls) -> str:
+        """The door of a client that names none (`dcache_url`, a class attribute, if set)."""
+        return cls.dcache_url or os.environ.get("CTADATA_DCACHE_URL") or DEFAULT_DCACHE_URL
 
     def __repr__(self) -> str:
         return f"DirectClient({self.dcache_url!r}, tokens from {self.tokens.describe()})"
@@ -230,8 +229,7 @@ class DirectClient(TransferClient):
 
     # -- one file ---------------------------------------------------------------------------
     def _download_request(self, path: str, offset: int, resuming: bool) -> httpx.Request:
-        headers = {"Range": f"bytes={offset}-"} if offset else {}
-        return httpx.Request("GET", self.url(path), headers=headers)
+        return httpx.Request("GET", self.url(path), headers=range_from(offset))
 
     def _upload_one(self, source: LocalPath, remote: str, meter: Meter) -> dict[str, Any]:
         relative = self.relative(remote)
