@@ -14,9 +14,10 @@ from typing import Any, TypeVar
 import httpx
 
 from .base_client import BaseClient
-from .engine import TIMEOUT, BearerAuth, TransferClient
+from .engine import TIMEOUT, TransferClient
 from .entry import Entry
 from .errors import CertificateError, StorageException
+from .http import BearerAuth
 from .local import LocalPath
 from .progress import Meter
 from .protocol import (

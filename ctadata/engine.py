@@ -13,15 +13,14 @@ import functools
 import os
 import threading
 from abc import abstractmethod
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
 import httpx
 
-from .config import check_token
 from .entry import Entry
-from .errors import InvalidPath, TransferError, register_secret
+from .errors import InvalidPath, TransferError
 from .finder import Criteria, Finder, walk
 from .local import Adopt, LocalPath, TempHook
 from .paths import clean_remote, complete_upload_path, remote_join, remote_name, with_slash
@@ -42,24 +41,6 @@ from .tree import FileResult, Task, TransferSummary, run_tasks
 
 TIMEOUT = httpx.Timeout(120.0, connect=10.0)
 DEFAULT_CONCURRENCY = 4
-
-
-class BearerAuth(httpx.Auth):
-    """Puts a token in the Authorization header, and nowhere else.
-
-    `token` is a string or a callable returning a fresh one (short-lived OIDC tokens).
-    """
-
-    def __init__(self, token: Any):
-        self._token = token
-
-    def auth_flow(self, request: httpx.Request) -> Iterator[httpx.Request]:
-        token = self._token() if callable(self._token) else self._token
-        check_token(token)
-        register_secret(token)
-        if token:
-            request.headers["Authorization"] = f"Bearer {token}"
-        yield request
 
 
 class TransferClient(Finder):

@@ -36,7 +36,7 @@ from webdav4.fsspec import WebdavFileSystem, translate_exceptions, translate_inf
 
 from .client import APIClient
 from .direct.client import DirectClient, RefreshingBearerAuth
-from .engine import TIMEOUT, BearerAuth
+from .engine import TIMEOUT
 from .errors import (
     AuthenticationError,
     InvalidPath,
@@ -51,7 +51,7 @@ from .fs_files import (
     range_body,
     refuse_login_redirect,
 )
-from .http import USER_AGENT, range_from
+from .http import USER_AGENT, BearerAuth, range_from
 from .paths import clean_remote
 from .transfer import download, with_retries
 

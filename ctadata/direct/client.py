@@ -22,10 +22,10 @@ from xml.etree import ElementTree
 
 import httpx
 
-from ..engine import TIMEOUT, BearerAuth, TransferClient
+from ..engine import TIMEOUT, TransferClient
 from ..entry import Entry, http_date
 from ..errors import InvalidPath, NotFound, StorageException, TokenRefreshed, TransferError
-from ..http import USER_AGENT, check_response, range_from, sent_token
+from ..http import USER_AGENT, BearerAuth, check_response, range_from, sent_token
 from ..local import LocalPath
 from ..paths import clean_remote, with_slash
 from ..progress import Meter
