@@ -6,7 +6,7 @@ import { Clipboard, Notification } from '@jupyterlab/apputils';
 import { PathExt } from '@jupyterlab/coreutils';
 import { Contents } from '@jupyterlab/services';
 
-import { CertificateKey, IEntry, ITransfer, TransferRequest } from './api';
+import { CertificateKey, IEntry, ITransfer, TransferRequest } from './apiTypes';
 import { CERTIFICATE_KEYS } from './certificateDialog';
 import { askConflict, jobConflict } from './conflictDialog';
 import { askReplaceUpload } from './dialogs';

@@ -5,7 +5,8 @@
 import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { CtadataClient, IConfig, IEntry } from './api';
+import { CtadataClient } from './api';
+import { IConfig, IEntry } from './apiTypes';
 import { asError, CtadataError } from './errors';
 import { normalizeDir, parentDir } from './paths';
 import { ISortState, SortKey, sortAndFilter } from './sort';

@@ -6,7 +6,7 @@ import { Notification } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { ReadonlyJSONValue } from '@lumino/coreutils';
 
-import { isFinished, ITransfer } from './api';
+import { isFinished, ITransfer } from './apiTypes';
 import { finishedNotice } from './transferMessages';
 import { TransferModel } from './transferModel';
 

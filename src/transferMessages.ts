@@ -4,7 +4,7 @@
 import { PathExt } from '@jupyterlab/coreutils';
 import { TranslationBundle } from '@jupyterlab/translation';
 
-import { ITransfer } from './api';
+import { ITransfer } from './apiTypes';
 import { IBatchResult } from './browserUploads';
 import { baseName, parentDir } from './paths';
 

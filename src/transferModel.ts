@@ -7,7 +7,8 @@ import { PromiseDelegate } from '@lumino/coreutils';
 import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { CtadataClient, isFinished, ITransfer, TransferRequest } from './api';
+import { CtadataClient } from './api';
+import { isFinished, ITransfer, TransferRequest } from './apiTypes';
 import { BrowserUploads, IBatchResult, IBrowserUpload } from './browserUploads';
 import { CtadataError } from './errors';
 

@@ -1,6 +1,6 @@
 import { nullTranslator } from '@jupyterlab/translation';
 
-import { ITransfer } from '../api';
+import { ITransfer } from '../apiTypes';
 import { transferStateLabel } from '../transferLabel';
 
 const trans = nullTranslator.load('ctadata_lab');
