@@ -4,7 +4,6 @@
  */
 import { Notification } from '@jupyterlab/apputils';
 import { PathExt } from '@jupyterlab/coreutils';
-import { Contents } from '@jupyterlab/services';
 
 import { IDownloadRequest, IEntry, ITransfer } from './apiTypes';
 import { askConflict, jobConflict } from './conflictDialog';
@@ -12,7 +11,11 @@ import { asError } from './errors';
 import { ProgressNotice, TransferNotifier } from './notices';
 import { parentDir } from './paths';
 import { ICommandContext } from './tokens';
-import { ensureDirectory, refreshFileBrowsers } from './workspace';
+import {
+  ensureDirectory,
+  refreshFileBrowsers,
+  workspaceFolder
+} from './workspace';
 
 /**
  * Files bigger than this are not opened in JupyterLab (they would be loaded
@@ -26,10 +29,6 @@ export class DownloadActions {
     private _notifier: TransferNotifier
   ) {}
 
-  private get _contents(): Contents.IManager {
-    return this._ctx.app.serviceManager.contents;
-  }
-
   /**
    * The workspace folder downloads go to: the setting, else the folder the
    * file browser shows.
@@ -37,7 +36,7 @@ export class DownloadActions {
   defaultDownloadFolder(): string {
     const setting = this._ctx.settings.downloadFolder.trim();
     if (setting) {
-      return setting.replace(/^\/+|\/+$/g, '');
+      return workspaceFolder(setting);
     }
     const browser =
       this._ctx.defaultBrowser ??
@@ -102,8 +101,10 @@ export class DownloadActions {
     if (!docManager) {
       return;
     }
-    const cache = settings.cacheFolder.replace(/^\/+|\/+$/g, '');
-    const folder = PathExt.join(cache, parentDir(entry.path));
+    const folder = PathExt.join(
+      workspaceFolder(settings.cacheFolder),
+      parentDir(entry.path)
+    );
     await ensureDirectory(this._contents, folder);
     const notice = new ProgressNotice(trans.__('Opening %1…', entry.name));
     try {
@@ -228,4 +229,6 @@ export class DownloadActions {
   private _refreshFileBrowsers(): void {
     refreshFileBrowsers(this._ctx.defaultBrowser, this._ctx.browserFactory);
   }
+
+  private readonly _contents = this._ctx.app.serviceManager.contents;
 }

@@ -245,11 +245,7 @@ export class TransferModel implements IDisposable {
         this._finished.emit(job);
       }
       if (isFinished(job)) {
-        const waiting = this._waiting.get(job.id);
-        if (waiting) {
-          this._waiting.delete(job.id);
-          waiting.resolve(job);
-        }
+        this._resolveWaiting(job);
       }
     }
     if (complete) {
@@ -269,11 +265,15 @@ export class TransferModel implements IDisposable {
   private _onLocalEnd(job: ITransfer): void {
     this._changed.emit();
     this._finished.emit(job);
-    const waiting = this._waiting.get(job.id);
-    if (waiting) {
-      this._waiting.delete(job.id);
-      waiting.resolve(job);
-    }
+    this._resolveWaiting(job);
+  }
+
+  /**
+   * Answer whoever waits for this finished job (`whenFinished`).
+   */
+  private _resolveWaiting(job: ITransfer): void {
+    this._waiting.get(job.id)?.resolve(job);
+    this._waiting.delete(job.id);
   }
 
   /**

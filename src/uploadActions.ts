@@ -5,7 +5,6 @@
  */
 import { Notification } from '@jupyterlab/apputils';
 import { PathExt } from '@jupyterlab/coreutils';
-import { Contents } from '@jupyterlab/services';
 
 import { ITransfer } from './apiTypes';
 import { IBrowserUpload } from './browserUploads';
@@ -21,10 +20,6 @@ export class UploadActions {
     private _ctx: ICommandContext,
     private _notifier: TransferNotifier
   ) {}
-
-  private get _contents(): Contents.IManager {
-    return this._ctx.app.serviceManager.contents;
-  }
 
   /**
    * Stream files from the computer into the upload folder (`target` is
@@ -181,4 +176,6 @@ export class UploadActions {
       void model.refresh();
     }
   }
+
+  private readonly _contents = this._ctx.app.serviceManager.contents;
 }
