@@ -7,7 +7,7 @@ of `dates` x `runs` folders with `files` files each (default: 20,000 files in 2,
 plus the 20 above them) is searched for `*.h5` (half of the files):
 - `cta-data find` (the library's concurrent walk, 8 listings at once, and 1 and 16),
 - `ctadata://`'s `glob("**/*.h5")` (the same walk over the `webdav/` pass-through's PROPFIND),
-- the serial walk the library had before (`APIClient.walk`, one listing after the other),
+- a serial walk (`APIClient.entries`, one listing after the other), as the library had before,
 - `rclone lsf -R --include '*.h5'` on the service's `webdav/` (8 checkers, its default).
 All run in the same run, alternating, best of 3 each; every one must find the same files.
 The token goes to rclone through its environment (`RCLONE_WEBDAV_BEARER_TOKEN`, the same
@@ -42,12 +42,16 @@ def write_tree(storage: Path, dates: int, runs: int, files: int) -> int:
 
 
 SERIAL = f"""
-import fnmatch, sys
+import fnmatch
 from ctadata import APIClient
 with APIClient() as api:
-    for e in api.walk("{ROOT}/"):
-        if fnmatch.fnmatchcase(e.name, "{PATTERN}"):
-            print(e.path)
+    folders = ["{ROOT}/"]
+    while folders:
+        for e in api.entries(folders.pop()):
+            if e.is_dir:
+                folders.append(e.path)
+            elif fnmatch.fnmatchcase(e.name, "{PATTERN}"):
+                print(e.path)
 """
 
 
@@ -62,7 +66,7 @@ def commands(service: Service) -> dict[str, tuple[list[str], dict[str, str]]]:
     env = service.env()
     cta_data = [sys.executable, "-m", "ctadata.cli", "find", f"{ROOT}/", "--name", PATTERN]
     cases = {
-        "serial walk (APIClient.walk, 1 listing at once)": (
+        "serial walk (APIClient.entries, 1 listing at once)": (
             [sys.executable, "-c", SERIAL],
             env,
         ),

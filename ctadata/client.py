@@ -11,11 +11,14 @@ import threading
 from pathlib import Path
 from typing import Any, TypeVar
 
+import httpx
+
 from .base_client import BaseClient
-from .engine import TIMEOUT, BearerAuth, TransferClient
+from .engine import TIMEOUT, TransferClient
 from .entry import Entry
-from .errors import CertificateError, StorageException, TransferError
-from .local import Adopt, LocalPath, TempHook
+from .errors import CertificateError, StorageException
+from .http import BearerAuth
+from .local import LocalPath
 from .progress import Meter
 from .protocol import (
     Flow,
@@ -23,7 +26,7 @@ from .protocol import (
     missing_parent,
     no_parent_error,
 )
-from .transfer import download, open_source, upload, with_retries
+from .transfer import open_source, upload, with_retries
 
 T = TypeVar("T")
 
@@ -79,37 +82,13 @@ class APIClient(TransferClient, BaseClient):
         return self.run(self.protocol.stat_flow(path))
 
     # -- one file ---------------------------------------------------------------------------
-    def _download_one(self, entry: Entry, target: LocalPath, meter: Meter, replace: bool) -> int:
-        return self._download(entry, target, meter, replace)
+    def check(self, response: httpx.Response, action: str, path: str) -> None:
+        self.protocol.check(response, action, path)
 
-    def _download(
-        self,
-        entry: Entry,
-        target: LocalPath,
-        meter: Meter,
-        replace: bool,
-        *,
-        adopt: Adopt | None = None,
-        on_temp: TempHook | None = None,
-    ) -> int:
-        """`_download_one`, which may continue an earlier run's temporary file (`adopt`):
-        through `webdav/` then, as `fetch/` ignores Range."""
-        if entry.size is None:
-            raise TransferError(f"{entry.path!r}: the listing gives no size", path=entry.path)
+    def _download_request(self, path: str, offset: int, resuming: bool) -> httpx.Request:
+        """Through `webdav/` when resuming an earlier run's file, as `fetch/` ignores Range."""
         proto = self.protocol
-        request = proto.range_request if adopt is not None else proto.fetch_request
-        return download(
-            self.http,
-            lambda offset: request(entry.path, offset),
-            proto.check,
-            entry.path,
-            target,
-            entry.size,
-            meter,
-            replace=replace,
-            adopt=adopt,
-            on_temp=on_temp,
-        )
+        return (proto.range_request if resuming else proto.fetch_request)(path, offset)
 
     def _upload_one(self, source: LocalPath, remote: str, meter: Meter) -> dict[str, Any]:
         """Upload first; only if the parent folder is missing (409), make it and upload again."""
@@ -148,7 +127,7 @@ class APIClient(TransferClient, BaseClient):
                 response = upload(
                     self.http,
                     lambda body: proto.upload_request(remote, body, size),
-                    proto.check,
+                    self.check,
                     opened,
                     remote,
                     meter,

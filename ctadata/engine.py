@@ -1,8 +1,9 @@
 """`TransferClient`: file and tree transfers over any storage endpoint.
 
-A subclass says how to list (`entries`, `stat`), move one file (`_download_one`,
-`_upload_one`) and make directories (`mkdirs`); everything users call on top of that
-(single files, trees, concurrency, skipping, progress, cancel) is written once, here.
+A subclass says how to list (`entries`, `stat`), ask for a file (`_download_request`, `check`),
+upload one (`_upload_one`) and make directories (`mkdirs`); everything users call on top of
+that (single files, trees, concurrency, skipping, progress, cancel) is written once, here, and
+`find` in `ctadata.finder`.
 `ctadata.APIClient` is the download-service endpoint; `ctadata.direct` is dCache itself.
 """
 
@@ -11,21 +12,17 @@ from __future__ import annotations
 import functools
 import os
 import threading
-from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
-from datetime import date, datetime
+from abc import abstractmethod
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
 import httpx
 
-from .config import check_token
 from .entry import Entry
-from .errors import CtadataError, InvalidPath, StorageException, register_secret
-from .finder import Criteria
-from .finder import walk as find_walk
-from .limits import MAX_DEPTH
-from .local import LocalPath, TempHook
+from .errors import InvalidPath, TransferError
+from .finder import Criteria, Finder, walk
+from .local import Adopt, LocalPath, TempHook
 from .paths import clean_remote, complete_upload_path, remote_join, remote_name, with_slash
 from .plan import (
     OnConflict,
@@ -39,43 +36,14 @@ from .plan import (
     walk_upload,
 )
 from .progress import Meter, ProgressCallback
+from .transfer import download
 from .tree import FileResult, Task, TransferSummary, run_tasks
 
 TIMEOUT = httpx.Timeout(120.0, connect=10.0)
 DEFAULT_CONCURRENCY = 4
 
 
-def _shape(folder: str, entries: list[Entry]) -> int:
-    """A fingerprint of a listing that does not depend on where the folder is."""
-    start = len(folder) + 1 if folder else 0
-    return hash(frozenset((e.path[start:], e.type, e.size, e.mtime) for e in entries))
-
-
-def _unexpected(folder: str, what: str) -> StorageException:
-    return StorageException(
-        f"list {folder + '/'!r}: the service sent something unexpected: {what}", path=folder
-    )
-
-
-class BearerAuth(httpx.Auth):
-    """Puts a token in the Authorization header, and nowhere else.
-
-    `token` is a string or a callable returning a fresh one (short-lived OIDC tokens).
-    """
-
-    def __init__(self, token: Any):
-        self._token = token
-
-    def auth_flow(self, request: httpx.Request) -> Iterator[httpx.Request]:
-        token = self._token() if callable(self._token) else self._token
-        check_token(token)
-        register_secret(token)
-        if token:
-            request.headers["Authorization"] = f"Bearer {token}"
-        yield request
-
-
-class TransferClient(ABC):
+class TransferClient(Finder):
     concurrency: int = DEFAULT_CONCURRENCY
     # What a pickled client does not carry, and how it is made anew where it lands.
     _transient: ClassVar[dict[str, Callable[[], Any]]] = {
@@ -93,21 +61,19 @@ class TransferClient(ABC):
         self._http: httpx.Client | None = None
         self._lock = threading.Lock()
 
-    # -- what a storage endpoint provides -------------------------------------------------
-    @abstractmethod
-    def entries(self, path: str) -> list[Entry]:
-        """The entries of a directory (without itself), or the file itself."""
-
+    # -- what a storage endpoint provides (and `entries`, `Finder`'s) ----------------------
     @abstractmethod
     def stat(self, path: str) -> Entry:
         """The entry of `path` itself."""
 
     @abstractmethod
-    def _download_one(self, entry: Entry, target: LocalPath, meter: Meter, replace: bool) -> int:
-        """Download one listed file to `target` atomically; returns bytes written.
+    def _download_request(self, path: str, offset: int, resuming: bool) -> httpx.Request:
+        """The GET of the file `path` from byte `offset`; `resuming`: in an earlier run's
+        temporary file, so the request must honour `Range`."""
 
-        Without `replace`, a file that appears at `target` meanwhile is kept (`ConflictError`).
-        """
+    @abstractmethod
+    def check(self, response: httpx.Response, action: str, path: str) -> None:
+        """Raise the matching `CtadataError` unless the response is a success."""
 
     @abstractmethod
     def _upload_one(self, source: LocalPath, remote: str, meter: Meter) -> dict[str, Any]:
@@ -116,6 +82,41 @@ class TransferClient(ABC):
     @abstractmethod
     def mkdirs(self, path: str) -> None:
         """Create the upload directory `path` and its missing parents."""
+
+    def _download_one(self, entry: Entry, target: LocalPath, meter: Meter, replace: bool) -> int:
+        """Download one listed file to `target` atomically; returns bytes written.
+
+        Without `replace`, a file that appears at `target` meanwhile is kept (`ConflictError`).
+        Each file of a transfer comes here: a subclass may wrap it, calling `_download`.
+        """
+        return self._download(entry, target, meter, replace)
+
+    def _download(
+        self,
+        entry: Entry,
+        target: LocalPath,
+        meter: Meter,
+        replace: bool,
+        *,
+        adopt: Adopt | None = None,
+        on_temp: TempHook | None = None,
+    ) -> int:
+        """`_download_one`, which may continue an earlier run's temporary file (`adopt`)."""
+        if entry.size is None:
+            raise TransferError(f"{entry.path!r}: the listing gives no size", path=entry.path)
+        resuming = adopt is not None
+        return download(
+            self.http,
+            lambda offset: self._download_request(entry.path, offset, resuming),
+            self.check,
+            entry.path,
+            target,
+            entry.size,
+            meter,
+            replace=replace,
+            adopt=adopt,
+            on_temp=on_temp,
+        )
 
     def _http_client(self) -> httpx.Client:
         limits = httpx.Limits(max_connections=max(10, 2 * self.concurrency))
@@ -161,78 +162,6 @@ class TransferClient(ABC):
     ) -> Meter:
         bar = self.progress_bar if bar is None else bar
         return Meter(label, progress, bar, cancel, on_temp)
-
-    def walk(self, path: str) -> list[Entry]:
-        """Every file below the directory `path`.
-
-        A listing must stay below the folder listed, at most `MAX_DEPTH` levels deep, and may
-        not repeat one of its ancestors' (a folder that holds itself, as a link loop in the
-        storage or a confused service makes): otherwise the walk stops with an error.
-        """
-        files: list[Entry] = []
-        pending: list[tuple[str, tuple[int, ...]]] = [(clean_remote(path).rstrip("/"), ())]
-        while pending:
-            folder, ancestors = pending.pop()
-            entries = self.entries(folder + "/" if folder else "")
-            shape = _shape(folder, entries)
-            if shape in ancestors:
-                raise _unexpected(folder, "its listing repeats that of a folder above it")
-            if len(ancestors) >= MAX_DEPTH:
-                raise _unexpected(folder, f"the tree nests deeper than {MAX_DEPTH} levels")
-            for entry in entries:
-                child = entry.path.rstrip("/")
-                if not child.startswith(folder + "/" if folder else "") or child == folder:
-                    raise _unexpected(folder, f"it lists {entry.path!r}, which is not inside it")
-                if entry.is_dir:
-                    pending.append((child, (*ancestors, shape)))
-                else:
-                    files.append(entry)
-        return files
-
-    def find(
-        self,
-        path: str = "",
-        name: str | None = None,
-        *,
-        newer: datetime | date | str | None = None,
-        older: datetime | date | str | None = None,
-        min_size: int | str | None = None,
-        max_size: int | str | None = None,
-        maxdepth: int | None = None,
-        type: str | None = None,
-        ignore_case: bool = False,
-        listings: int | None = None,
-        on_error: Callable[[CtadataError | OSError], None] | None = None,
-        on_listed: Callable[[str], None] | None = None,
-        cancel: threading.Event | None = None,
-    ) -> Iterator[Entry]:
-        """The entries below `path` that match, as they are found (in no set order).
-
-        `name`: a shell pattern on the name (`*.h5`); `newer`/`older`: modified at or after /
-        before a datetime or an ISO date; `min_size`/`max_size`: bytes or `"1G"` (files only);
-        `type`: `"file"` or `"directory"`; `maxdepth=1`: the children of `path` only.
-        `listings` directories are listed at once (default 8). A folder below `path` that
-        cannot be listed raises, or goes to `on_error` if given; `on_listed(folder)` follows
-        each listing (for progress). Stop by stopping the iteration, or by setting `cancel`.
-        """
-        criteria = Criteria.parse(
-            name,
-            ignore_case=ignore_case,
-            type=type,
-            newer=newer,
-            older=older,
-            min_size=min_size,
-            max_size=max_size,
-        )
-        options: dict[str, Any] = {
-            "maxdepth": maxdepth,
-            "on_error": on_error,
-            "on_listed": on_listed,
-            "cancel": cancel,
-        }
-        if listings is not None:
-            options["listings"] = listings
-        return find_walk(self.entries, path, criteria, **options)
 
     # -- downloads --------------------------------------------------------------------------
     def fetch_and_save_file(
@@ -339,7 +268,7 @@ class TransferClient(ABC):
         tasks: list[Task] = []
         settled: list[FileResult] = []
         conflicts: list[LocalPath] = []
-        for entry in self.walk(prefix):
+        for entry in walk(self.entries, prefix, Criteria(type="file")):
             if not entry.path.startswith(prefix):
                 raise InvalidPath(f"the listing of {prefix!r} gave {entry.path!r}")
             target = base.child(entry.path[len(prefix) :])

@@ -6,11 +6,14 @@ number of listings run at once in threads (each listing is one request that most
 the network), results come out as each listing arrives, and the walk stops early when its
 consumer stops iterating or `cancel` is set.
 
+Recursive downloads walk with it too, for the files below a folder.
+
 A storage with links can make a directory appear inside itself (`a/loop -> a`): its listing
 then repeats an ancestor's forever, one level deeper each time. The walk does not descend
 into a directory whose listing names itself or its ancestors, nor below a listing that
 repeats, entry for entry (names, types, sizes, times), the listings of two enclosing folders
-(a legitimate `a/x/x/` can repeat one), and reports that as an error.
+(a legitimate `a/x/x/` can repeat one), nor more than `MAX_DEPTH` levels below its start,
+and reports the last two as errors.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import fnmatch
 import hashlib
 import re
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -27,6 +31,7 @@ from typing import Any, Generic, TypeVar
 
 from .entry import Entry
 from .errors import CtadataError, StorageException
+from .limits import MAX_DEPTH
 from .paths import clean_remote
 
 T = TypeVar("T")
@@ -138,6 +143,60 @@ class Criteria:
         return fnmatch.fnmatchcase(name, self.name)
 
 
+class Finder(ABC):
+    """`find` for any client that can list a directory (`entries`)."""
+
+    @abstractmethod
+    def entries(self, path: str) -> list[Entry]:
+        """The entries of a directory (without itself), or the file itself."""
+
+    def find(
+        self,
+        path: str = "",
+        name: str | None = None,
+        *,
+        newer: datetime | date | str | None = None,
+        older: datetime | date | str | None = None,
+        min_size: int | str | None = None,
+        max_size: int | str | None = None,
+        maxdepth: int | None = None,
+        type: str | None = None,
+        ignore_case: bool = False,
+        listings: int | None = None,
+        on_error: Callable[[CtadataError | OSError], None] | None = None,
+        on_listed: Callable[[str], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Iterator[Entry]:
+        """The entries below `path` that match, as they are found (in no set order).
+
+        `name`: a shell pattern on the name (`*.h5`); `newer`/`older`: modified at or after /
+        before a datetime or an ISO date; `min_size`/`max_size`: bytes or `"1G"` (files only);
+        `type`: `"file"` or `"directory"`; `maxdepth=1`: the children of `path` only.
+        `listings` directories are listed at once (default 8). A folder below `path` that
+        cannot be listed raises, or goes to `on_error` if given; `on_listed(folder)` follows
+        each listing (for progress). Stop by stopping the iteration, or by setting `cancel`.
+        """
+        criteria = Criteria.parse(
+            name,
+            ignore_case=ignore_case,
+            type=type,
+            newer=newer,
+            older=older,
+            min_size=min_size,
+            max_size=max_size,
+        )
+        return walk(
+            self.entries,
+            path,
+            criteria,
+            maxdepth=maxdepth,
+            listings=DEFAULT_LISTINGS if listings is None else listings,
+            on_error=on_error,
+            on_listed=on_listed,
+            cancel=cancel,
+        )
+
+
 @dataclass(frozen=True)
 class _Folder:
     path: str  # no trailing slash; "" is the storage root
@@ -213,10 +272,9 @@ class _Walk(Generic[T]):
                         report(exc, folder)
                         continue
                     found.extend(i for i in below.items if self.criteria.matches(self.entry_of(i)))
-                    if self.maxdepth is None or folder.depth < self.maxdepth:
-                        news = [path for path in below.folders if path not in seen]
-                        seen.update(news)
-                        waiting += [_Folder(p, folder.depth + 1, below.ancestors) for p in news]
+                    news = [path for path in below.folders if path not in seen]
+                    seen.update(news)
+                    waiting += [_Folder(p, folder.depth + 1, below.ancestors) for p in news]
                     if on_listed is not None:
                         on_listed(folder.path)
                 for item in found:
@@ -234,7 +292,8 @@ class _Walk(Generic[T]):
     def _sort(self, folder: _Folder, items: list[T]) -> _Listing[T]:
         """What of a listing is below the folder, and which folders to walk next.
 
-        Raises StorageException if the listing repeats enclosing ones (a link loop).
+        Raises StorageException if the listing repeats enclosing ones (a link loop), or if
+        the tree goes on below `MAX_DEPTH` levels.
         """
         prefix = folder.path + "/" if folder.path else ""
         kept: list[tuple[T, Entry, str]] = []
@@ -247,12 +306,13 @@ class _Walk(Generic[T]):
                 kept.append((item, entry, path))  # the others name the folder or an ancestor
         fingerprint = _fingerprint(prefix, [entry for _, entry, _ in kept])
         if folder.ancestors.count(fingerprint) >= _REPEATS_OF_A_LOOP:
-            raise StorageException(
-                f"find {folder.path!r}: not descending into it: its listing repeats enclosing"
-                " folders' (a link to an enclosing folder?)",
-                path=folder.path,
-            )
+            what = "its listing repeats enclosing folders' (a link to an enclosing folder?)"
+            raise _unexpected(folder.path, what)
         folders = [path for _, entry, path in kept if entry.is_dir]
+        if self.maxdepth is not None and folder.depth >= self.maxdepth:
+            folders = []
+        if folders and folder.depth > MAX_DEPTH:
+            raise _unexpected(folder.path, f"the tree nests deeper than {MAX_DEPTH} levels")
         return _Listing([item for item, _, _ in kept], folders, (*folder.ancestors, fingerprint))
 
 
@@ -261,6 +321,12 @@ class _Listing(Generic[T]):
     items: list[T]  # the entries that are really below the folder
     folders: list[str]  # the directories to descend into
     ancestors: tuple[bytes, ...]  # the fingerprints for the folders' own listings
+
+
+def _unexpected(folder: str, what: str) -> StorageException:
+    return StorageException(
+        f"list {folder + '/'!r}: the service sent something unexpected: {what}", path=folder
+    )
 
 
 def _fingerprint(prefix: str, entries: list[Entry]) -> bytes:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,32 +29,29 @@ import httpx
 from fsspec.callbacks import DEFAULT_CALLBACK
 from webdav4.client import (
     Client,
-    ClientError,
     ResourceAlreadyExists,
     _prepare_result_info,
 )
 from webdav4.fsspec import WebdavFileSystem, translate_exceptions, translate_info
 
 from .client import APIClient
-from .direct.client import DEFAULT_DCACHE_URL, DirectClient, RefreshingBearerAuth
-from .engine import TIMEOUT, BearerAuth
+from .direct.client import DirectClient, RefreshingBearerAuth
+from .engine import TIMEOUT
 from .errors import (
     AuthenticationError,
-    CtadataError,
     InvalidPath,
-    PermissionDenied,
     StorageException,
 )
 from .finder import fsspec_find
+from .fs_errors import Failures, translating
 from .fs_files import (
     CallbackMeter,
     CtadataFile,
     CtadataUploadFile,
-    failed_response,
-    read_at_most,
+    range_body,
     refuse_login_redirect,
 )
-from .http import USER_AGENT, check_response
+from .http import USER_AGENT, BearerAuth, range_from
 from .paths import clean_remote
 from .transfer import download, with_retries
 
@@ -70,30 +67,22 @@ DEFAULT_BLOCK_SIZE = 1024 * 1024
 DEFAULT_MAX_BLOCKS = 32
 
 
-def dcache_url_default() -> str:
-    """The dCache door `ctadata.direct` would use (`DirectClient`'s default)."""
-    return DirectClient.dcache_url or os.environ.get("CTADATA_DCACHE_URL") or DEFAULT_DCACHE_URL
-
-
 class _DefaultsAsArguments(type(WebdavFileSystem)):  # type: ignore[misc]
-    """fsspec's caching metaclass, handed the defaults a call leaves out as arguments.
-
-    fsspec caches filesystem instances by their arguments. The service or dCache door that a
-    call does not name is its default now (`APIClient.downloadservice`, `CTADS_URL`, or
-    `ctadata.direct`'s), put among the arguments: a changed default gives a new instance, not
-    a stale one, and a pickled instance carries the URL it was made with.
+    """fsspec's caching metaclass, given the service or door a call leaves out as an argument
+    (its default now): fsspec caches instances by their arguments, so a changed default gives
+    a new instance, not a stale one, and a pickled instance carries the URL it was made with.
     """
 
     def __call__(cls, *args: Any, **kwargs: Any) -> Any:
         if kwargs.get("direct"):
             if kwargs.get("dcache_url") is None:
-                kwargs["dcache_url"] = dcache_url_default()
+                kwargs["dcache_url"] = DirectClient.default_url()
         elif len(args) < 2 and kwargs.get("downloadservice") is None:
             kwargs["downloadservice"] = APIClient.downloadservice
         return super().__call__(*args, **kwargs)
 
 
-class CtadataFileSystem(WebdavFileSystem, metaclass=_DefaultsAsArguments):
+class CtadataFileSystem(Failures, WebdavFileSystem, metaclass=_DefaultsAsArguments):
     """The CTA storage as an fsspec filesystem (protocol `ctadata`).
 
     Options (also `storage_options` of `fsspec.open`):
@@ -176,16 +165,6 @@ class CtadataFileSystem(WebdavFileSystem, metaclass=_DefaultsAsArguments):
                 self._upload_folder = api.upload_folder()
         return self._upload_folder
 
-    def _check(self, response: httpx.Response, action: str, path: str) -> None:
-        """Raise the ctadata error for a failed response (the token scrubbed from the text)."""
-        if self._direct is not None:
-            self._direct.check(response, action, path)
-            return
-        token = None
-        with contextlib.suppress(CtadataError):
-            token = self._current_token()
-        check_response(response, action, path, token=token)
-
     # -- paths ------------------------------------------------------------------------------
     @classmethod
     def _strip_protocol(cls, path: Any) -> Any:
@@ -197,62 +176,8 @@ class CtadataFileSystem(WebdavFileSystem, metaclass=_DefaultsAsArguments):
     def unstrip_protocol(self, name: str) -> str:
         return f"ctadata://{self._strip_protocol(name)}"
 
-    # -- errors -----------------------------------------------------------------------------
-    @contextlib.contextmanager
-    def _translated(self, action: str, path: str, writing: bool = False) -> Iterator[None]:
-        """webdav4's and httpx's errors as ctadata's (fsspec's FileNotFoundError for 404)."""
-        try:
-            yield
-        except (ClientError, httpx.HTTPStatusError) as exc:
-            response = failed_response(exc)
-            if response is None:
-                raise
-            if response.status_code == 404:
-                raise FileNotFoundError(errno.ENOENT, "No such file or directory", path) from exc
-            try:
-                self._check(response, action, path)
-            except PermissionDenied as denied:
-                if not writing:
-                    raise
-                raise self._denied(denied, path) from exc
-            raise
-
-    def _denied(self, denied: PermissionDenied, path: str) -> PermissionDenied:
-        """A refused write, with where writes are allowed (the service's rule)."""
-        if self.direct:
-            return denied
-        try:
-            where = f"under your user folder {self.upload_folder()!r}"
-        except CtadataError:
-            where = "under your user folder <area>/users/<your user>/"
-        return PermissionDenied(
-            f"cannot write {path!r}: the service allows writing only {where}"
-            f" (ctadata.upload_folder()); the service said: {denied}",
-            path=path,
-            status=denied.status,
-        )
-
-    def _check_writable(self, path: str) -> None:
-        """Refuse a write outside the user folder before any data is sent (service mode).
-
-        The service enforces the rule itself (403); this only makes the refusal come early,
-        e.g. at `open(..., "wb")` rather than when the file is closed.
-        """
-        if self.direct:
-            return
-        try:
-            folder = self.upload_folder()
-        except CtadataError:
-            return  # the service will say no if it must
-        if not (path + "/").startswith(folder):
-            denied = PermissionDenied("not in the user folder", path=path, status=403)
-            raise self._denied(denied, path)
-
     # -- listing ----------------------------------------------------------------------------
-    def ls(self, path: str, detail: bool = True, **kwargs: Any) -> list[Any]:
-        path = self._strip_protocol(path)
-        with self._translated("list", path):
-            return super().ls(path, detail=detail, **kwargs)
+    ls = translating(WebdavFileSystem.ls, "list")
 
     def info(self, path: str, **kwargs: Any) -> dict[str, Any]:
         """The entry of `path` itself, by `PROPFIND Depth: 0` (a directory is not listed)."""
@@ -325,25 +250,8 @@ class CtadataFileSystem(WebdavFileSystem, metaclass=_DefaultsAsArguments):
                 headers={"Range": f"bytes={start}-{end - 1}"},
             )
             response = self.client.http.send(request, stream=True, follow_redirects=self.direct)
-            try:
-                if response.status_code == 416:
-                    return b""  # the range starts past the end of the file
-                if response.status_code >= 300:
-                    response.read()
-                    self._check(response, "read", path)
-                if response.status_code == 206:
-                    return response.read()
-                # 200: the Range header was ignored; the body is the whole file.
-                if start > 0:
-                    raise StorageException(
-                        f"read {path!r}: the server ignored the Range request (answered 200"
-                        " with the whole file); random access is not possible there",
-                        path=path,
-                        status=200,
-                    )
-                return read_at_most(response, end)
-            finally:
-                response.close()
+            with contextlib.closing(response):
+                return range_body(response, start, end, path, self._check)
 
         with self._translated("read", path):
             return with_retries(attempt, path)
@@ -382,8 +290,7 @@ class CtadataFileSystem(WebdavFileSystem, metaclass=_DefaultsAsArguments):
         http = self.client.http
 
         def request_for(offset: int) -> httpx.Request:
-            headers = {"Range": f"bytes={offset}-"} if offset else {}
-            return http.build_request("GET", url, headers=headers)
+            return http.build_request("GET", url, headers=range_from(offset))
 
         with self._translated("download", rpath):
             download(http, request_for, self._check, rpath, Path(lpath), size, meter)
@@ -409,29 +316,10 @@ class CtadataFileSystem(WebdavFileSystem, metaclass=_DefaultsAsArguments):
         except FileNotFoundError:
             return False
 
-    def upload_fileobj(self, fobj: Any, rpath: str, *args: Any, **kwargs: Any) -> None:
-        rpath = self._strip_protocol(rpath)
-        with self._translated("upload", rpath, writing=True):
-            return super().upload_fileobj(fobj, rpath, *args, **kwargs)
-
-    put_fileobj = upload_fileobj
-
-    def put_file(self, lpath: Any, rpath: str, *args: Any, **kwargs: Any) -> None:
-        rpath = self._strip_protocol(rpath)
-        with self._translated("upload", rpath, writing=True):
-            return super().put_file(lpath, rpath, *args, **kwargs)
-
-    def pipe_file(self, path: str, value: bytes, **kwargs: Any) -> None:
-        path = self._strip_protocol(path)
-        with self._translated("upload", path, writing=True):
-            return super().pipe_file(path, value, **kwargs)
-
-    def rm_file(self, path: str) -> None:
-        path = self._strip_protocol(path)
-        with self._translated("delete", path, writing=True):
-            return super().rm_file(path)
-
-    _rm = rm_file
+    upload_fileobj = put_fileobj = translating(WebdavFileSystem.upload_fileobj, "upload", "rpath")
+    put_file = translating(WebdavFileSystem.put_file, "upload", "rpath")
+    pipe_file = translating(WebdavFileSystem.pipe_file, "upload")
+    rm_file = _rm = translating(WebdavFileSystem.rm_file, "delete")
 
 
 def open_file(path: str, mode: str = "rb", **kwargs: Any) -> Any:

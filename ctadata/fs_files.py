@@ -1,4 +1,5 @@
-"""The file objects of `ctadata.fs` (read by blocks; written on close), and its HTTP helpers."""
+"""The file objects of `ctadata.fs` (read by blocks; written on close), and its HTTP helpers:
+a Range request's answer, a failed response behind webdav4's errors, the login redirect."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from webdav4.fsspec import UploadFile
 from .errors import AuthenticationError, StorageException
 from .http import AUTH_HINT, REDIRECT_STATUSES
 from .progress import Meter
+from .transfer import Checker
 
 if TYPE_CHECKING:
     from .fs import CtadataFileSystem
@@ -82,6 +84,26 @@ def failed_response(exc: BaseException) -> httpx.Response | None:
             return seen.response
         seen = seen.__cause__
     return None
+
+
+def range_body(response: httpx.Response, start: int, end: int, path: str, check: Checker) -> bytes:
+    """Bytes `start` to `end` (exclusive) of `path`, from the streamed answer to a GET of them."""
+    if response.status_code == 416:
+        return b""  # the range starts past the end of the file
+    if response.status_code >= 300:
+        response.read()
+        check(response, "read", path)
+    if response.status_code == 206:
+        return response.read()
+    # 200: the Range header was ignored; the body is the whole file.
+    if start > 0:
+        raise StorageException(
+            f"read {path!r}: the server ignored the Range request (answered 200 with the whole"
+            " file); random access is not possible there",
+            path=path,
+            status=200,
+        )
+    return read_at_most(response, end)
 
 
 def read_at_most(response: httpx.Response, limit: int) -> bytes:

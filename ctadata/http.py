@@ -1,4 +1,5 @@
-"""What every HTTP endpoint shares: the User-Agent, and a failed response as a `CtadataError`.
+"""What every HTTP endpoint shares: the User-Agent, the bearer token's header, the Range header,
+and a failed response as a `CtadataError`.
 
 The download service, the certificate service and dCache itself (`ctadata.direct`) all answer
 through `check_response`; only who refused (`server`) and what to do about a refused token
@@ -9,10 +10,13 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
+from typing import Any
 
 import httpx
 
 from ._version import __version__
+from .config import check_token
 from .errors import (
     AuthenticationError,
     CtadataError,
@@ -20,6 +24,7 @@ from .errors import (
     NotFound,
     PermissionDenied,
     StorageException,
+    register_secret,
 )
 
 USER_AGENT = f"ctadata/{__version__}"
@@ -28,6 +33,29 @@ REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 AUTH_HINT = "get a fresh JupyterHub API token"
 _TAGS = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"\s+")
+
+
+class BearerAuth(httpx.Auth):
+    """Puts a token in the Authorization header, and nowhere else.
+
+    `token` is a string or a callable returning a fresh one (short-lived OIDC tokens).
+    """
+
+    def __init__(self, token: Any):
+        self._token = token
+
+    def auth_flow(self, request: httpx.Request) -> Iterator[httpx.Request]:
+        token = self._token() if callable(self._token) else self._token
+        check_token(token)
+        register_secret(token)
+        if token:
+            request.headers["Authorization"] = f"Bearer {token}"
+        yield request
+
+
+def range_from(offset: int) -> dict[str, str]:
+    """The header asking for the bytes from `offset` on (none for the whole file)."""
+    return {"Range": f"bytes={offset}-"} if offset else {}
 
 
 def is_refusal(status: int) -> bool:

@@ -32,6 +32,7 @@ from .http import (
     USER_AGENT,
     check_response,
     is_refusal,
+    range_from,
     response_reason,
     short_reason,
 )
@@ -105,14 +106,11 @@ class Protocol:
         return httpx.Request("GET", self.url("list", clean_remote(path)), headers=self._headers())
 
     def fetch_request(self, path: str, offset: int = 0) -> httpx.Request:
-        headers = self._headers(json_body=False)
-        if offset:
-            headers["Range"] = f"bytes={offset}-"
         return httpx.Request(
             "GET",
             self.url("fetch", clean_remote(path)),
             params={"chunk_size": self.settings.chunk_size},
-            headers=headers,
+            headers=self._headers(json_body=False) | range_from(offset),
         )
 
     def upload_request(self, path: str, content: Any, size: int | None = None) -> httpx.Request:
@@ -138,8 +136,7 @@ class Protocol:
 
     def range_request(self, path: str, offset: int = 0) -> httpx.Request:
         """GET through `webdav/`, which passes `Range` on to the storage (`fetch/` ignores it)."""
-        headers = {"Range": f"bytes={offset}-"} if offset else {}
-        return self.webdav_request("GET", path, headers)
+        return self.webdav_request("GET", path, range_from(offset))
 
     def certificate_request(self, endpoint: str, payload: dict[str, Any]) -> httpx.Request:
         url = self.settings.certificateservice + endpoint

@@ -16,8 +16,9 @@ from click.testing import CliRunner
 import ctadata
 from ctadata.cli import cli
 from ctadata.entry import Entry
-from ctadata.errors import NotFound, PermissionDenied
+from ctadata.errors import NotFound, PermissionDenied, StorageException
 from ctadata.finder import Criteria, parse_size, parse_time, walk
+from ctadata.limits import MAX_DEPTH
 
 from .helpers import client_for, token_of
 
@@ -174,6 +175,24 @@ def test_a_link_to_an_enclosing_folder_ends_the_walk():
     errors: list[Exception] = []
     found = list(walk(list_dir, "a", on_error=errors.append))
     assert len(found) < 10 and len(errors) == 1 and "repeats" in str(errors[0])
+
+
+def test_an_endless_tree_ends_the_walk_at_the_depth_bound():
+    # Each folder holds one more, each listing unlike the others: the loop guard cannot see it.
+    listed: list[str] = []
+
+    def list_dir(path: str) -> list[Entry]:
+        listed.append(path)
+        endless = len(listed) < 4 * MAX_DEPTH  # ends after all, should the bound not hold
+        return [Entry(f"{path}/d{len(listed)}/", "directory", None, None)] if endless else []
+
+    errors: list[Exception] = []
+    found = list(walk(list_dir, "a", on_error=errors.append))
+    assert len(errors) == 1 and f"deeper than {MAX_DEPTH} levels" in str(errors[0])
+    assert len(listed) == MAX_DEPTH + 1 and len(found) == MAX_DEPTH
+    assert len(list(walk(list_dir, "b", maxdepth=3))) == 3  # a maxdepth within it: no error
+    with pytest.raises(StorageException, match="the service sent something unexpected"):
+        list(walk(list_dir, "c"))  # no `on_error`: the walk raises
 
 
 def test_sizes_and_dates_as_users_type_them():

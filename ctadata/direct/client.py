@@ -22,14 +22,14 @@ from xml.etree import ElementTree
 
 import httpx
 
-from ..engine import TIMEOUT, BearerAuth, TransferClient
+from ..engine import TIMEOUT, TransferClient
 from ..entry import Entry, http_date
 from ..errors import InvalidPath, NotFound, StorageException, TokenRefreshed, TransferError
-from ..http import USER_AGENT, check_response, sent_token
+from ..http import USER_AGENT, BearerAuth, check_response, range_from, sent_token
 from ..local import LocalPath
 from ..paths import clean_remote, with_slash
 from ..progress import Meter
-from ..transfer import download, open_source, upload, with_retries
+from ..transfer import open_source, upload, with_retries
 from .tokens import TokenSource, token_source
 
 DEFAULT_DCACHE_URL = "https://dcache.cta.cscs.ch:2880"
@@ -95,17 +95,16 @@ class DirectClient(TransferClient):
         progress_bar: bool | None = None,
     ):
         super().__init__(concurrency=concurrency, progress_bar=progress_bar)
-        url = (
-            dcache_url
-            or type(self).dcache_url
-            or os.environ.get("CTADATA_DCACHE_URL")
-            or DEFAULT_DCACHE_URL
-        )
-        self.dcache_url = url.rstrip("/")
+        self.dcache_url = (dcache_url or self.default_url()).rstrip("/")
         self.base_path = clean_remote(base_path if base_path is not None else self.base_path)
         self.base_path = self.base_path.strip("/")
         self.tokens = token_source(token, account, min_valid)
         self.ca = ca if ca is not None else os.environ.get("CTADATA_DCACHE_CA") or None
+
+    @classmethod
+    def default_url(cls) -> str:
+        """The door of a client that names none (`dcache_url`, a class attribute, if set)."""
+        return cls.dcache_url or os.environ.get("CTADATA_DCACHE_URL") or DEFAULT_DCACHE_URL
 
     def __repr__(self) -> str:
         return f"DirectClient({self.dcache_url!r}, tokens from {self.tokens.describe()})"
@@ -229,25 +228,8 @@ class DirectClient(TransferClient):
         return self._propfind(path, 0)[0]
 
     # -- one file ---------------------------------------------------------------------------
-    def _download_one(self, entry: Entry, target: LocalPath, meter: Meter, replace: bool) -> int:
-        if entry.size is None:
-            raise TransferError(f"{entry.path!r}: the listing gives no size", path=entry.path)
-        url = self.url(entry.path)
-
-        def request_for(offset: int) -> httpx.Request:
-            headers = {"Range": f"bytes={offset}-"} if offset else {}
-            return httpx.Request("GET", url, headers=headers)
-
-        return download(
-            self.http,
-            request_for,
-            self.check,
-            entry.path,
-            target,
-            entry.size,
-            meter,
-            replace=replace,
-        )
+    def _download_request(self, path: str, offset: int, resuming: bool) -> httpx.Request:
+        return httpx.Request("GET", self.url(path), headers=range_from(offset))
 
     def _upload_one(self, source: LocalPath, remote: str, meter: Meter) -> dict[str, Any]:
         relative = self.relative(remote)

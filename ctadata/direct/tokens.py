@@ -14,7 +14,7 @@ waiting after 75 s, where this module gives up after `AGENT_TIMEOUT_SECONDS`), a
 local agent cannot be reached it tries a remote one over TCP (`OIDC_REMOTE_SOCK`). Its
 encrypted exchange would add PyNaCl for a socket only its owner can open.
 
-`TokenSource.token()` is what `ctadata.engine.BearerAuth` calls before every request: it hands
+`TokenSource.token()` is what `ctadata.http.BearerAuth` calls before every request: it hands
 out a cached token while that one stays valid for `min_valid` seconds more, and asks the agent
 for a fresh one otherwise, so a long transfer never sends a token about to expire.
 """
