@@ -292,8 +292,8 @@ class _Walk(Generic[T]):
     def _sort(self, folder: _Folder, items: list[T]) -> _Listing[T]:
         """What of a listing is below the folder, and which folders to walk next.
 
-        Raises StorageException if the listing repeats enclosing ones (a link loop), or if
-        the tree goes on below `MAX_DEPTH` levels.
+        Raises StorageException if the listing names something outside the folder, repeats
+        enclosing ones (a link loop), or if the tree goes on below `MAX_DEPTH` levels.
         """
         prefix = folder.path + "/" if folder.path else ""
         kept: list[tuple[T, Entry, str]] = []
@@ -303,7 +303,11 @@ class _Walk(Generic[T]):
             if folder is self.start and path == folder.path and not entry.is_dir:
                 return _Listing([item], [], ())  # `root` names a file: the listing is the file
             if path.startswith(prefix) and path != folder.path:
-                kept.append((item, entry, path))  # the others name the folder or an ancestor
+                kept.append((item, entry, path))
+            elif path and not prefix.startswith(path + "/"):
+                # Neither below the folder, nor the folder or an ancestor: skipping it would
+                # end a download as done without a file the service meant to list.
+                raise _unexpected(folder.path, f"an entry outside the folder, {entry.path!r}")
         fingerprint = _fingerprint(prefix, [entry for _, entry, _ in kept])
         if folder.ancestors.count(fingerprint) >= _REPEATS_OF_A_LOOP:
             what = "its listing repeats enclosing folders' (a link to an enclosing folder?)"

@@ -8,6 +8,7 @@ each tree misbehaves in its own way:
 - `trunc/big.bin`: half of a 1 MiB file, then the connection closes;
 - `echo/`: a 200 listing that is an object echoing the request's Authorization header;
 - `badsize/`, `badmtime/`, `nohref/`: a listing with one malformed entry;
+- `stray/`: a listing that also names a file outside the folder;
 - `loop/`: every folder below it lists the same entries again (`loop/`, `f.txt`): it nests itself;
 - `deep/`: each folder holds one more (`d1/d2/...`) without end;
 - `huge<k>/`: 100,000 files (k tells four listings apart, so that none is cached);
@@ -70,6 +71,8 @@ def listing(path: str) -> Any:
         if folder == "nohref":
             del raw["href"]
         return [entry(folder + "/", "directory"), raw]
+    if folder == "stray":
+        return [entry("stray/", "directory"), entry("stray/a.bin", size=3), entry("away/b.bin")]
     if top == "loop":
         return [
             entry(folder + "/", "directory"),

@@ -93,6 +93,14 @@ def test_malformed_listing_entries_are_502(lab: Lab, tree: str, caplog, jp_loggi
     assert "Traceback" not in logs(caplog, jp_logging_stream)
 
 
+@hostile
+def test_a_listing_naming_a_file_elsewhere_fails_the_download(lab: Lab) -> None:
+    # Skipping the stray entry would end the job as done without a file the service listed.
+    job = lab.wait(lab.download("stray/", "s", recursive=True)["id"])
+    assert job["state"] == "failed" and "outside the folder" in job["error"], job
+    assert "away/b.bin" in job["error"] and files_in(lab.root) == []
+
+
 # -- 11: walks are bounded ----------------------------------------------------------------
 # Listings: the stat of the folder, then the walk's. A loop is seen at its third level (a
 # legitimate `a/x/x/` may repeat its parent once); a tree ends 64 levels below the folder.

@@ -162,8 +162,15 @@ def listing_of(tree: dict[str, list[str]]):
 
 
 def test_a_listing_that_names_itself_or_an_ancestor_is_not_walked_again():
-    tree = {"a": ["a/", "a/b/", "x/"], "a/b": ["a/", "a/b/", "a/b/f"]}
+    tree = {"a": ["a/", "a/b/"], "a/b": ["a/", "a/b/", "a/b/f"]}
     assert paths(walk(listing_of(tree), "a")) == {"a/b/", "a/b/f"}
+
+
+def test_a_listing_that_names_something_elsewhere_is_an_error():
+    tree = {"a": ["a/", "a/b/"], "a/b": ["a/b/", "a/b/f", "x/g"]}
+    errors: list[Exception] = []
+    assert paths(walk(listing_of(tree), "a", on_error=errors.append)) == {"a/b/"}
+    assert len(errors) == 1 and "outside the folder, 'x/g'" in str(errors[0])
 
 
 def test_a_link_to_an_enclosing_folder_ends_the_walk():
