@@ -139,10 +139,10 @@ class Journal:
 
     def save(self, *, force: bool = False) -> bool:
         """Write the journal atomically and durably (never a half-written file, even on
-        SIGKILL or power loss). False if it could not be written."""
-        if self._lock_file is None:
-            return True  # no journal kept (another server keeps this workspace's)
+        SIGKILL or power loss). False if it could not be written, or is closed."""
         with self._lock:
+            if self._lock_file is None:  # closed, or never kept (another server keeps it)
+                return not self._closed
             now = time.monotonic()
             if not force and now - self._last_save < SAVE_EVERY:
                 return True
@@ -172,9 +172,9 @@ class Journal:
         self.save(force=True)
         with self._lock:
             self._closed = True
-        if self._lock_file is not None:
-            self._lock_file.close()
-            self._lock_file = None
+            if self._lock_file is not None:
+                self._lock_file.close()
+                self._lock_file = None
 
 
 def temp_path(entry: Any) -> str | None:
