@@ -171,13 +171,13 @@ def temp_name(name: str) -> str:
     return f".{visible}.{token}{TEMP_SUFFIX}"
 
 
-def is_temp_name(name: str, target_name: str) -> bool:
-    """Whether `name` is one `temp_name(target_name)` could have given."""
+def is_temp_name(name: str, target_name: str | None = None) -> bool:
+    """Whether `name` is one `temp_name(target_name)` (of any name, if None) could have given."""
     tail = _TEMP_TAIL.search(name)
     if tail is None or not name.startswith("."):
         return False
     visible = name[1 : tail.start()]
-    return bool(visible) and target_name.startswith(visible)
+    return bool(visible) and (target_name is None or target_name.startswith(visible))
 
 
 class TempFile:
@@ -188,7 +188,9 @@ class TempFile:
     `adopt=(name, limit)` takes over a temporary file an earlier run of the same transfer left
     (a server killed mid-download): only a regular file of the temporary-name pattern of
     `target`, not a link, not linked elsewhere; one holding more than `limit` bytes is emptied
-    (the remote file changed: it starts again). Anything else is left alone and a new file made.
+    (the remote file changed: it starts again). One that is also the target (that run's commit
+    was cut between link and unlink) loses its name. Anything else is left alone; a new file
+    is made.
     """
 
     def __init__(
@@ -204,6 +206,8 @@ class TempFile:
             if adopt is None or not self._adopt(*adopt):
                 self._create()
         except BaseException:
+            if self.file is not None:
+                self.file.close()
             self._dirs.__exit__(None, None, None)
             raise
 
@@ -218,6 +222,8 @@ class TempFile:
         found = os.fstat(fd)
         if not stat.S_ISREG(found.st_mode) or found.st_nlink != 1:
             os.close(fd)
+            if _committed(self._dir_fd, found, self.target.name):
+                os.unlink(name, dir_fd=self._dir_fd)  # the last step of that commit
             return False
         if found.st_size > limit:
             os.ftruncate(fd, 0)
@@ -303,6 +309,40 @@ class TempFile:
                 self.discard()
         finally:
             self._dirs.__exit__(None, None, None)
+
+
+def _committed(dir_fd: int, found: os.stat_result, target_name: str) -> bool:
+    """Whether the temporary file `found` is also its target, beside it in `dir_fd`: a `commit`
+    cut between its link and its unlink (the target holds the bytes; only the name is left)."""
+    if not stat.S_ISREG(found.st_mode) or found.st_nlink != 2:
+        return False
+    try:
+        there = os.stat(target_name, dir_fd=dir_fd, follow_symlinks=False)
+    except OSError:
+        return False
+    return (there.st_dev, there.st_ino) == (found.st_dev, found.st_ino)
+
+
+def remove_leftover(temp: LocalPath, target_name: str | None = None) -> bool:
+    """Remove a temporary file an earlier run left (for `target_name` beside it, if known).
+
+    Only if it still is one: of the temporary-name pattern, a regular file, linked nowhere
+    else, or else only at its target (a cut `commit`). Never through a link; anything else
+    is left alone. True if it was removed.
+    """
+    name = temp.name
+    if not is_temp_name(name, target_name):
+        return False
+    try:
+        with temp.parent.open_dir() as fd:
+            found = os.stat(name, dir_fd=fd, follow_symlinks=False)
+            ours = stat.S_ISREG(found.st_mode) and found.st_nlink == 1
+            if ours or (target_name is not None and _committed(fd, found, target_name)):
+                os.unlink(name, dir_fd=fd)
+                return True
+    except (OSError, InvalidPath):
+        pass
+    return False
 
 
 def _conflict(target: LocalPath) -> ConflictError:

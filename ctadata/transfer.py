@@ -121,6 +121,8 @@ def download(
 
         def attempt() -> None:
             offset = temp.size()
+            if offset and offset == size:
+                return  # all there (a run stopped before its commit); a Range past it is a 416
             with contextlib.closing(client.send(request_for(offset), stream=True)) as response:
                 check(response, "download", path)
                 if offset and response.status_code != 206:

@@ -129,7 +129,7 @@ class JobClient(APIClient):
         mtime = entry.mtime.isoformat() if entry.mtime is not None else None
         about = {"target": str(target.path), "remote": entry.path, "size": entry.size}
         about["mtime"] = mtime
-        adopt = adoption(self.job.partials.pop(str(target.path), None), about)
+        adopt = adoption(self.job.partials.get(str(target.path)), about)
         hook = functools.partial(self._on_temp, about)
         return self._download(entry, target, meter, replace, adopt=adopt, on_temp=hook)
 

@@ -1,31 +1,37 @@
 """The server's transfer jobs on disk, so that a server killed mid-transfer leaves nothing behind.
 
 One JSON file per workspace, in the Jupyter data directory, rewritten atomically (a temporary
-file, fsync, rename) when a job is added, starts, ends, or starts or ends a file, and at most
-every `SAVE_EVERY` seconds of progress. Each job records its state, paths, bytes done, how to
-start it again (`redo`) and the temporary files it is writing: for each, its target, the remote
-file and that file's size and mtime when the download began.
+file, fsync, rename, fsync of the folder) when a job is added, starts, ends, or starts or ends
+a file, and at most every `SAVE_EVERY` seconds of progress. A temporary file is on record before
+it is made (or the download does not make it), so no stop leaves one the next start misses.
+Each job records its state, paths, bytes done, how to start it again (`redo`) and the temporary
+files it is writing: for each, its target, the remote file and that file's size and mtime when
+the download began.
 
 The server holds an exclusive lock on `<journal>.lock` while it runs. At start, if the lock is
 free, whoever wrote the journal is gone: its unfinished downloads and uploads are queued again,
 marked `resumed` (downloads keep their temporary files, to continue them); other unfinished
 jobs (browser uploads, whose bytes came from a browser) have their temporary files removed and
-are kept as failed, so that the panel shows what happened.
+are kept as failed, so that the panel shows what happened. Temporary files still recorded for
+finished jobs (a stop cut short their end) are removed. Only the transfers' own temporary files
+are ever removed (`ctadata.local.remove_leftover`): a user's file never.
 """
 
 from __future__ import annotations
 
-import contextlib
+import errno
 import fcntl
 import hashlib
 import json
 import logging
 import os
-import stat
 import threading
 import time
 from pathlib import Path
 from typing import Any, TextIO
+
+from ctadata.errors import Cancelled, InvalidPath
+from ctadata.local import LocalPath, remove_leftover
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +53,8 @@ class Journal:
         self._lock = threading.Lock()
         self._last_save = 0.0
         self._lock_file: TextIO | None = None
-        self._frozen = False
+        self._frozen = False  # job states are kept as they are (the server stops)
+        self._closed = False
 
     # -- start ------------------------------------------------------------------------------
     def open(self, root: Path) -> list[dict[str, Any]]:
@@ -68,6 +75,9 @@ class Journal:
         for record in self._load():
             if record.get("state") in ("queued", "running"):
                 settle_unfinished(record, root)
+            elif record.get("temp"):  # its end was cut short: they are leftovers
+                remove_temporary_files(record, root)
+                record["temp"] = []
             self._records[record["id"]] = record
         self.save(force=True)
         return list(self._records.values())
@@ -98,19 +108,23 @@ class Journal:
         self.save(force=force)
 
     def temp_started(self, job_id: str, temp: Path, about: dict[str, Any]) -> None:
-        """`temp` was created (or taken over); `about`: its target, remote path, size, mtime."""
+        """`temp` is about to be created (or is taken over); `about`: its target, remote path,
+        size, mtime. Raises if it cannot be put on record: then it must not be made.
+
+        Recorded even once the journal is frozen: a download the stopping server has not yet
+        stopped may still make one, which it keeps for the next start.
+        """
         entry = {"path": str(temp), **about}
         with self._lock:
-            if self._frozen:
-                return
+            if self._closed:
+                raise Cancelled("the server is stopping", path=str(temp))
             record = self._records.setdefault(job_id, {"id": job_id, "temp": []})
             record["temp"] = [t for t in record["temp"] if temp_path(t) != str(temp)] + [entry]
-        self.save(force=True)
+        if not self.save(force=True):
+            raise OSError(errno.EIO, "the transfer journal cannot be written")
 
     def temp_ended(self, job_id: str, temp: Path) -> None:
         with self._lock:
-            if self._frozen:
-                return
             record = self._records.get(job_id, {})
             record["temp"] = [t for t in record.get("temp", []) if temp_path(t) != str(temp)]
         self.save(force=True)
@@ -123,31 +137,44 @@ class Journal:
                 self._records.pop(job_id, None)
         self.save(force=True)
 
-    def save(self, *, force: bool = False) -> None:
-        """Write the journal atomically (never a half-written file, even on SIGKILL)."""
-        if self._lock_file is None:
-            return
+    def save(self, *, force: bool = False) -> bool:
+        """Write the journal atomically and durably (never a half-written file, even on
+        SIGKILL or power loss). False if it could not be written, or is closed."""
         with self._lock:
+            if self._lock_file is None:  # closed, or never kept (another server keeps it)
+                return not self._closed
             now = time.monotonic()
             if not force and now - self._last_save < SAVE_EVERY:
-                return
+                return True
             self._last_save = now
             text = json.dumps({"pid": os.getpid(), "jobs": list(self._records.values())})
-            scratch = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
             try:
-                with open(scratch, "w", encoding="utf-8") as out:
-                    out.write(text)
-                    out.flush()
-                    os.fsync(out.fileno())
-                os.replace(scratch, self.path)
+                self._write(text)
             except OSError as exc:
                 log.warning("ctadata_lab: cannot write the transfer journal: %s", exc.strerror)
+                return False
+        return True
+
+    def _write(self, text: str) -> None:
+        scratch = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        with open(scratch, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(scratch, self.path)
+        folder = os.open(self.path.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        try:
+            os.fsync(folder)  # the rename itself, on disk
+        finally:
+            os.close(folder)
 
     def close(self) -> None:
         self.save(force=True)
-        if self._lock_file is not None:
-            self._lock_file.close()
-            self._lock_file = None
+        with self._lock:
+            self._closed = True
+            if self._lock_file is not None:
+                self._lock_file.close()
+                self._lock_file = None
 
 
 def temp_path(entry: Any) -> str | None:
@@ -179,13 +206,23 @@ def _resumable(entry: Any, root: Path) -> bool:
 
 
 def remove_temporary_files(record: dict[str, Any], root: Path) -> None:
-    """Remove the temporary files a job recorded in the workspace `root`: regular files only,
-    never through a link."""
+    """Remove the temporary files a job recorded in the workspace `root`, if they still are
+    that (`remove_leftover`): never through a link, never anything else."""
     temp = record.get("temp")
     for entry in temp if isinstance(temp, list) else ():
         name = temp_path(entry)
-        if name is None or root not in Path(name).parents:
+        if name is None:
             continue
-        with contextlib.suppress(OSError):
-            if stat.S_ISREG(os.lstat(name).st_mode):
-                os.unlink(name)
+        try:
+            local = LocalPath.beneath(root, name)
+        except InvalidPath:
+            continue
+        remove_leftover(local, _target_name(entry, Path(name)))
+
+
+def _target_name(entry: Any, temp: Path) -> str | None:
+    """The name of the target a temporary file was recorded for, when it lies beside it."""
+    target = entry.get("target") if isinstance(entry, dict) else None
+    if not isinstance(target, str) or Path(target).parent != temp.parent:
+        return None
+    return Path(target).name

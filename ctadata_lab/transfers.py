@@ -53,8 +53,9 @@ def download(
 
 
 def drop_partials(lab: CtadataLab, job: Job) -> None:
-    """Remove an earlier run's temporary files this run did not take over (a file the listing
-    no longer has, a conflict), as the journal would have."""
+    """Remove an earlier run's temporary files still there as the job ends: those this run did
+    not take over (a file the listing no longer has, a conflict, a commit cut short), as the
+    journal would have. Those it took over were renamed into place or removed already."""
     remove_temporary_files({"temp": list(job.partials.values())}, lab.root_dir)
     for partial in job.partials.values():
         lab.jobs.journal.temp_ended(job.id, Path(partial["path"]))

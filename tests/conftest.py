@@ -34,7 +34,7 @@ from ctadata.devservice.users import ALL_SCOPES, user_folder_name
 from tests.helpers import client_for
 from tests.lab_harness import Lab
 
-pytest_plugins = ["pytest_jupyter.jupyter_server"]
+pytest_plugins = ["pytest_jupyter.jupyter_server", "tests.jupyter_process"]
 
 # The code under test: the subprocess runs the same copy of ctadata as the tests import.
 SOURCE_ROOT = Path(ctadata.devservice.__file__).resolve().parents[2]

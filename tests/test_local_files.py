@@ -16,7 +16,15 @@ from click.testing import CliRunner
 
 from ctadata import ConflictError, InvalidPath
 from ctadata.cli import cli
-from ctadata.local import NAME_MAX, TEMP_SUFFIX, LocalPath, TempFile, is_temp_name, temp_name
+from ctadata.local import (
+    NAME_MAX,
+    TEMP_SUFFIX,
+    LocalPath,
+    TempFile,
+    is_temp_name,
+    remove_leftover,
+    temp_name,
+)
 from tests.helpers import put_remote, temp_files, token_of
 
 
@@ -203,6 +211,42 @@ def test_a_link_or_a_foreign_file_is_never_taken_over(tmp_path) -> None:
         assert made != name and content == b""
     assert precious.read_bytes() == b"keep me" and (tmp_path / link).is_symlink()
     assert (tmp_path / other).read_bytes() == b"not a.bin's"
+
+
+def test_a_commit_cut_between_link_and_unlink_is_finished_not_taken_over(tmp_path) -> None:
+    """A server killed inside `commit` (the target linked, the temporary name not yet gone)."""
+    target = LocalPath.of(tmp_path / "a.bin")
+    name = temp_name("a.bin")
+    (tmp_path / "a.bin").write_bytes(b"complete")
+    os.link(tmp_path / "a.bin", tmp_path / name)
+    made, content = adopted(target, name, 100)
+    assert made != name and content == b""
+    assert not (tmp_path / name).exists() and (tmp_path / "a.bin").read_bytes() == b"complete"
+
+
+def test_only_a_leftover_temporary_file_is_removed(tmp_path) -> None:
+    """`remove_leftover`: a journal naming anything else (a user's file, a link, a second name
+    of a user's file) removes nothing."""
+    precious = tmp_path / "precious"
+    precious.write_bytes(b"keep me")
+    leftover, commit_cut, link, hard = (temp_name("a.bin") for _ in range(4))
+    (tmp_path / leftover).write_bytes(b"partial")
+    (tmp_path / "a.bin").write_bytes(b"complete")
+    os.link(tmp_path / "a.bin", tmp_path / commit_cut)
+    (tmp_path / link).symlink_to(precious)
+    os.link(precious, tmp_path / hard)
+    kept = [link, hard, "precious", "a.bin"]
+    assert [remove_leftover(LocalPath.of(tmp_path / n), "a.bin") for n in kept] == [False] * 4
+    assert not remove_leftover(LocalPath.of(tmp_path / leftover), "b.bin")  # not b.bin's
+    assert remove_leftover(LocalPath.of(tmp_path / leftover), "a.bin")
+    assert remove_leftover(LocalPath.of(tmp_path / commit_cut), "a.bin")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(kept)
+    assert precious.read_bytes() == b"keep me" and (tmp_path / "a.bin").read_bytes() == b"complete"
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / leftover).write_bytes(b"partial")
+    (tmp_path / "through").symlink_to(tmp_path / "sub")
+    assert not remove_leftover(LocalPath(tmp_path, ("through", leftover)), "a.bin")
+    assert (tmp_path / "sub" / leftover).exists()  # never through a link
 
 
 # -- links and special files ------------------------------------------------------------------
