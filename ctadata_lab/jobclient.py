@@ -29,23 +29,13 @@ import httpx
 
 from ctadata.client import APIClient
 from ctadata.entry import Entry
-from ctadata.errors import Cancelled, PermissionDenied
+from ctadata.errors import Cancelled
 from ctadata.local import Adopt, LocalPath
 from ctadata.progress import Meter
 
 from .jobs import Job
 from .journal import Journal
-
-
-def hidden_refusal(relative: Path) -> PermissionDenied | None:
-    """The error for a workspace path with a hidden component (a name starting with '.')."""
-    if any(part.startswith(".") for part in relative.parts):
-        return PermissionDenied(
-            f"{relative.as_posix()!r} is a hidden path: this Jupyter server does not allow"
-            " hidden files (ContentsManager.allow_hidden)",
-            path=relative.as_posix(),
-        )
-    return None
+from .workspace import Workspace
 
 
 class _TrackingBackend(httpcore.NetworkBackend):
@@ -68,14 +58,11 @@ class _TrackingBackend(httpcore.NetworkBackend):
 
 
 class JobClient(APIClient):
-    def __init__(
-        self, job: Job, root: Path, journal: Journal, *, allow_hidden: bool, **kw: Any
-    ) -> None:
+    def __init__(self, job: Job, workspace: Workspace, journal: Journal, **kw: Any) -> None:
         super().__init__(**kw)
         self.job = job
-        self.root = root
+        self.workspace = workspace
         self.journal = journal
-        self.allow_hidden = allow_hidden
         self._sockets: weakref.WeakSet[socket.socket] = weakref.WeakSet()
         self._sockets_lock = threading.Lock()
         job.on_cancel = self.abort
@@ -109,7 +96,11 @@ class JobClient(APIClient):
 
     def options(self) -> dict[str, Any]:
         """What every transfer call of the job is given."""
-        return {"root": self.root, "progress": self.job.progress, "cancel": self.job.cancel}
+        return {
+            "root": self.workspace.root,
+            "progress": self.job.progress,
+            "cancel": self.job.cancel,
+        }
 
     def _on_temp(self, about: dict[str, Any], temp: Path, exists: bool) -> None:
         """The engine's `on_temp` hook: a temporary file was created (or taken over), or is gone."""
@@ -118,14 +109,8 @@ class JobClient(APIClient):
         else:
             self.journal.temp_ended(self.job.id, temp)
 
-    def _check_hidden(self, local: LocalPath) -> None:
-        if not self.allow_hidden:
-            refusal = hidden_refusal(Path(local.root, *local.parts).relative_to(self.root))
-            if refusal is not None:
-                raise refusal
-
     def _download_one(self, entry: Entry, target: LocalPath, meter: Meter, replace: bool) -> int:
-        self._check_hidden(target)
+        self.workspace.refuse_hidden(target.path)
         mtime = entry.mtime.isoformat() if entry.mtime is not None else None
         about = {"target": str(target.path), "remote": entry.path, "size": entry.size}
         about["mtime"] = mtime
@@ -134,7 +119,7 @@ class JobClient(APIClient):
         return self._download(entry, target, meter, replace, adopt=adopt, on_temp=hook)
 
     def _upload_one(self, source: LocalPath, remote: str, meter: Meter) -> dict[str, Any]:
-        self._check_hidden(source)
+        self.workspace.refuse_hidden(source.path)
         return super()._upload_one(source, remote, meter)
 
 
