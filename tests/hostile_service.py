@@ -113,6 +113,8 @@ class HostileService:
     def stop(self) -> None:
         self.process.kill()
         self.process.wait(10)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
 
 
 @dataclass
