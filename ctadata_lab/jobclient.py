@@ -1,8 +1,9 @@
 """`JobClient`: the library's client, as one transfer job of the server uses it.
 
 On top of `APIClient` it
-- stops at once on cancel: every socket the job opened is shut down from the cancelling side,
-  so a read that waits on a stalled service ends now rather than at the read timeout, and no
+- stops at once on cancel: every socket the job opened (httpcore names each to the request's
+  `trace` extension, public httpx/httpcore API) is shut down from the cancelling side, so a
+  read or write that waits on a stalled service ends now rather than at its timeout, and no
   request starts after the cancel;
 - refuses hidden paths file by file as the job runs (a remote folder may hold `.ipython/...`),
   unless the Jupyter server allows hidden files;
@@ -24,7 +25,6 @@ import weakref
 from pathlib import Path
 from typing import Any
 
-import httpcore
 import httpx
 
 from ctadata.client import APIClient
@@ -37,24 +37,8 @@ from .jobs import Job
 from .journal import Journal
 from .workspace import Workspace
 
-
-class _TrackingBackend(httpcore.NetworkBackend):
-    """httpcore's socket backend, keeping a (weak) reference to every socket it opens."""
-
-    def __init__(self, sockets: weakref.WeakSet[socket.socket]):
-        self._backend = httpcore.SyncBackend()
-        self._sockets = sockets
-
-    def connect_tcp(self, *args: Any, **kwargs: Any) -> httpcore.NetworkStream:
-        stream = self._backend.connect_tcp(*args, **kwargs)
-        self._sockets.add(stream.get_extra_info("socket"))
-        return stream
-
-    def connect_unix_socket(self, *args: Any, **kwargs: Any) -> httpcore.NetworkStream:
-        return self._backend.connect_unix_socket(*args, **kwargs)
-
-    def sleep(self, seconds: float) -> None:
-        self._backend.sleep(seconds)
+# httpcore's trace events that hand over a new connection's stream (`return_value`)
+OPENED = (".connect_tcp.complete", ".connect_unix_socket.complete", ".start_tls.complete")
 
 
 class JobClient(APIClient):
@@ -69,25 +53,36 @@ class JobClient(APIClient):
 
     def _http_client(self) -> httpx.Client:
         client = super()._http_client()
-        client.event_hooks["request"].append(self._refuse_after_cancel)
-        # httpx has no public way to reach its sockets: its pool's backend is replaced. Should
-        # that attribute go away, a cancel waits for the next chunk or the read timeout.
-        pool = getattr(client._transport, "_pool", None)
-        if isinstance(pool, httpcore.ConnectionPool):
-            pool._network_backend = _TrackingBackend(self._sockets)
+        client.event_hooks["request"].append(self._before_request)
         return client
 
-    def _refuse_after_cancel(self, request: httpx.Request) -> None:
+    def _before_request(self, request: httpx.Request) -> None:
         if self.job.cancel.is_set():
             raise Cancelled(f"transfer of {self.job.path!r} cancelled", path=self.job.path)
+        # httpcore tells a request's `trace` callback of each connection it opens for it; the
+        # job's client opens every connection of its pool, so each is seen once.
+        request.extensions["trace"] = self._trace
+
+    def _trace(self, event: str, info: dict[str, Any]) -> None:
+        """httpcore's `trace` extension: keeps the socket of each connection opened (and of its
+        TLS layer, which takes the socket over)."""
+        if not event.endswith(OPENED):
+            return
+        sock = info["return_value"].get_extra_info("socket")
+        if sock is None:
+            return
+        with self._sockets_lock:
+            self._sockets.add(sock)
+        if self.job.cancel.is_set():  # opened while `abort` ran: it may not have seen it
+            _shut(sock)
 
     def abort(self) -> None:
-        """Shut every socket of the job down (called from the cancelling thread)."""
+        """Shut every socket of the job down (called from the cancelling thread, after
+        `job.cancel` is set)."""
         with self._sockets_lock:
             sockets = list(self._sockets)
         for sock in sockets:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
+            _shut(sock)
 
     def _meter(self, *args: Any, **kw: Any) -> Meter:
         meter = super()._meter(*args, **kw)
@@ -121,6 +116,12 @@ class JobClient(APIClient):
     def _upload_one(self, source: LocalPath, remote: str, meter: Meter) -> dict[str, Any]:
         self.workspace.refuse_hidden(source.path)
         return super()._upload_one(source, remote, meter)
+
+
+def _shut(sock: socket.socket) -> None:
+    """Wake whatever waits on `sock` (its reads end, its writes fail); its owner closes it."""
+    with contextlib.suppress(OSError):  # closed already
+        sock.shutdown(socket.SHUT_RDWR)
 
 
 def adoption(partial: dict[str, Any] | None, about: dict[str, Any]) -> Adopt | None:
