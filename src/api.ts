@@ -1,5 +1,6 @@
 /**
- * A typed client of the `ctadata_lab` REST API (see docs/rest-api.md).
+ * A typed client of the `ctadata_lab` REST API (see docs/rest-api.md); the
+ * shapes of its requests and answers are in apiTypes.ts.
  *
  * Every call goes through `ServerConnection.makeRequest`, which adds Jupyter's
  * authentication and the XSRF header. Every failure becomes a `CtadataError`
@@ -8,6 +9,14 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
+import {
+  CertificateKey,
+  IConfig,
+  IListing,
+  ITransfer,
+  IUploadResult,
+  TransferRequest
+} from './apiTypes';
 import { CtadataError, errorFromResponse } from './errors';
 import {
   ISearchQuery,
@@ -15,116 +24,6 @@ import {
   parseSearchLine,
   SearchLine
 } from './searchLines';
-
-/**
- * `GET config`.
- */
-export interface IConfig {
-  downloadservice: string | null;
-  certificateservice: string | null;
-  token_present: boolean;
-  user: string | null;
-  upload_folder: string | null;
-  version: string;
-}
-
-export type EntryType = 'file' | 'directory';
-
-/**
- * One entry of a remote directory.
- */
-export interface IEntry {
-  name: string;
-  path: string;
-  type: EntryType;
-  size: number | null;
-  mtime: string | null;
-  /** The folder it is in: set on search results, which come from many. */
-  folder?: string;
-}
-
-/**
- * `GET list`.
- */
-export interface IListing {
-  path: string;
-  entries: IEntry[];
-}
-
-export type TransferKind = 'download' | 'upload' | 'browser-upload';
-export type TransferState =
-  'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'conflict';
-
-/**
- * What a download does with workspace files that differ from the storage's.
- */
-export type OnConflict = 'ask' | 'skip' | 'overwrite';
-
-/**
- * A transfer job of the server extension.
- */
-export interface ITransfer {
-  id: string;
-  kind: TransferKind;
-  path: string;
-  local: string | null;
-  recursive: boolean;
-  state: TransferState;
-  bytes_done: number;
-  bytes_total: number | null;
-  rate: number | null;
-  files_done: number;
-  files_total: number | null;
-  error: string | null;
-  /** Taken up again by a restarted server (a download continues where it stopped). */
-  resumed?: boolean;
-  created: string;
-  finished: string | null;
-  /** Workspace files that differ from the storage's (downloads; at most 200 listed). */
-  conflicts?: string[];
-  conflicts_total?: number;
-}
-
-export interface IDownloadRequest {
-  kind: 'download';
-  path: string;
-  to: string;
-  recursive: boolean;
-  overwrite: boolean;
-  on_conflict?: OnConflict;
-}
-
-export interface IUploadRequest {
-  kind: 'upload';
-  from: string;
-  path: string;
-  recursive: boolean;
-}
-
-export type TransferRequest = IDownloadRequest | IUploadRequest;
-
-/**
- * The answer of `PUT upload`.
- */
-export interface IUploadResult {
-  status: string;
-  path: string;
-  total_written: number;
-}
-
-export type CertificateKey = 'cta' | 'lst' | 'arc';
-
-/**
- * True when a transfer has ended, one way or another.
- */
-export function isFinished(transfer: ITransfer): boolean {
-  return (
-    transfer.state === 'done' ||
-    transfer.state === 'failed' ||
-    transfer.state === 'cancelled' ||
-    transfer.state === 'conflict'
-  );
-}
 
 const NAMESPACE = 'ctadata';
 
@@ -171,15 +70,7 @@ export class CtadataClient {
       }
       throw error;
     }
-    try {
-      return (text ? JSON.parse(text) : null) as T;
-    } catch {
-      throw new CtadataError(
-        'The server extension gave an answer that is not JSON.',
-        'invalid_response',
-        response.status
-      );
-    }
+    return text ? Private.parseJson<T>(text, response.status) : (null as T);
   }
 
   /**
@@ -305,15 +196,11 @@ export class CtadataClient {
       xhr.onload = () => {
         if (xhr.status >= 200 && xhr.status < 300) {
           try {
-            resolve(JSON.parse(xhr.responseText) as IUploadResult);
-          } catch {
-            reject(
-              new CtadataError(
-                'The server extension gave an answer that is not JSON.',
-                'invalid_response',
-                xhr.status
-              )
+            resolve(
+              Private.parseJson<IUploadResult>(xhr.responseText, xhr.status)
             );
+          } catch (error) {
+            reject(error);
           }
         } else {
           reject(errorFromResponse(xhr.status, xhr.responseText));
@@ -327,12 +214,12 @@ export class CtadataClient {
           )
         );
       };
-      xhr.onabort = () => {
+      const cancelled = () =>
         reject(new CtadataError('The upload was cancelled.', 'aborted'));
-      };
+      xhr.onabort = cancelled;
       if (options.signal) {
         if (options.signal.aborted) {
-          reject(new CtadataError('The upload was cancelled.', 'aborted'));
+          cancelled();
           return;
         }
         options.signal.addEventListener('abort', () => xhr.abort());
@@ -377,6 +264,21 @@ export namespace CtadataClient {
 }
 
 namespace Private {
+  /**
+   * A successful answer's JSON, or an `invalid_response` error.
+   */
+  export function parseJson<T>(text: string, status: number): T {
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new CtadataError(
+        'The server extension gave an answer that is not JSON.',
+        'invalid_response',
+        status
+      );
+    }
+  }
+
   /**
    * A failed fetch (or body read) as a `CtadataError`: cancelled, or `network`.
    */

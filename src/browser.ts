@@ -8,7 +8,7 @@ import { DocumentRegistry } from '@jupyterlab/docregistry';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { PanelLayout, Widget } from '@lumino/widgets';
 
-import { IEntry } from './api';
+import { IEntry } from './apiTypes';
 import { Breadcrumbs } from './breadcrumbs';
 import { DropZone } from './dropzone';
 import { FilterBox } from './filterBox';

@@ -4,7 +4,8 @@
  */
 import { PromiseDelegate } from '@lumino/coreutils';
 
-import { CtadataClient, isFinished, ITransfer } from './api';
+import { CtadataClient } from './api';
+import { isFinished, ITransfer } from './apiTypes';
 import { asError } from './errors';
 
 /**

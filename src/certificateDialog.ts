@@ -6,7 +6,8 @@ import { Dialog, showDialog } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
-import { CertificateKey, CtadataClient } from './api';
+import { CtadataClient } from './api';
+import { CertificateKey } from './apiTypes';
 import { element } from './dom';
 import { asError } from './errors';
 

@@ -1,6 +1,7 @@
 /**
  * The commands of the CTA Storage panel: their registration, palette
- * entries, context menus and key bindings. What they do is in actions.ts.
+ * entries, context menus and key bindings. What they do is in actions.ts,
+ * downloadActions.ts and uploadActions.ts.
  */
 import { FileDialog } from '@jupyterlab/filebrowser';
 import { InputDialog } from '@jupyterlab/apputils';
@@ -60,6 +61,7 @@ export function addCommands(
 ): void {
   const { app, panel, trans, palette } = ctx;
   const { commands } = app;
+  const { downloads, uploads } = actions;
   const model = panel.model;
   const selected = () => model.selectedItems;
   const ready = () =>
@@ -161,10 +163,11 @@ export function addCommands(
     caption: trans.__(
       'Open the selected file in JupyterLab (it is downloaded to the cache folder first), or the selected folder'
     ),
-    isEnabled: () => selected().length === 1 && actions.canOpen(selected()[0]),
+    isEnabled: () =>
+      selected().length === 1 && downloads.canOpen(selected()[0]),
     execute: () => {
       const entry = selected()[0];
-      return entry ? actions.open(entry) : undefined;
+      return entry ? downloads.open(entry) : undefined;
     }
   });
 
@@ -176,7 +179,7 @@ export function addCommands(
     ),
     isEnabled: () => ready() && selected().length > 0,
     execute: async () => {
-      await actions.download(selected(), actions.defaultDownloadFolder());
+      await downloads.download(selected(), downloads.defaultDownloadFolder());
     }
   });
 
@@ -200,7 +203,7 @@ export function addCommands(
           'Download %1 entries to…',
           entries.length
         ),
-        defaultPath: actions.defaultDownloadFolder()
+        defaultPath: downloads.defaultDownloadFolder()
       });
       if (!answer.button.accept || !answer.value?.length) {
         return;
@@ -208,7 +211,7 @@ export function addCommands(
       const folder = ctx.app.serviceManager.contents.localPath(
         answer.value[0].path
       );
-      await actions.download(entries, folder);
+      await downloads.download(entries, folder);
     }
   });
 
@@ -233,7 +236,7 @@ export function addCommands(
     ...toolbarButton(trans.__('Upload Files to CTA Storage…'), fileUploadIcon),
     caption: trans.__('Upload files from this computer to your storage folder'),
     isEnabled: () => ready() && !!model.uploadFolder,
-    execute: () => actions.pickAndUpload(false)
+    execute: () => uploads.pickAndUpload(false)
   });
 
   commands.addCommand(CommandIDs.uploadDirectory, {
@@ -243,7 +246,7 @@ export function addCommands(
       'Upload a folder from this computer to your storage folder'
     ),
     isEnabled: () => ready() && !!model.uploadFolder,
-    execute: () => actions.pickAndUpload(true)
+    execute: () => uploads.pickAndUpload(true)
   });
 
   commands.addCommand(CommandIDs.uploadFromFileBrowser, {
@@ -271,7 +274,7 @@ export function addCommands(
       }
       const paths = Array.from(browser.selectedItems()).map(item => item.path);
       app.shell.activateById(panel.id);
-      await actions.uploadWorkspacePaths(paths, model.uploadTarget);
+      await uploads.uploadWorkspacePaths(paths, model.uploadTarget);
     }
   });
 

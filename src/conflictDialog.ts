@@ -7,7 +7,7 @@ import { PathExt } from '@jupyterlab/coreutils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
-import { ITransfer, OnConflict } from './api';
+import { ITransfer, OnConflict } from './apiTypes';
 import { element } from './dom';
 
 /** How many of the conflicting paths the dialog lists. */

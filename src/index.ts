@@ -102,8 +102,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
           void app.commands.execute(CommandIDs.preview, {
             path: entry.path
           });
-        } else if (actions?.canOpen(entry)) {
-          void actions.open(entry);
+        } else if (actions?.downloads.canOpen(entry)) {
+          void actions.downloads.open(entry);
         } else {
           Notification.info(
             trans.__(
@@ -115,9 +115,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
         }
       },
       onUploadFiles: (files, target) =>
-        void actions?.uploadFiles(files, target),
+        void actions?.uploads.uploadFiles(files, target),
       onUploadWorkspacePaths: (paths, target) =>
-        void actions?.uploadWorkspacePaths(paths, target),
+        void actions?.uploads.uploadWorkspacePaths(paths, target),
       onRetry: start,
       onShow: () => {
         const config = model.config;

@@ -9,7 +9,7 @@ import { Message } from '@lumino/messaging';
 import { ISignal, Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
-import { IEntry } from './api';
+import { IEntry } from './apiTypes';
 import { element } from './dom';
 import { NameFitter } from './fitName';
 import { ListingHeader } from './listingHeader';

@@ -2,7 +2,7 @@
  * The keyboard of the listing: moving, extending the selection, opening,
  * going up, and type-ahead to the first name starting with what is typed.
  */
-import { IEntry } from './api';
+import { IEntry } from './apiTypes';
 import { StorageModel } from './model';
 
 /**

@@ -5,7 +5,7 @@ import { DocumentRegistry } from '@jupyterlab/docregistry';
 import { Time } from '@jupyterlab/coreutils';
 import { fileIcon, folderIcon, LabIcon } from '@jupyterlab/ui-components';
 
-import { IEntry } from './api';
+import { IEntry } from './apiTypes';
 import { element } from './dom';
 import { formatDate, formatFullDate, formatSize } from './format';
 

@@ -1,13 +1,16 @@
 /**
  * The model of the CTA Storage panel: where it is, what is there, how it is
- * sorted and filtered, what is selected. Widgets only render it.
+ * sorted and filtered; what is selected is kept by a `ListSelection`.
+ * Widgets only render it.
  */
 import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { CtadataClient, IConfig, IEntry } from './api';
+import { CtadataClient } from './api';
+import { IConfig, IEntry } from './apiTypes';
 import { asError, CtadataError } from './errors';
 import { normalizeDir, parentDir } from './paths';
+import { ListSelection, SelectMode } from './selection';
 import { ISortState, SortKey, sortAndFilter } from './sort';
 
 /**
@@ -171,14 +174,14 @@ export class StorageModel implements IDisposable {
    * The selected entries, in the order they are shown.
    */
   get selectedItems(): IEntry[] {
-    return this._items.filter(item => this._selection.has(item.path));
+    return this._selection.selected;
   }
 
   /**
    * The index in `items` of the entry with the keyboard focus, or -1.
    */
   get focusIndex(): number {
-    return this._focus;
+    return this._selection.focus;
   }
 
   isSelected(path: string): boolean {
@@ -186,53 +189,23 @@ export class StorageModel implements IDisposable {
   }
 
   /**
-   * Select the entry at `index` of `items`.
-   *
-   * `replace` selects only it, `toggle` adds or removes it (Ctrl/Cmd-click),
-   * `range` selects everything from the anchor to it (Shift-click).
+   * Select the entry at `index` of `items` (see `ListSelection.select`).
    */
-  select(
-    index: number,
-    mode: 'replace' | 'toggle' | 'range' = 'replace'
-  ): void {
-    if (index < 0 || index >= this._items.length) {
-      return;
+  select(index: number, mode: SelectMode = 'replace'): void {
+    if (this._selection.select(index, mode)) {
+      this._selectionChanged.emit();
     }
-    const path = this._items[index].path;
-    if (mode === 'toggle') {
-      if (this._selection.has(path)) {
-        this._selection.delete(path);
-      } else {
-        this._selection.add(path);
-      }
-      this._anchor = index;
-    } else if (mode === 'range') {
-      const anchor = this._anchor >= 0 ? this._anchor : index;
-      const [start, end] = anchor < index ? [anchor, index] : [index, anchor];
-      this._selection.clear();
-      for (let i = start; i <= end; i++) {
-        this._selection.add(this._items[i].path);
-      }
-    } else {
-      this._selection.clear();
-      this._selection.add(path);
-      this._anchor = index;
-    }
-    this._focus = index;
-    this._selectionChanged.emit();
   }
 
   selectAll(): void {
-    this._selection = new Set(this._items.map(item => item.path));
+    this._selection.selectAll();
     this._selectionChanged.emit();
   }
 
   clearSelection(): void {
-    if (this._selection.size === 0) {
-      return;
+    if (this._selection.clear()) {
+      this._selectionChanged.emit();
     }
-    this._selection.clear();
-    this._selectionChanged.emit();
   }
 
   /**
@@ -240,13 +213,9 @@ export class StorageModel implements IDisposable {
    * or the selection is extended to it when `extend` is true.
    */
   moveFocus(delta: number, extend = false): void {
-    if (this._items.length === 0) {
-      return;
+    if (this._selection.moveFocus(delta, extend)) {
+      this._selectionChanged.emit();
     }
-    let index =
-      this._focus < 0 ? (delta > 0 ? -1 : this._items.length) : this._focus;
-    index = Math.max(0, Math.min(this._items.length - 1, index + delta));
-    this.select(index, extend ? 'range' : 'replace');
   }
 
   // --------------------------------------------------------------- navigation
@@ -288,11 +257,7 @@ export class StorageModel implements IDisposable {
       this._status = 'ready';
       this._error = null;
       if (changing) {
-        this._filter = '';
-        this._results = null;
-        this._selection.clear();
-        this._focus = -1;
-        this._anchor = -1;
+        this._leaveFolder();
       }
     } catch (error) {
       if (abort.signal.aborted || this.isDisposed) {
@@ -318,11 +283,7 @@ export class StorageModel implements IDisposable {
         // Say where the error happened: the breadcrumbs show the target.
         this._path = target;
         this._entries = [];
-        this._filter = '';
-        this._results = null;
-        this._selection.clear();
-        this._focus = -1;
-        this._anchor = -1;
+        this._leaveFolder();
       }
     } finally {
       if (this._abort === abort) {
@@ -359,24 +320,21 @@ export class StorageModel implements IDisposable {
     Signal.clearData(this);
   }
 
+  /**
+   * Another folder is shown: what was typed, found or selected is of the last.
+   */
+  private _leaveFolder(): void {
+    this._filter = '';
+    this._results = null;
+    this._selection.reset();
+  }
+
   private _recompute(): void {
-    const focusedPath =
-      this._focus >= 0 ? this._items[this._focus]?.path : undefined;
     this._items =
       this._results === null
         ? sortAndFilter(this._entries, this._sort, this._filter)
         : sortAndFilter(this._results, this._sort, '');
-    // Drop from the selection what is no longer shown.
-    const shown = new Set(this._items.map(item => item.path));
-    for (const path of [...this._selection]) {
-      if (!shown.has(path)) {
-        this._selection.delete(path);
-      }
-    }
-    this._focus = focusedPath
-      ? this._items.findIndex(item => item.path === focusedPath)
-      : -1;
-    this._anchor = Math.min(this._anchor, this._items.length - 1);
+    this._selection.setItems(this._items);
     this._changed.emit();
     this._selectionChanged.emit();
   }
@@ -391,9 +349,7 @@ export class StorageModel implements IDisposable {
   private _error: CtadataError | null = null;
   private _config: IConfig | null = null;
   private _configError: CtadataError | null = null;
-  private _selection = new Set<string>();
-  private _focus = -1;
-  private _anchor = -1;
+  private _selection = new ListSelection<IEntry>();
   private _abort: AbortController | null = null;
   private _isDisposed = false;
   private _changed = new Signal<this, void>(this);

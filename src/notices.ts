@@ -6,8 +6,8 @@ import { Notification } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { ReadonlyJSONValue } from '@lumino/coreutils';
 
-import { isFinished, ITransfer } from './api';
-import { finishedNotice } from './transferMessages';
+import { isFinished, ITransfer, TransferRequest } from './apiTypes';
+import { finishedNotice, startedMessage } from './transferMessages';
 import { TransferModel } from './transferModel';
 
 /**
@@ -57,23 +57,26 @@ export class ProgressNotice {
  */
 export class TransferNotifier {
   constructor(
-    transfers: TransferModel,
+    private _transfers: TransferModel,
     private _trans: TranslationBundle,
     onFinished: (job: ITransfer) => void
   ) {
-    transfers.finished.connect((_, job) => {
+    _transfers.finished.connect((_, job) => {
       onFinished(job);
       this._finished(job);
     });
   }
 
   /**
-   * Show `message` in progress until `job` ends.
+   * Start a transfer on the server extension, its progress shown until it ends.
    */
-  track(job: ITransfer, message: string): void {
+  async start(request: TransferRequest): Promise<ITransfer> {
+    const job = await this._transfers.startTransfer(request);
     if (!isFinished(job)) {
+      const message = startedMessage(request, job, this._trans);
       this._notices.set(job.id, new ProgressNotice(message));
     }
+    return job;
   }
 
   private _finished(job: ITransfer): void {

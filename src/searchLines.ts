@@ -2,7 +2,7 @@
  * The lines of `GET find` (docs/rest-api.md, "A search"): typed, and cut out
  * of a body that arrives in chunks which split lines anywhere.
  */
-import { EntryType, IEntry } from './api';
+import { EntryType, IEntry } from './apiTypes';
 
 /**
  * A search result: an entry and the folder it is in.

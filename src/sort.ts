@@ -1,7 +1,7 @@
 /**
  * The order and the filter of a listing: pure functions of its entries.
  */
-import { IEntry } from './api';
+import { IEntry } from './apiTypes';
 
 export type SortKey = 'name' | 'size' | 'mtime';
 export type SortDirection = 'ascending' | 'descending';

@@ -4,7 +4,7 @@
  */
 import { TranslationBundle } from '@jupyterlab/translation';
 
-import { IConfig } from './api';
+import { IConfig } from './apiTypes';
 import { CtadataError } from './errors';
 
 /**

@@ -3,7 +3,7 @@
  */
 import { TranslationBundle } from '@jupyterlab/translation';
 
-import { ITransfer } from './api';
+import { ITransfer } from './apiTypes';
 
 /**
  * What a row says of a transfer's state; `percent` is its progress, or null

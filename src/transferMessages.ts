@@ -1,10 +1,11 @@
 /**
- * What the toasts say when transfers end: pure functions of the jobs.
+ * What the toasts say when transfers start and end: pure functions of the
+ * requests and jobs.
  */
 import { PathExt } from '@jupyterlab/coreutils';
 import { TranslationBundle } from '@jupyterlab/translation';
 
-import { ITransfer } from './api';
+import { ITransfer, TransferRequest } from './apiTypes';
 import { IBatchResult } from './browserUploads';
 import { baseName, parentDir } from './paths';
 
@@ -15,6 +16,27 @@ export interface IResultNotice {
   message: string;
   type: 'success' | 'info' | 'error';
   autoClose: number | false;
+}
+
+/**
+ * What the in-progress toast of a transfer the server extension started says.
+ */
+export function startedMessage(
+  request: TransferRequest,
+  job: ITransfer,
+  trans: TranslationBundle
+): string {
+  return request.kind === 'download'
+    ? trans.__(
+        'Downloading %1 to %2',
+        baseName(request.path),
+        request.to ? request.to + '/' : '/'
+      )
+    : trans.__(
+        'Uploading %1 to %2',
+        PathExt.basename(request.from),
+        parentDir(job.path)
+      );
 }
 
 /**

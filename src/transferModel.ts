@@ -7,7 +7,8 @@ import { PromiseDelegate } from '@lumino/coreutils';
 import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { CtadataClient, isFinished, ITransfer, TransferRequest } from './api';
+import { CtadataClient } from './api';
+import { isFinished, ITransfer, TransferRequest } from './apiTypes';
 import { BrowserUploads, IBatchResult, IBrowserUpload } from './browserUploads';
 import { CtadataError } from './errors';
 
@@ -244,11 +245,7 @@ export class TransferModel implements IDisposable {
         this._finished.emit(job);
       }
       if (isFinished(job)) {
-        const waiting = this._waiting.get(job.id);
-        if (waiting) {
-          this._waiting.delete(job.id);
-          waiting.resolve(job);
-        }
+        this._resolveWaiting(job);
       }
     }
     if (complete) {
@@ -268,11 +265,15 @@ export class TransferModel implements IDisposable {
   private _onLocalEnd(job: ITransfer): void {
     this._changed.emit();
     this._finished.emit(job);
-    const waiting = this._waiting.get(job.id);
-    if (waiting) {
-      this._waiting.delete(job.id);
-      waiting.resolve(job);
-    }
+    this._resolveWaiting(job);
+  }
+
+  /**
+   * Answer whoever waits for this finished job (`whenFinished`).
+   */
+  private _resolveWaiting(job: ITransfer): void {
+    this._waiting.get(job.id)?.resolve(job);
+    this._waiting.delete(job.id);
   }
 
   /**

@@ -13,7 +13,7 @@ import {
 import { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 
-import { isFinished, ITransfer } from './api';
+import { isFinished, ITransfer } from './apiTypes';
 import { element } from './dom';
 import { formatRate, formatSize } from './format';
 import { transferIcon } from './icons';

@@ -9,6 +9,14 @@ import {
 import { Contents } from '@jupyterlab/services';
 
 /**
+ * A workspace folder of the settings as the Contents API names it: no
+ * leading or trailing slash, `''` for the root.
+ */
+export function workspaceFolder(setting: string): string {
+  return setting.replace(/^\/+|\/+$/g, '');
+}
+
+/**
  * Create a workspace folder and its parents if they do not exist.
  */
 export async function ensureDirectory(

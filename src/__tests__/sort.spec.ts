@@ -1,4 +1,4 @@
-import { IEntry } from '../api';
+import { IEntry } from '../apiTypes';
 import { sortAndFilter } from '../sort';
 
 function entry(

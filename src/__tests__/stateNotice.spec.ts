@@ -1,6 +1,6 @@
 import { nullTranslator } from '@jupyterlab/translation';
 
-import { IConfig } from '../api';
+import { IConfig } from '../apiTypes';
 import { CtadataError, ErrorReason } from '../errors';
 import { INoticeState, stateNotice } from '../stateNotice';
 

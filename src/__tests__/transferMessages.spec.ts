@@ -1,29 +1,43 @@
 import { nullTranslator } from '@jupyterlab/translation';
 
-import { ITransfer } from '../api';
-import { batchNotice, finishedNotice } from '../transferMessages';
+import {
+  batchNotice,
+  finishedNotice,
+  startedMessage
+} from '../transferMessages';
+import { job } from './jobs';
 
 const trans = nullTranslator.load('ctadata_lab');
 
-function job(changes: Partial<ITransfer>): ITransfer {
-  return {
-    id: 'j1',
-    kind: 'download',
-    path: 'lst/DL1/run.h5',
-    local: 'data/lst/run.h5',
-    recursive: false,
-    state: 'done',
-    bytes_done: 10,
-    bytes_total: 10,
-    rate: null,
-    files_done: 1,
-    files_total: 1,
-    error: null,
-    created: '2026-01-01T00:00:00Z',
-    finished: '2026-01-01T00:00:01Z',
-    ...changes
-  };
-}
+describe('startedMessage', () => {
+  it('says what is downloaded where, the top folder as /', () => {
+    const request = {
+      kind: 'download' as const,
+      path: 'lst/DL1/run.h5',
+      recursive: false,
+      overwrite: false
+    };
+    expect(startedMessage({ ...request, to: 'data' }, job({}), trans)).toBe(
+      'Downloading run.h5 to data/'
+    );
+    expect(startedMessage({ ...request, to: '' }, job({}), trans)).toBe(
+      'Downloading run.h5 to /'
+    );
+  });
+
+  it('says what is uploaded into which storage folder', () => {
+    const request = {
+      kind: 'upload' as const,
+      from: 'work/notes.txt',
+      path: 'notes.txt',
+      recursive: false
+    };
+    const started = job({ kind: 'upload', path: 'lst/users/alice/notes.txt' });
+    expect(startedMessage(request, started, trans)).toBe(
+      'Uploading notes.txt to lst/users/alice/'
+    );
+  });
+});
 
 describe('finishedNotice', () => {
   it('says where a download went', () => {

@@ -1,4 +1,4 @@
-import { pythonSnippet } from '../workspace';
+import { pythonSnippet, workspaceFolder } from '../workspace';
 
 describe('pythonSnippet', () => {
   it('fetches files and folders with ctadata, paths quoted', () => {
@@ -16,5 +16,14 @@ describe('pythonSnippet', () => {
         ''
       ].join('\n')
     );
+  });
+});
+
+describe('workspaceFolder', () => {
+  it('drops the slashes around a folder, the root being empty', () => {
+    expect(workspaceFolder('/data/cta/')).toBe('data/cta');
+    expect(workspaceFolder('//.cache//')).toBe('.cache');
+    expect(workspaceFolder('/')).toBe('');
+    expect(workspaceFolder('a/b')).toBe('a/b');
   });
 });

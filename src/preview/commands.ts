@@ -12,7 +12,8 @@ import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
-import { CtadataClient, IEntry } from '../api';
+import { CtadataClient } from '../api';
+import { IEntry } from '../apiTypes';
 import { ITEM_CLASS } from '../listingRow';
 import { CommandIDs } from '../tokens';
 import { FitsPreview } from './fitsPreview';
