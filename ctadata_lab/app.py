@@ -122,9 +122,8 @@ class CtadataLab(ExtensionApp):
         return JobClient.from_settings(
             self.service_settings,
             job,
-            self.root_dir,
+            self.workspace,
             self.jobs.journal,
-            allow_hidden=self.allow_hidden,
             progress_bar=False,
             hub_user=self.hub_user,
         )

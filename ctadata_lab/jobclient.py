@@ -1,8 +1,9 @@
 """`JobClient`: the library's client, as one transfer job of the server uses it.
 
 On top of `APIClient` it
-- stops at once on cancel: every socket the job opened is shut down from the cancelling side,
-  so a read that waits on a stalled service ends now rather than at the read timeout, and no
+- stops at once on cancel: every socket the job opened (httpcore names each to the request's
+  `trace` extension, public httpx/httpcore API) is shut down from the cancelling side, so a
+  read or write that waits on a stalled service ends now rather than at its timeout, and no
   request starts after the cancel;
 - refuses hidden paths file by file as the job runs (a remote folder may hold `.ipython/...`),
   unless the Jupyter server allows hidden files;
@@ -24,83 +25,64 @@ import weakref
 from pathlib import Path
 from typing import Any
 
-import httpcore
 import httpx
 
 from ctadata.client import APIClient
 from ctadata.entry import Entry
-from ctadata.errors import Cancelled, PermissionDenied
+from ctadata.errors import Cancelled
 from ctadata.local import Adopt, LocalPath
 from ctadata.progress import Meter
 
 from .jobs import Job
 from .journal import Journal
+from .workspace import Workspace
 
-
-def hidden_refusal(relative: Path) -> PermissionDenied | None:
-    """The error for a workspace path with a hidden component (a name starting with '.')."""
-    if any(part.startswith(".") for part in relative.parts):
-        return PermissionDenied(
-            f"{relative.as_posix()!r} is a hidden path: this Jupyter server does not allow"
-            " hidden files (ContentsManager.allow_hidden)",
-            path=relative.as_posix(),
-        )
-    return None
-
-
-class _TrackingBackend(httpcore.NetworkBackend):
-    """httpcore's socket backend, keeping a (weak) reference to every socket it opens."""
-
-    def __init__(self, sockets: weakref.WeakSet[socket.socket]):
-        self._backend = httpcore.SyncBackend()
-        self._sockets = sockets
-
-    def connect_tcp(self, *args: Any, **kwargs: Any) -> httpcore.NetworkStream:
-        stream = self._backend.connect_tcp(*args, **kwargs)
-        self._sockets.add(stream.get_extra_info("socket"))
-        return stream
-
-    def connect_unix_socket(self, *args: Any, **kwargs: Any) -> httpcore.NetworkStream:
-        return self._backend.connect_unix_socket(*args, **kwargs)
-
-    def sleep(self, seconds: float) -> None:
-        self._backend.sleep(seconds)
+# httpcore's trace events that hand over a new connection's stream (`return_value`)
+OPENED = (".connect_tcp.complete", ".connect_unix_socket.complete", ".start_tls.complete")
 
 
 class JobClient(APIClient):
-    def __init__(
-        self, job: Job, root: Path, journal: Journal, *, allow_hidden: bool, **kw: Any
-    ) -> None:
+    def __init__(self, job: Job, workspace: Workspace, journal: Journal, **kw: Any) -> None:
         super().__init__(**kw)
         self.job = job
-        self.root = root
+        self.workspace = workspace
         self.journal = journal
-        self.allow_hidden = allow_hidden
         self._sockets: weakref.WeakSet[socket.socket] = weakref.WeakSet()
         self._sockets_lock = threading.Lock()
         job.on_cancel = self.abort
 
     def _http_client(self) -> httpx.Client:
         client = super()._http_client()
-        client.event_hooks["request"].append(self._refuse_after_cancel)
-        # httpx has no public way to reach its sockets: its pool's backend is replaced. Should
-        # that attribute go away, a cancel waits for the next chunk or the read timeout.
-        pool = getattr(client._transport, "_pool", None)
-        if isinstance(pool, httpcore.ConnectionPool):
-            pool._network_backend = _TrackingBackend(self._sockets)
+        client.event_hooks["request"].append(self._before_request)
         return client
 
-    def _refuse_after_cancel(self, request: httpx.Request) -> None:
+    def _before_request(self, request: httpx.Request) -> None:
         if self.job.cancel.is_set():
             raise Cancelled(f"transfer of {self.job.path!r} cancelled", path=self.job.path)
+        # httpcore tells a request's `trace` callback of each connection it opens for it; the
+        # job's client opens every connection of its pool, so each is seen once.
+        request.extensions["trace"] = self._trace
+
+    def _trace(self, event: str, info: dict[str, Any]) -> None:
+        """httpcore's `trace` extension: keeps the socket of each connection opened (and of its
+        TLS layer, which takes the socket over)."""
+        if not event.endswith(OPENED):
+            return
+        sock = info["return_value"].get_extra_info("socket")
+        if sock is None:
+            return
+        with self._sockets_lock:
+            self._sockets.add(sock)
+        if self.job.cancel.is_set():  # opened while `abort` ran: it may not have seen it
+            _shut(sock)
 
     def abort(self) -> None:
-        """Shut every socket of the job down (called from the cancelling thread)."""
+        """Shut every socket of the job down (called from the cancelling thread, after
+        `job.cancel` is set)."""
         with self._sockets_lock:
             sockets = list(self._sockets)
         for sock in sockets:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
+            _shut(sock)
 
     def _meter(self, *args: Any, **kw: Any) -> Meter:
         meter = super()._meter(*args, **kw)
@@ -109,7 +91,11 @@ class JobClient(APIClient):
 
     def options(self) -> dict[str, Any]:
         """What every transfer call of the job is given."""
-        return {"root": self.root, "progress": self.job.progress, "cancel": self.job.cancel}
+        return {
+            "root": self.workspace.root,
+            "progress": self.job.progress,
+            "cancel": self.job.cancel,
+        }
 
     def _on_temp(self, about: dict[str, Any], temp: Path, exists: bool) -> None:
         """The engine's `on_temp` hook: a temporary file was created (or taken over), or is gone."""
@@ -118,14 +104,8 @@ class JobClient(APIClient):
         else:
             self.journal.temp_ended(self.job.id, temp)
 
-    def _check_hidden(self, local: LocalPath) -> None:
-        if not self.allow_hidden:
-            refusal = hidden_refusal(Path(local.root, *local.parts).relative_to(self.root))
-            if refusal is not None:
-                raise refusal
-
     def _download_one(self, entry: Entry, target: LocalPath, meter: Meter, replace: bool) -> int:
-        self._check_hidden(target)
+        self.workspace.refuse_hidden(target.path)
         mtime = entry.mtime.isoformat() if entry.mtime is not None else None
         about = {"target": str(target.path), "remote": entry.path, "size": entry.size}
         about["mtime"] = mtime
@@ -134,8 +114,14 @@ class JobClient(APIClient):
         return self._download(entry, target, meter, replace, adopt=adopt, on_temp=hook)
 
     def _upload_one(self, source: LocalPath, remote: str, meter: Meter) -> dict[str, Any]:
-        self._check_hidden(source)
+        self.workspace.refuse_hidden(source.path)
         return super()._upload_one(source, remote, meter)
+
+
+def _shut(sock: socket.socket) -> None:
+    """Wake whatever waits on `sock` (its reads end, its writes fail); its owner closes it."""
+    with contextlib.suppress(OSError):  # closed already
+        sock.shutdown(socket.SHUT_RDWR)
 
 
 def adoption(partial: dict[str, Any] | None, about: dict[str, Any]) -> Adopt | None:

@@ -8,7 +8,6 @@ marked them `queued` and `resumed` (`journal.settle_unfinished`).
 from __future__ import annotations
 
 import logging
-from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from . import transfers
@@ -41,11 +40,14 @@ def resume_jobs(lab: CtadataLab, records: list[dict[str, Any]]) -> None:
 def rebuild(lab: CtadataLab, record: dict[str, Any]) -> tuple[Job, Work]:
     """The job of `record` (same id, marked resumed) and its work."""
     kind, path, redo = record["kind"], str(record["path"]), dict(record["redo"])
-    local = workspace_path(lab.root_dir, record["local"])
+    named = record["local"]
+    if not isinstance(named, str):
+        raise TypeError(f"{named!r} is not a workspace path")
+    local = lab.workspace.path(named)  # InvalidPath (a ValueError) if it leads out
     job = Job(
         kind,
         path,
-        str(record["local"]),
+        named,
         recursive=record.get("recursive") is True,
         bytes_total=record.get("bytes_total"),
         files_total=int(record.get("files_total") or 0),
@@ -58,11 +60,3 @@ def rebuild(lab: CtadataLab, record: dict[str, Any]) -> tuple[Job, Work]:
     on_conflict = str(redo["on_conflict"])
     work = transfers.download(lab, path, local, directory=job.recursive, on_conflict=on_conflict)
     return job, work
-
-
-def workspace_path(root: Path, local: Any) -> Path:
-    """The workspace path a record names (workspace-relative, no `..`), or ValueError."""
-    relative = PurePosixPath(str(local))
-    if not isinstance(local, str) or relative.is_absolute() or ".." in relative.parts:
-        raise ValueError(f"{local!r} is not a workspace path")
-    return root.joinpath(*relative.parts)

@@ -37,12 +37,12 @@ def download(
                 if directory:
                     mode = "error" if on_conflict == "ask" else on_conflict
                     summary = client.download_dir(path, target, on_conflict=mode, **options)
-                    job.conflicts = [relative(lab, r.local) for r in summary.conflicts]
+                    job.conflicts = [lab.workspace.name(Path(r.local)) for r in summary.conflicts]
                 else:
                     overwrite = on_conflict == "overwrite"
                     client.fetch_and_save_file(path, target, overwrite=overwrite, **options)
         except ConflictError as exc:
-            job.conflicts = [relative(lab, local) for local in exc.conflicts]
+            job.conflicts = [lab.workspace.name(Path(local)) for local in exc.conflicts]
             if on_conflict != "skip":
                 raise
         finally:
@@ -60,10 +60,6 @@ def drop_partials(lab: CtadataLab, job: Job) -> None:
     for partial in job.partials.values():
         lab.jobs.journal.temp_ended(job.id, Path(partial["path"]))
     job.partials.clear()
-
-
-def relative(lab: CtadataLab, local: str) -> str:
-    return Path(local).relative_to(lab.root_dir).as_posix()
 
 
 def upload(lab: CtadataLab, source: Path, remote: str) -> Work:

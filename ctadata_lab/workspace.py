@@ -1,15 +1,18 @@
-"""The workspace: the Jupyter server's root directory, as transfer requests may name it."""
+"""The workspace: the Jupyter server's root directory, as transfer requests and the journal
+name it.
+
+Its refusals are the library's errors (`InvalidPath`, `PermissionDenied`); the handlers answer
+them as every library error (`errors.from_ctadata`: 400, 403).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
+from ctadata.errors import InvalidPath, PermissionDenied
 from ctadata.limits import check_path
 from ctadata.paths import confined
-
-from .errors import bad_request
-from .jobclient import hidden_refusal
 
 
 @dataclass(frozen=True)
@@ -21,20 +24,26 @@ class Workspace:
         """A workspace path: relative, no `..`, and (symlinks followed) inside the root."""
         check_path(relative, "workspace path")
         if "\x00" in relative:
-            raise bad_request("a workspace path may not contain a NUL character")
+            raise InvalidPath("a workspace path may not contain a NUL character")
         relative = relative.replace("\\", "/")
         if relative.startswith("/") or PureWindowsPath(relative).drive:
-            raise bad_request(f"{relative!r}: give a path relative to the workspace")
+            raise InvalidPath(f"{relative!r}: give a path relative to the workspace")
         if ".." in PurePosixPath(relative).parts:
-            raise bad_request(f"{relative!r}: '..' is not allowed in workspace paths")
+            raise InvalidPath(f"{relative!r}: '..' is not allowed in workspace paths")
         return confined(self.root, relative)
 
     def refuse_hidden(self, path: Path) -> None:
-        """403 for a hidden workspace path, unless the Jupyter server allows hidden files."""
-        if not self.allow_hidden:
-            refusal = hidden_refusal(path.relative_to(self.root))
-            if refusal is not None:
-                raise refusal
+        """Refuse a hidden workspace path (a name starting with '.'), unless the Jupyter
+        server allows hidden files."""
+        if self.allow_hidden:
+            return
+        relative = path.relative_to(self.root)
+        if any(part.startswith(".") for part in relative.parts):
+            raise PermissionDenied(
+                f"{relative.as_posix()!r} is a hidden path: this Jupyter server does not allow"
+                " hidden files (ContentsManager.allow_hidden)",
+                path=relative.as_posix(),
+            )
 
     def name(self, path: Path) -> str:
         """`path` as the panel shows it: relative to the workspace root."""

@@ -87,6 +87,8 @@ class RunningDevService:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(10)
+        if self.process.stdout is not None:
+            self.process.stdout.close()  # the pipe its address came through
 
 
 def make_users(expired_at: float | None = None) -> list[dict[str, Any]]:

@@ -1,4 +1,5 @@
-"""A download service that misbehaves on purpose, over real HTTP, for the fault-injection tests.
+"""A download service that misbehaves on purpose, over real HTTP (or HTTPS), for the
+fault-injection tests.
 
 It speaks the download service's `list/` and `fetch/` (PROTOCOL.md) for a few fixed trees, and
 each tree misbehaves in its own way:
@@ -18,12 +19,14 @@ each tree misbehaves in its own way:
 from __future__ import annotations
 
 import json
+import ssl
 import subprocess
 import sys
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -33,6 +36,7 @@ from tests.conftest import SOURCE_ROOT, ServiceUser
 
 MTIME = "Thu, 14 Nov 2024 10:00:00 GMT"
 STALL_SIZE = 100 * 1024 * 1024
+STALL_AFTER = 65536  # bytes of `stall/big.bin` sent before the stall
 HUGE = 100_000
 
 
@@ -116,6 +120,8 @@ class HostileService:
     def stop(self) -> None:
         self.process.kill()
         self.process.wait(10)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
 
 
 @dataclass
@@ -166,7 +172,7 @@ def handler_for(service: State) -> type[BaseHTTPRequestHandler]:
                 self.send_body(FILES[path])
             elif path == "stall/big.bin":
                 self.send_head(STALL_SIZE)
-                self.wfile.write(b"s" * 65536)
+                self.wfile.write(b"s" * STALL_AFTER)
                 self.wfile.flush()
                 service.stop_stalling.wait()
             elif path == "trunc/big.bin":
@@ -198,10 +204,11 @@ def handler_for(service: State) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def start(token: str) -> HostileService:
-    """Run `python -m tests.hostile_service` on an ephemeral port of 127.0.0.1."""
+def start(token: str, tls: tuple[Path, Path] | None = None) -> HostileService:
+    """Run `python -m tests.hostile_service` on an ephemeral port of 127.0.0.1; with `tls`
+    (certificate and key files), over HTTPS."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.hostile_service"],
+        [sys.executable, "-m", "tests.hostile_service", *map(str, tls or ())],
         cwd=SOURCE_ROOT,
         stdout=subprocess.PIPE,
         text=True,
@@ -218,12 +225,18 @@ def start(token: str) -> HostileService:
     )
 
 
-def serve() -> None:
+def serve(tls: list[str]) -> None:
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(State()))
     server.daemon_threads = True
-    print(f"http://127.0.0.1:{server.server_address[1]}/services/", flush=True)
+    scheme = "http"
+    if tls:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*tls)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        scheme = "https"
+    print(f"{scheme}://127.0.0.1:{server.server_address[1]}/services/", flush=True)
     server.serve_forever()
 
 
 if __name__ == "__main__":
-    serve()
+    serve(sys.argv[1:])

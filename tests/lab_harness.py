@@ -71,10 +71,10 @@ class Lab:
     def wait(self, job_id: str, timeout: float = 60) -> dict:
         return self.run(self.await_job(job_id, lambda j: j["state"] in FINISHED, timeout))
 
-    def wait_bytes(self, job_id: str) -> dict:
-        """Until the job has moved some bytes (and is still running)."""
+    def wait_bytes(self, job_id: str, at_least: int = 1) -> dict:
+        """Until the job has moved `at_least` bytes (and is still running)."""
         job = self.run(
-            self.await_job(job_id, lambda j: j["bytes_done"] > 0 or j["state"] in FINISHED)
+            self.await_job(job_id, lambda j: j["bytes_done"] >= at_least or j["state"] in FINISHED)
         )
         assert job["state"] == "running", job
         return job

@@ -20,6 +20,7 @@ from ctadata import APIClient
 from ctadata.config import Settings
 from ctadata.errors import AuthenticationError
 from tests import hostile_service
+from tests.direct_storage import make_tls
 from tests.lab_harness import FINISHED, Lab, leftovers, traits, user_dir, write_big
 
 # The fixtures of conftest.py (`lab`, `lab_traits`, ...); `lab_service` is this module's own.
@@ -29,12 +30,18 @@ MiB = 1024 * 1024
 
 
 @pytest.fixture
-def lab_service(request: pytest.FixtureRequest, dev_service, sample_tree):
-    """The development service; with the parameter "hostile" the misbehaving one."""
-    if getattr(request, "param", None) != "hostile":
+def lab_service(request: pytest.FixtureRequest, dev_service, sample_tree, tmp_path, monkeypatch):
+    """The development service; with the parameter "hostile" the misbehaving one, with
+    "hostile-tls" the same over HTTPS (its CA trusted through `SSL_CERT_FILE`)."""
+    which = getattr(request, "param", None)
+    if which not in ("hostile", "hostile-tls"):
         yield dev_service
         return
-    service = hostile_service.start(secrets.token_hex(16))
+    tls = None
+    if which == "hostile-tls":
+        ca, *tls = make_tls(tmp_path / "tls")
+        monkeypatch.setenv("SSL_CERT_FILE", str(ca))
+    service = hostile_service.start(secrets.token_hex(16), tls)
     yield service
     service.stop()
 
@@ -51,14 +58,15 @@ def files_in(root: Path) -> list[str]:
 
 
 # -- 7: cancel while the service stalls ---------------------------------------------------
-@hostile
+@pytest.mark.parametrize("lab_service", ["hostile", "hostile-tls"], indirect=True)
 def test_cancel_during_a_stall_takes_effect_within_two_seconds(lab: Lab) -> None:
     job = lab.download("stall/big.bin", "st")
-    lab.wait_bytes(job["id"])
+    lab.wait_bytes(job["id"], hostile_service.STALL_AFTER)  # stalled: no chunk to come
     started = time.monotonic()
     cancelled = lab.call("DELETE", f"transfers/{job['id']}")
     took = time.monotonic() - started
-    print(f"cancel of a download from a stalled service: {took:.2f} s")
+    scheme = lab.service.downloadservice.split(":")[0]
+    print(f"cancel of a download from a stalled service ({scheme}): {took:.2f} s")
     assert cancelled["state"] == "cancelled" and took < 2.0, (took, cancelled)
     assert files_in(lab.root) == []
 

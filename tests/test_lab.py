@@ -14,6 +14,7 @@ import os
 import re
 import secrets
 import signal
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -454,6 +455,30 @@ def test_cancel_removes_partial_files(lab: Lab) -> None:
     assert lab.call("DELETE", f"transfers/{running['id']}")["state"] == "cancelled"
     states = {j["id"]: j["state"] for j in lab.call("GET", "transfers")["transfers"]}
     assert states == {running["id"]: "cancelled", queued["id"]: "cancelled"}
+
+
+@own()
+def test_cancel_of_an_upload_the_service_stopped_reading(lab: Lab) -> None:
+    """The service's process is stopped (SIGSTOP) mid-upload: the job waits in a write, and a
+    cancel still ends it within 2 s."""
+    write_big(lab.root / "up.bin", 300 * MiB)
+    body = {"kind": "upload", "from": "up.bin", "path": f"stopped{secrets.token_hex(3)}.bin"}
+    job = lab.call("POST", "transfers", 201, json=body)
+    lab.wait_bytes(job["id"], 8 * MiB)
+    os.kill(lab.service.pid, signal.SIGSTOP)
+    try:
+        stalled = lab.call("GET", f"transfers/{job['id']}")["bytes_done"]
+        while (now := lab.call("GET", f"transfers/{job['id']}")["bytes_done"]) != stalled:
+            stalled = now  # until the socket buffers are full: the job waits in a write
+            time.sleep(0.5)
+        started = time.monotonic()
+        cancelled = lab.call("DELETE", f"transfers/{job['id']}")
+        took = time.monotonic() - started
+    finally:
+        os.kill(lab.service.pid, signal.SIGCONT)
+    print(f"cancel of an upload to a stopped service: {took:.2f} s")
+    assert cancelled["state"] == "cancelled" and took < 2.0, (took, cancelled)
+    assert cancelled["bytes_done"] < 300 * MiB
 
 
 def test_cancel_a_browser_upload(lab: Lab) -> None:

@@ -84,13 +84,7 @@ class FindHandler(CtadataHandler):
         query = {key: self.get_query_argument(key, None) or None for key in CRITERIA}
         query["maxdepth"] = self._number("maxdepth", None, 1, None, int)
         query["ignore_case"] = self.get_query_argument("ignore_case", "false") == "true"
-        settings = self.lab.service_settings
-        client = APIClient(
-            token=settings.token,
-            downloadservice=settings.downloadservice,
-            certificateservice=settings.certificateservice,
-            progress_bar=False,
-        )
+        client = APIClient.from_settings(self.lab.service_settings, progress_bar=False)
         try:
             search = self._search = _Search(client, path, query)
         except ValueError as exc:
