@@ -19,13 +19,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ctadata_lab.journal import journal_path
+from ctadata_lab.jobs import FINISHED
 from tests import hostile_service
 from tests.helpers import put_remote
 from tests.jupyter_process import incomplete
 
 MiB = 1024 * 1024
-FINISHED = ("done", "failed", "cancelled")
 
 
 def test_sigkill_mid_transfer_then_restart(start_server, dev_service) -> None:
@@ -158,31 +157,3 @@ def test_sigterm_stops_the_server_within_five_seconds(start_server) -> None:
     root: Path = start_server.root  # type: ignore[attr-defined]
     left = incomplete(root, {})  # the downloads' own temporary files, kept for the next start
     assert left and all(name.endswith(".ctadata-part") for name in left), left
-
-
-def test_a_resumed_target_swapped_for_a_link_is_refused(start_server, dev_service, tmp_path):
-    """A journalled download whose target folder became a link leading out: the next server
-    does not resume it through the link, and writes nothing outside the workspace."""
-    folder = f"lst/swap{secrets.token_hex(3)}"
-    put(dev_service, f"{folder}/x.bin", b"x" * 1000)
-    root: Path = start_server.root  # type: ignore[attr-defined]
-    outside = tmp_path / "outside"
-    outside.mkdir()
-    (root / "data3").symlink_to(outside)
-    record = {
-        "id": secrets.token_hex(16),
-        "kind": "download",
-        "path": f"{folder}/x.bin",
-        "local": "data3/x.bin",
-        "state": "running",
-        "redo": {"on_conflict": "ask"},
-        "temp": [],
-    }
-    journal = journal_path(tmp_path / "jupyter" / "data", root.resolve())
-    journal.parent.mkdir(parents=True)
-    journal.write_text(json.dumps({"jobs": [record]}))
-
-    server = start_server(dev_service)
-    listed = server.until(lambda js: bool(js) and js[0]["state"] in FINISHED)
-    assert listed[0]["id"] == record["id"] and listed[0]["state"] == "failed", listed
-    assert list(outside.iterdir()) == []

@@ -21,11 +21,10 @@ from typing import Any
 import pytest
 
 from ctadata.local import temp_name
+from ctadata_lab.jobs import FINISHED
 from ctadata_lab.journal import journal_path
 from tests.helpers import client_for, put_remote, temp_files
 from tests.jupyter_process import Server
-
-FINISHED = ("done", "failed", "cancelled", "conflict")
 
 
 @dataclass
@@ -183,3 +182,18 @@ def test_the_next_start_never_removes_what_is_not_a_temporary_file(
     listed = {j["id"]: j["state"] for j in server.call("GET", "transfers")["transfers"]}
     assert listed == {jobs[0]["id"]: "failed", jobs[1]["id"]: "done"}
     assert precious.read_text() == "keep me" and link.is_symlink() and hard.read_text() == "keep me"
+
+
+def test_a_resumed_target_swapped_for_a_link_is_refused(start_server, dev_service, tmp_path):
+    """A journalled download whose target folder became a link leading out: the next server
+    does not resume it through the link, and writes nothing outside the workspace."""
+    remote = Remote.make(dev_service)
+    root, outside = start_server.root, tmp_path / "outside"
+    outside.mkdir()
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "data3").symlink_to(outside)
+    job = record(remote, root / "data3/x.bin", [], local="data3/x.bin")
+    server = start_on(start_server, dev_service, [job])
+    listed = server.until(lambda js: bool(js) and js[0]["state"] in FINISHED)
+    assert listed[0]["id"] == job["id"] and listed[0]["state"] == "failed", listed
+    assert list(outside.iterdir()) == []
