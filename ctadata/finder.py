@@ -23,7 +23,7 @@ import hashlib
 import re
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -166,7 +166,7 @@ class Finder(ABC):
         on_error: Callable[[CtadataError | OSError], None] | None = None,
         on_listed: Callable[[str], None] | None = None,
         cancel: threading.Event | None = None,
-    ) -> Iterator[Entry]:
+    ) -> Generator[Entry, None, None]:
         """The entries below `path` that match, as they are found (in no set order).
 
         `name`: a shell pattern on the name (`*.h5`); `newer`/`older`: modified at or after /
@@ -215,7 +215,7 @@ def walk(
     on_error: Callable[[CtadataError | OSError], None] | None = None,
     on_listed: Callable[[str], None] | None = None,
     cancel: threading.Event | None = None,
-) -> Iterator[T]:
+) -> Generator[T, None, None]:
     """The items below `root` that match `criteria`, as the listings arrive (in no set order).
 
     `list_dir(path)` lists one directory (its children, or a file itself); `entry_of` turns its
@@ -246,7 +246,7 @@ class _Walk(Generic[T]):
         on_error: Callable[[CtadataError | OSError], None] | None,
         on_listed: Callable[[str], None] | None,
         cancel: threading.Event | None,
-    ) -> Iterator[T]:
+    ) -> Generator[T, None, None]:
         def report(error: CtadataError | OSError, folder: _Folder) -> None:
             if folder is self.start or on_error is None:
                 raise error
@@ -284,7 +284,9 @@ class _Walk(Generic[T]):
                 if cancel is not None and cancel.is_set():
                     return
         finally:
-            pool.shutdown(wait=False, cancel_futures=True)
+            # The listings under way are waited for: one finishing after its client was closed
+            # would open a new connection pool that nobody closes.
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def _list(self, path: str) -> list[T]:
         return list(self.list_dir(path))

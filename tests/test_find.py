@@ -173,6 +173,29 @@ def test_a_listing_that_names_something_elsewhere_is_an_error():
     assert len(errors) == 1 and "outside the folder, 'x/g'" in str(errors[0])
 
 
+def test_closing_the_walk_waits_for_the_listings_under_way():
+    # A listing that ended after the walk was closed would use a client its owner has closed
+    # (and quietly open a new connection pool that nobody closes).
+    started: list[str] = []
+    ended: list[str] = []
+
+    def list_dir(path: str) -> list[Entry]:
+        started.append(path)
+        if path == "a":
+            children = [Entry(f"a/d{i}/", "directory", None, None) for i in range(8)]
+        else:
+            time.sleep(0 if path == "a/d7" else 0.5)  # d7 (listed first) ends at once
+            children = [Entry(f"{path}/f", "file", 1, None)]
+        ended.append(path)
+        return children
+
+    found = walk(list_dir, "a")
+    first = [next(found) for _ in range(9)]  # the 8 folders, then the file of the first listed
+    assert first[-1].path == "a/d7/f" and len(started) == 9
+    found.close()
+    assert sorted(ended) == sorted(started)
+
+
 def test_a_link_to_an_enclosing_folder_ends_the_walk():
     # `a/back` links to `a`: every level lists the same names, one level deeper.
     def list_dir(path: str) -> list[Entry]:

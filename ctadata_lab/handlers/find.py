@@ -70,6 +70,7 @@ class _Search:
         except Exception as exc:  # the handler answers with it
             self._post("failed", exc)
         finally:
+            self._found.close()  # waits for the listings under way, which use the client
             self.client.close()
 
 
