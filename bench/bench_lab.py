@@ -5,9 +5,9 @@
 Starts the development service and a real Jupyter server with `ctadata_lab` (subprocesses,
 ephemeral ports), then moves one file of SIZE both ways:
   - download into the workspace with `POST transfers`, against `ctadata.fetch_and_save_file`;
-  - browser-style streamed `PUT upload`, against `ctadata.upload_file`.
+  - the browser's streamed `PUT upload` (sent by curl), against `ctadata.upload_file`.
 It prints seconds, MB/s, the ratio (library time / extension time: 1.0 is as fast as the
-library, timed inside its process; each side best of three runs, alternating, as the machine
+library, timed inside its process; each side best of four runs, alternating, as the machine
 may be shared) and the Jupyter server's peak RSS growth over its level before each transfer
 (psutil, sampled every 20 ms; the largest of the runs). Checksums are compared; a mismatch
 stops the benchmark.
@@ -16,6 +16,7 @@ stops the benchmark.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import secrets
 import socket
@@ -31,10 +32,16 @@ from typing import Any
 
 import httpx
 import psutil
-from common import REPEAT, Service, digest, local_service, report, write_random_file
+from common import (
+    Service,
+    digest,
+    header_file,
+    local_service,
+    report,
+    write_random_file,
+)
 
 REPO = Path(__file__).resolve().parent.parent
-READ_SIZE = 1024 * 1024
 
 
 def free_port() -> int:
@@ -45,7 +52,7 @@ def free_port() -> int:
 
 class Jupyter:
     def __init__(self, url: str, token: str, process: subprocess.Popen, root: Path):
-        self.url, self.process, self.root = url, process, root
+        self.url, self.process, self.root, self.token = url, process, root, token
         self.http = httpx.Client(
             base_url=url, headers={"Authorization": f"token {token}"}, timeout=600
         )
@@ -140,19 +147,21 @@ def lab_download(server: Jupyter, remote: str, to: str) -> dict[str, Any]:
 
 
 def lab_upload(server: Jupyter, source: Path, remote: str) -> dict[str, Any]:
-    def body() -> Iterator[bytes]:
-        with open(source, "rb") as f:
-            while block := f.read(READ_SIZE):
-                yield block
-
-    size = source.stat().st_size
-    return server.call(
-        "PUT",
-        "upload",
-        params={"path": remote},
-        content=body(),
-        headers={"Content-Length": str(size), "Content-Type": "application/octet-stream"},
-    )
+    """The browser's streamed `PUT upload`, played by curl: native code, as a browser is, so
+    that the time is the extension's and not that of a Python client in front of it (httpx
+    pushes a body into tornado more slowly than curl does; see bench_transfer's upload)."""
+    url = httpx.URL(server.url + "ctadata/upload", params={"path": remote})
+    kind = "Content-Type: application/octet-stream"
+    with header_file(server.token) as hdr:
+        curl = ["curl", "-sS", "--fail-with-body", "-H", f"@{hdr}", "-H", kind, "-X", "PUT"]
+        done = subprocess.run(
+            [*curl, "-T", str(source), str(url)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+    if done.returncode != 0:
+        raise RuntimeError(f"PUT upload: curl exited {done.returncode}: {done.stdout}")
+    return json.loads(done.stdout)
 
 
 def warm_up(server: Jupyter, svc: Service, work: Path) -> None:
@@ -178,30 +187,49 @@ def library(code: str, env: dict[str, str]) -> tuple[float, float]:
     return float(seconds), int(rss_kb) / 1024
 
 
+ROUNDS = 4  # even: each side goes first in half of them
+
+
 def interleaved(
     pid: int, lib_code: str, env: dict[str, str], lab_action: Callable[[], Any]
 ) -> tuple[float, float, float, float, float, float]:
-    """Library and extension runs alternating, REPEAT each, dirty pages flushed before each
-    (the disk's write-back would otherwise slow whichever side runs later).
+    """Library and extension runs alternating, ROUNDS each, and the side that goes first
+    alternating too: on a shared machine the second of two gigabyte transfers in a row is
+    often the slower. Dirty pages are flushed before each run (the disk's write-back would
+    otherwise slow whichever side runs later). Every run's time is printed, as the spread is
+    part of the figure.
 
     Returns (best library seconds, library peak RSS MB, best extension seconds, the largest
     peak RSS growth of the Jupyter server in MB, and for that best run the server's CPU
     seconds and the machine's idle share).
     """
-    t_lib = t_lab = float("inf")
+    lib_runs: list[float] = []
+    lab_runs: list[float] = []
     rss_lib = growth = cpu = idle = 0.0
-    for _ in range(REPEAT):
-        os.sync()
+
+    def run_library() -> None:
+        nonlocal rss_lib
         seconds, rss = library(lib_code, env)
-        t_lib, rss_lib = min(t_lib, seconds), max(rss_lib, rss)
-        os.sync()
+        lib_runs.append(seconds)
+        rss_lib = max(rss_lib, rss)
+
+    def run_extension() -> None:
+        nonlocal growth, cpu, idle
         with peak_rss(pid) as memory:
             seconds, _ = timed(lab_action)
-        if seconds < t_lab:
-            t_lab, cpu = seconds, memory["cpu_s"]
+        if seconds < min(lab_runs, default=float("inf")):
+            cpu = memory["cpu_s"]
             idle = memory["idle_s"] / seconds / psutil.cpu_count()
+        lab_runs.append(seconds)
         growth = max(growth, memory["growth_mb"])
-    return t_lib, rss_lib, t_lab, growth, cpu, idle
+
+    for n in range(ROUNDS):
+        for run in (run_library, run_extension) if n % 2 == 0 else (run_extension, run_library):
+            os.sync()
+            run()
+    print("  runs (s): library " + " ".join(f"{t:.2f}" for t in lib_runs), end="")
+    print("; extension " + " ".join(f"{t:.2f}" for t in lab_runs))
+    return min(lib_runs), rss_lib, min(lab_runs), growth, cpu, idle
 
 
 def show_server(growth: float, cpu: float, idle: float, size: int) -> None:
