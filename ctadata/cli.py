@@ -15,9 +15,10 @@ import click
 
 from ._version import __version__
 from .client import APIClient
+from .criteria import parse_size, parse_time
 from .entry import Entry
 from .errors import ConflictError, CtadataError, TransferError
-from .finder import entry_json, parse_size, parse_time
+from .finder import entry_json
 from .tree import TransferSummary
 
 

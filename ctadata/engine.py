@@ -19,9 +19,10 @@ from typing import Any, ClassVar
 
 import httpx
 
+from .criteria import Criteria
 from .entry import Entry
 from .errors import InvalidPath, TransferError
-from .finder import Criteria, Finder, walk
+from .finder import Finder, walk
 from .local import Adopt, LocalPath, TempHook
 from .paths import clean_remote, complete_upload_path, remote_join, remote_name, with_slash
 from .plan import (
