@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from pathlib import Path
 
 from ctadata import APIClient
@@ -35,3 +37,17 @@ def put_remote(service, path: str, data: bytes) -> Path:
 def temp_files(root: Path) -> list[str]:
     """Temporary download files left below `root` (there should be none)."""
     return [p.name for p in root.rglob(f"*{TEMP_SUFFIX}")]
+
+
+def special_folder(folder: Path, outside: Path) -> socket.socket:
+    """A folder with a regular file, a FIFO, a socket, a dangling link, a link leading out."""
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub/ok.txt").write_text("fine")
+    os.mkfifo(folder / "pipe")
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(folder / "sock"))
+    (folder / "dangling").symlink_to(folder / "no-such-file")
+    outside.mkdir()
+    (outside / "secret.txt").write_text("not for upload")
+    (folder / "sub/out").symlink_to(outside)
+    return server

@@ -6,12 +6,11 @@ A real Jupyter server with the extension, against the development service (see t
 from __future__ import annotations
 
 import os
-import socket
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import put_remote
+from tests.helpers import put_remote, special_folder
 from tests.lab_harness import FINISHED, Lab, MiB, leftovers, own, traits, user_dir, write_big
 
 
@@ -120,15 +119,7 @@ def test_an_upload_source_swapped_for_a_link_after_queuing_is_not_read(
 
 
 def test_a_folder_upload_with_special_files_names_them(lab: Lab, tmp_path: Path) -> None:
-    up = lab.root / "up"
-    (up / "sub").mkdir(parents=True)
-    (up / "sub/ok.txt").write_text("fine")
-    os.mkfifo(up / "pipe")
-    server = socket.socket(socket.AF_UNIX)
-    server.bind(str(up / "sock"))
-    (up / "dangling").symlink_to(up / "no-such-file")
-    (tmp_path / "outside").mkdir()
-    (up / "sub/out").symlink_to(tmp_path / "outside")
+    server = special_folder(lab.root / "up", tmp_path / "outside")
     body = {"kind": "upload", "from": "up", "path": "special/", "recursive": True}
     try:
         job = wait(lab, lab.call("POST", "transfers", 201, json=body)["id"])

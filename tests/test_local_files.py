@@ -7,7 +7,6 @@ names that collide with nothing, links and special files in folders.
 from __future__ import annotations
 
 import os
-import socket
 import threading
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from ctadata.local import (
     remove_leftover,
     temp_name,
 )
-from tests.helpers import put_remote, temp_files, token_of
+from tests.helpers import put_remote, special_folder, temp_files, token_of
 
 
 @pytest.fixture
@@ -260,20 +259,6 @@ def test_a_download_below_root_never_follows_a_link(client, remote, tmp_path) ->
     with pytest.raises(InvalidPath, match="symbolic link"):
         client.fetch_and_save_file(f"{remote}/a.bin", workspace / "d/coll2/a.bin", root=workspace)
     assert list(outside.iterdir()) == []
-
-
-def special_folder(folder: Path, outside: Path) -> socket.socket:
-    """A folder with a regular file, a FIFO, a socket, a dangling link, a link leading out."""
-    (folder / "sub").mkdir(parents=True)
-    (folder / "sub/ok.txt").write_text("fine")
-    os.mkfifo(folder / "pipe")
-    server = socket.socket(socket.AF_UNIX)
-    server.bind(str(folder / "sock"))
-    (folder / "dangling").symlink_to(folder / "no-such-file")
-    outside.mkdir()
-    (outside / "secret.txt").write_text("not for upload")
-    (folder / "sub/out").symlink_to(outside)
-    return server
 
 
 def test_a_folder_upload_refuses_special_files_and_names_them(
