@@ -294,20 +294,25 @@ class Storage:
         return serve
 
     def _shaped(self, body: Iterable[bytes], cut: int | None) -> Iterator[bytes]:
-        """The GET body, throttled, and stopped short when a cut was asked for."""
+        """The GET body, throttled, and stopped short when a cut was asked for.
+
+        Each piece leaves no earlier than the rate allows for the bytes up to its end, as on a
+        slow link (the storage reads the file in blocks of a MiB: sending a block first and
+        waiting after would let the first MiB through at once).
+        """
         sent = 0
         started = time.monotonic()
         try:
             for chunk in body:
-                if cut is not None and sent + len(chunk) >= cut:
-                    yield chunk[: cut - sent]
-                    raise ConnectionAbortedError("cut by the test")
-                sent += len(chunk)
-                yield chunk
+                piece = chunk if cut is None else chunk[: cut - sent]
+                sent += len(piece)
                 if self.throttle:
                     delay = sent / self.throttle - (time.monotonic() - started)
                     if delay > 0:
                         time.sleep(delay)
+                yield piece
+                if cut is not None and sent >= cut:
+                    raise ConnectionAbortedError("cut by the test")
         finally:
             close = getattr(body, "close", None)
             if close is not None:
