@@ -122,10 +122,13 @@ class Job:
         now = time.monotonic()
         with self._lock:
             samples = self._samples
-            if not samples or now - samples[-1][0] >= SAMPLE_EVERY:
-                samples.append((now, value))
+            if samples and now - samples[-1][0] < SAMPLE_EVERY:
+                return
+            samples.append((now, value))
             while len(samples) > 1 and now - samples[1][0] >= RATE_WINDOW:
                 samples.popleft()
+        # Told once per sample, not per block: a GiB comes in 16,000 blocks, and each
+        # notice builds the job's record for the journal.
         self._changed(False)
 
     def finish(self, state: str, error: str | None = None) -> None:
