@@ -27,19 +27,35 @@ QUEUE_BLOCKS = 4  # at most this many blocks wait for the service
 
 
 def read_in_blocks(connection: object) -> None:
-    """Let tornado read this connection's body in blocks of BLOCK rather than 64 KiB.
+    """Let tornado hand this connection's body over in whole blocks of BLOCK, each read from
+    the socket straight into one reused buffer.
 
-    Fewer, larger reads take about a third less of the server's CPU per byte. Tornado has no
-    API for it: its connection parameters are copied for this connection only (they are shared
-    by all connections) and its stream's read size raised; if that changes, nothing is done.
+    By default tornado reads 64 KiB at a time into a fresh zeroed buffer and copies each piece
+    twice more before it is handed over; reading with `IOStream.read_into` leaves one copy,
+    and about a third less of the server's CPU per byte. Tornado has no setting for it: this
+    connection's parameters are copied (they are shared by all connections) with a larger
+    chunk size, and its stream's `read_bytes` reads into the buffer. If tornado's connection
+    no longer looks like this, nothing is changed.
     """
     try:
         params = copy.copy(connection.params)  # type: ignore[attr-defined]
-        params.chunk_size = BLOCK
-        connection.params = params  # type: ignore[attr-defined]
-        connection.stream.read_chunk_size = BLOCK  # type: ignore[attr-defined]
+        stream = connection.stream  # type: ignore[attr-defined]
+        whole = stream.read_bytes
+        read_into = stream.read_into
     except AttributeError:
-        pass
+        return
+    params.chunk_size = BLOCK
+    connection.params = params  # type: ignore[attr-defined]
+    buffer = memoryview(bytearray(BLOCK))
+
+    async def read_bytes(num_bytes: int, partial: bool = False) -> bytes:
+        if num_bytes > BLOCK:
+            return await whole(num_bytes, partial)
+        # Not partial: the body's reader asks for no more than the body holds.
+        await read_into(buffer[:num_bytes])
+        return bytes(buffer[:num_bytes])
+
+    stream.read_bytes = read_bytes
 
 
 @web.stream_request_body
