@@ -36,42 +36,47 @@ def big_file(svc: Service, work: Path, size: int) -> None:
     expected = digest(svc.storage_dir / remote)
     env = svc.env()
     lib_file = str(work / "lib.bin")
+    curl_file, cli_file = work / "curl.bin", work / "cli" / "big.bin"
     print(f"\n== one file of {size / 1e6:.0f} MB (curl and ctadata alternating, best of {REPEAT})")
     with header_file(svc.token) as hdr:
         curl = ["curl", "-sS", "-f", "-H", f"@{hdr}"]
         cases = [
             (
                 "download, fetch/",
-                [*curl, "-o", str(work / "curl.bin"), svc.downloadservice + "fetch/" + remote],
+                [*curl, "-o", str(curl_file), svc.downloadservice + "fetch/" + remote],
                 python(
                     f"ctadata.fetch_and_save_file({remote!r}, {lib_file!r}, progress_bar=False)"
                 ),
+                [curl_file, Path(lib_file)],
             ),
             (
                 "download, cta-data get",
-                [*curl, "-o", str(work / "curl.bin"), svc.downloadservice + "fetch/" + remote],
-                ["cta-data", "get", remote, "--to", str(work / "cli")],
+                [*curl, "-o", str(curl_file), svc.downloadservice + "fetch/" + remote],
+                ["cta-data", "get", remote, "--to", str(cli_file.parent)],
+                [curl_file, cli_file],
             ),
             (
                 "download, webdav/ (fsspec get)",
-                [*curl, "-o", str(work / "curl.bin"), svc.downloadservice + "webdav/" + remote],
+                [*curl, "-o", str(curl_file), svc.downloadservice + "webdav/" + remote],
                 python(
                     "import ctadata.fs\n"
                     f"ctadata.fs.CtadataFileSystem().get({remote!r}, {lib_file!r})"
                 ),
+                [curl_file, Path(lib_file)],
             ),
             (
                 "upload, upload/",
                 [*curl, "-X", "POST", "-T", lib_file, svc.downloadservice + "upload/curl-up.bin"],
                 python(f"ctadata.upload_file({lib_file!r}, 'lib-up.bin', progress_bar=False)"),
+                [],
             ),
         ]
-        for name, reference, ours in cases:
-            t_curl, t_ours = pair(reference, ours, env)
+        for name, reference, ours, outputs in cases:
+            t_curl, t_ours = pair(reference, ours, env, outputs)
             report(f"curl, {name}", t_curl, size)
             report(f"ctadata, {name}", t_ours, size, t_curl)
         stored = [*svc.storage_dir.glob("*/users/*/lib-up.bin"), work / "lib.bin"]
-        for copy in [*stored, work / "cli" / "big.bin"]:
+        for copy in [*stored, cli_file]:
             assert digest(copy) == expected, f"{copy} corrupted"
         for name, code in (
             (

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,13 +123,28 @@ def library(code: str, env: dict[str, str], repeat: int = REPEAT) -> tuple[float
     return seconds, int(out.split()[-1]) / 1024
 
 
-def pair(reference: list[str], ours: list[str], env: dict[str, str]) -> tuple[float, float]:
+def pair(
+    reference: list[str], ours: list[str], env: dict[str, str], outputs: Iterable[Path] = ()
+) -> tuple[float, float]:
     """The reference and our command, alternating REPEAT times, so that both see the same
-    moments of a shared machine: the best seconds of each."""
+    moments of a shared machine: the best seconds of each.
+
+    `outputs` are removed before each run, so that both write a new file, as for a file not
+    yet downloaded: curl's `-o` would otherwise truncate its old file and write into the
+    memory just freed, while ctadata writes a temporary file and frees the old one only when
+    it replaces it (on a virtual machine, memory written for the first time is several times
+    slower, and the runs would measure that).
+    """
+
+    def run(command: list[str]) -> float:
+        for output in outputs:
+            output.unlink(missing_ok=True)
+        return timed(command, env, 1)[0]
+
     best_reference = best_ours = float("inf")
     for _ in range(REPEAT):
-        best_reference = min(best_reference, timed(reference, env, 1)[0])
-        best_ours = min(best_ours, timed(ours, env, 1)[0])
+        best_reference = min(best_reference, run(reference))
+        best_ours = min(best_ours, run(ours))
     return best_reference, best_ours
 
 
