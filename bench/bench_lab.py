@@ -38,6 +38,7 @@ from common import (
     header_file,
     local_service,
     report,
+    touch_memory,
     write_random_file,
 )
 
@@ -191,7 +192,11 @@ ROUNDS = 4  # even: each side goes first in half of them
 
 
 def interleaved(
-    pid: int, lib_code: str, env: dict[str, str], lab_action: Callable[[], Any]
+    pid: int,
+    size: int,
+    lib_code: str,
+    env: dict[str, str],
+    lab_action: Callable[[], Any],
 ) -> tuple[float, float, float, float, float, float]:
     """Library and extension runs alternating, ROUNDS each, and the side that goes first
     alternating too: on a shared machine the second of two gigabyte transfers in a row is
@@ -226,6 +231,7 @@ def interleaved(
     for n in range(ROUNDS):
         for run in (run_library, run_extension) if n % 2 == 0 else (run_extension, run_library):
             os.sync()
+            touch_memory(3 * size)  # the run writes a file and its copy, maybe a temporary
             run()
     print("  runs (s): library " + " ".join(f"{t:.2f}" for t in lib_runs), end="")
     print("; extension " + " ".join(f"{t:.2f}" for t in lab_runs))
@@ -262,6 +268,7 @@ def main() -> None:
             target = work / "lib.bin"
             t_lib, rss_lib, t_lab, *server_figures = interleaved(
                 pid,
+                size,
                 f"ctadata.fetch_and_save_file({remote!r}, {str(target)!r}, progress_bar=False)",
                 env,
                 lambda: lab_download(server, remote, "data"),
@@ -277,6 +284,7 @@ def main() -> None:
             source = root / "data/big.bin"
             t_lib, rss_lib, t_lab, *server_figures = interleaved(
                 pid,
+                size,
                 f"ctadata.upload_file({str(target)!r}, 'bench/lib-up.bin', progress_bar=False)",
                 env,
                 lambda: lab_upload(server, source, "bench/lab-up.bin"),

@@ -72,7 +72,7 @@ def big_file(svc: Service, work: Path, size: int) -> None:
             ),
         ]
         for name, reference, ours, outputs in cases:
-            t_curl, t_ours = pair(reference, ours, env, outputs)
+            t_curl, t_ours = pair(reference, ours, env, size, outputs)
             report(f"curl, {name}", t_curl, size)
             report(f"ctadata, {name}", t_ours, size, t_curl)
         stored = [*svc.storage_dir.glob("*/users/*/lib-up.bin"), work / "lib.bin"]
