@@ -12,11 +12,13 @@ import os
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
+from threading import Event
 from typing import BinaryIO, TypeVar
 
 import httpx
 
 from .errors import (
+    Cancelled,
     CtadataError,
     ServiceUnreachable,
     StorageException,
@@ -52,17 +54,23 @@ def _pause_before_retry(exc: Exception, n: int, path: str) -> float:
     return BACKOFF_SECONDS * 2**n
 
 
-def with_retries(attempt: Callable[[], T], path: str) -> T:
+def with_retries(attempt: Callable[[], T], path: str, cancel: Event | None = None) -> T:
     """Run `attempt` again after transient failures, with back-off.
 
     Transient: connection lost, 5xx, or a token refused because it expired meanwhile and has
     been refreshed (each attempt builds its request anew, so it carries the fresh token).
+    A transfer's `cancel` ends the back-off at once: a cancel that cut the connection would
+    otherwise wait it out before the next try noticed.
     """
     for n in range(RETRIES + 1):
         try:
             return attempt()
         except RETRIED as exc:
-            time.sleep(_pause_before_retry(exc, n, path))
+            pause = _pause_before_retry(exc, n, path)
+            if cancel is None:
+                time.sleep(pause)
+            elif cancel.wait(pause):
+                raise Cancelled(f"transfer of {path!r} cancelled", path=path) from exc
     raise AssertionError("unreachable")
 
 
@@ -134,7 +142,7 @@ def download(
                 _write_body(response.iter_bytes(), temp, offset, size, path, meter)
 
         try:
-            with_retries(attempt, path)
+            with_retries(attempt, path, meter.cancel)
         except BaseException:
             # However the stop surfaced (a cancel, a socket shut under a read)
             if meter.suspend is not None and meter.suspend.is_set():
@@ -227,7 +235,7 @@ def upload(
             meter.rewind(counted)
             raise
 
-    return with_retries(attempt, path)
+    return with_retries(attempt, path, meter.cancel)
 
 
 @contextlib.contextmanager
