@@ -11,13 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import put_remote, special_folder
-from tests.lab_harness import FINISHED, Lab, MiB, leftovers, own, traits, user_dir, write_big
-
-
-def wait(lab: Lab, job_id: str) -> dict:
-    """Until the job ends, also in the state `conflict`."""
-    ended = (*FINISHED, "conflict")
-    return lab.run(lab.await_job(job_id, lambda j: j["state"] in ended))
+from tests.lab_harness import Lab, MiB, leftovers, own, traits, user_dir, write_big
 
 
 @pytest.fixture
@@ -31,21 +25,21 @@ def folder(lab: Lab, request) -> str:
 
 def test_a_folder_download_asks_before_replacing_edited_files(lab: Lab, folder: str) -> None:
     name = folder.rsplit("/", 1)[1]
-    assert wait(lab, lab.download(folder, "d0", recursive=True)["id"])["state"] == "done"
+    assert lab.wait(lab.download(folder, "d0", recursive=True)["id"])["state"] == "done"
     edited = lab.root / "d0" / name / "coll2/b.bin"
     edited.write_text("USER EDITED\n")
     (lab.root / "d0" / name / "a.bin").unlink()
-    job = wait(lab, lab.download(folder, "d0", recursive=True, overwrite=False)["id"])
+    job = lab.wait(lab.download(folder, "d0", recursive=True, overwrite=False)["id"])
     assert job["state"] == "conflict", job
     assert job["conflicts"] == [f"d0/{name}/coll2/b.bin"] and job["conflicts_total"] == 1
     assert str(lab.root) not in job["error"]
     assert edited.read_text() == "USER EDITED\n"
     assert not (lab.root / "d0" / name / "a.bin").exists()  # nothing written
-    job = wait(lab, lab.download(folder, "d0", recursive=True, on_conflict="skip")["id"])
+    job = lab.wait(lab.download(folder, "d0", recursive=True, on_conflict="skip")["id"])
     assert (job["state"], job["conflicts"]) == ("done", [f"d0/{name}/coll2/b.bin"])
     assert edited.read_text() == "USER EDITED\n"
     assert (lab.root / "d0" / name / "a.bin").stat().st_size == 5000
-    job = wait(lab, lab.download(folder, "d0", recursive=True, on_conflict="overwrite")["id"])
+    job = lab.wait(lab.download(folder, "d0", recursive=True, on_conflict="overwrite")["id"])
     assert job["state"] == "done" and edited.stat().st_size == 3000
     assert leftovers(lab.root) == []
 
@@ -56,7 +50,7 @@ def test_a_single_file_that_differs_is_a_conflict_at_once(lab: Lab, folder: str)
     body = {"kind": "download", "path": f"{folder}/a.bin", "to": "own"}
     message = lab.error("POST", "transfers", 409, "conflict", json=body)
     assert "'own/a.bin'" in message and "overwrite" in message
-    job = wait(lab, lab.download(f"{folder}/a.bin", "own", on_conflict="overwrite")["id"])
+    job = lab.wait(lab.download(f"{folder}/a.bin", "own", on_conflict="overwrite")["id"])
     assert job["state"] == "done" and (lab.root / "own/a.bin").stat().st_size == 5000
     bad = {**body, "on_conflict": "maybe"}
     assert "on_conflict" in lab.error("POST", "transfers", 400, "bad_request", json=bad)
@@ -65,7 +59,7 @@ def test_a_single_file_that_differs_is_a_conflict_at_once(lab: Lab, folder: str)
 def test_a_users_part_file_survives(lab: Lab, folder: str) -> None:
     (lab.root / "own").mkdir()
     (lab.root / "own/a.bin.part").write_text("my notes")
-    assert wait(lab, lab.download(f"{folder}/a.bin", "own")["id"])["state"] == "done"
+    assert lab.wait(lab.download(f"{folder}/a.bin", "own")["id"])["state"] == "done"
     assert (lab.root / "own/a.bin.part").read_text() == "my notes"
 
 
@@ -91,7 +85,7 @@ def test_a_target_swapped_for_a_link_after_queuing_is_refused(
     (lab.root / "data3").rename(lab.root / "data3.orig")
     (lab.root / "data3").symlink_to(outside)
     lab.call("DELETE", f"transfers/{running['id']}")
-    for job in (wait(lab, queued["id"]), wait(lab, queued_dir["id"])):
+    for job in (lab.wait(queued["id"]), lab.wait(queued_dir["id"])):
         assert job["state"] == "failed" and "'data3' is a symbolic link" in job["error"], job
         assert str(tmp_path) not in job["error"]
     assert list(outside.iterdir()) == []
@@ -113,7 +107,7 @@ def test_an_upload_source_swapped_for_a_link_after_queuing_is_not_read(
     (lab.root / "up3").rename(lab.root / "up3.orig")
     (lab.root / "up3").symlink_to(outside)
     lab.call("DELETE", f"transfers/{running['id']}")
-    job = wait(lab, queued["id"])
+    job = lab.wait(queued["id"])
     assert job["state"] == "failed" and "'up3' is a symbolic link" in job["error"], job
     assert not list(user_dir(lab).rglob("f.txt"))
 
@@ -122,7 +116,7 @@ def test_a_folder_upload_with_special_files_names_them(lab: Lab, tmp_path: Path)
     server = special_folder(lab.root / "up", tmp_path / "outside")
     body = {"kind": "upload", "from": "up", "path": "special/", "recursive": True}
     try:
-        job = wait(lab, lab.call("POST", "transfers", 201, json=body)["id"])
+        job = lab.wait(lab.call("POST", "transfers", 201, json=body)["id"])
     finally:
         server.close()
     assert job["state"] == "failed", job
