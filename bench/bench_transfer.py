@@ -35,8 +35,8 @@ def big_file(svc: Service, work: Path, size: int) -> None:
     write_random_file(svc.storage_dir / remote, size)
     expected = digest(svc.storage_dir / remote)
     env = svc.env()
-    lib_file = str(work / "lib.bin")
-    curl_file, cli_file = work / "curl.bin", work / "cli" / "big.bin"
+    lib_path, curl_file, cli_file = work / "lib.bin", work / "curl.bin", work / "cli" / "big.bin"
+    lib_file = str(lib_path)
     print(f"\n== one file of {size / 1e6:.0f} MB (curl and ctadata alternating, best of {REPEAT})")
     with header_file(svc.token) as hdr:
         curl = ["curl", "-sS", "-f", "-H", f"@{hdr}"]
@@ -47,7 +47,7 @@ def big_file(svc: Service, work: Path, size: int) -> None:
                 python(
                     f"ctadata.fetch_and_save_file({remote!r}, {lib_file!r}, progress_bar=False)"
                 ),
-                [curl_file, Path(lib_file)],
+                [curl_file, lib_path],
             ),
             (
                 "download, cta-data get",
@@ -62,7 +62,7 @@ def big_file(svc: Service, work: Path, size: int) -> None:
                     "import ctadata.fs\n"
                     f"ctadata.fs.CtadataFileSystem().get({remote!r}, {lib_file!r})"
                 ),
-                [curl_file, Path(lib_file)],
+                [curl_file, lib_path],
             ),
             (
                 "upload, upload/",
@@ -75,7 +75,7 @@ def big_file(svc: Service, work: Path, size: int) -> None:
             t_curl, t_ours = pair(reference, ours, env, size, outputs)
             report(f"curl, {name}", t_curl, size)
             report(f"ctadata, {name}", t_ours, size, t_curl)
-        stored = [*svc.storage_dir.glob("*/users/*/lib-up.bin"), work / "lib.bin"]
+        stored = [*svc.storage_dir.glob("*/users/*/lib-up.bin"), lib_path]
         for copy in [*stored, cli_file]:
             assert digest(copy) == expected, f"{copy} corrupted"
         for name, code in (

@@ -158,7 +158,7 @@ def pair(
     def run(command: list[str]) -> float:
         for output in outputs:
             output.unlink(missing_ok=True)
-        touch_memory(2 * size)
+        touch_memory(2 * size)  # the file written, with as much again to spare
         return timed(command, env, 1)[0]
 
     best_reference = best_ours = float("inf")

@@ -81,6 +81,11 @@ class ServiceUnreachable(TransferError):
 class Cancelled(CtadataError):
     """The transfer was cancelled by its caller; partial files were removed."""
 
+    @classmethod
+    def of(cls, path: str) -> Cancelled:
+        """The error of the transfer of `path`, stopped by its cancel."""
+        return cls(f"transfer of {path!r} cancelled", path=path)
+
 
 class InvalidPath(StorageException, ValueError):
     """A path was refused before any call: one above the storage root, or a local path

@@ -78,7 +78,7 @@ class Meter:
 
     def advance(self, nbytes: int, path: str) -> None:
         if self.cancel.is_set():
-            raise Cancelled(f"transfer of {path!r} cancelled", path=path)
+            raise Cancelled.of(path)
         with self._lock:
             self.bytes_done += nbytes
             if self._bar is not None:

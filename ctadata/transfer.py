@@ -70,7 +70,7 @@ def with_retries(attempt: Callable[[], T], path: str, cancel: Event | None = Non
             if cancel is None:
                 time.sleep(pause)
             elif cancel.wait(pause):
-                raise Cancelled(f"transfer of {path!r} cancelled", path=path) from exc
+                raise Cancelled.of(path) from exc
     raise AssertionError("unreachable")
 
 

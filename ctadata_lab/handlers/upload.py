@@ -52,8 +52,9 @@ def read_in_blocks(connection: object) -> None:
         if num_bytes > BLOCK:
             return await whole(num_bytes, partial)
         # Not partial: the body's reader asks for no more than the body holds.
-        await read_into(buffer[:num_bytes])
-        return bytes(buffer[:num_bytes])
+        view = buffer[:num_bytes]
+        await read_into(view)
+        return bytes(view)
 
     stream.read_bytes = read_bytes
 
