@@ -21,6 +21,10 @@ from ctadata_lab.jobs import FINISHED  # the server's own list: a conflict has e
 
 T = TypeVar("T")
 MiB = 1024 * 1024
+# How long a cancel may take in a test. Idle, a cancel takes about 0.5 s; a loaded 2-core
+# machine stretches that, so the ceiling is generous, yet far below what a cancel that never
+# reaches the socket waits for (the 10 s connect timeout, then the 120 s read timeout).
+CANCEL_CEILING = 5.0
 
 
 @dataclass

@@ -11,6 +11,7 @@ import hashlib
 import json
 import secrets
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -21,7 +22,7 @@ from ctadata.config import Settings
 from ctadata.errors import AuthenticationError
 from tests import hostile_service
 from tests.direct_storage import make_tls
-from tests.lab_harness import FINISHED, Lab, leftovers, traits, user_dir, write_big
+from tests.lab_harness import CANCEL_CEILING, FINISHED, Lab, leftovers, traits, user_dir, write_big
 
 # The fixtures of conftest.py (`lab`, `lab_traits`, ...); `lab_service` is this module's own.
 pytestmark = pytest.mark.filterwarnings("error::jupyter_server.utils.JupyterServerAuthWarning")
@@ -29,21 +30,47 @@ pytestmark = pytest.mark.filterwarnings("error::jupyter_server.utils.JupyterServ
 MiB = 1024 * 1024
 
 
+class HostileServices:
+    """The misbehaving services of one test module, each started when a test first asks for it:
+    starting one takes about a second, and no test changes what it answers."""
+
+    def __init__(self, tls_dir: Path):
+        self.tls_dir = tls_dir
+        self.running: dict[str, hostile_service.HostileService] = {}
+        self.ca: Path | None = None
+
+    def get(self, which: str) -> hostile_service.HostileService:
+        if which not in self.running:
+            tls = None
+            if which == "hostile-tls":
+                self.ca, *tls = make_tls(self.tls_dir)
+            self.running[which] = hostile_service.start(secrets.token_hex(16), tls)
+        return self.running[which]
+
+    def stop(self) -> None:
+        for service in self.running.values():
+            service.stop()
+
+
+@pytest.fixture(scope="module")
+def hostile_services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileServices]:
+    services = HostileServices(tmp_path_factory.mktemp("tls"))
+    yield services
+    services.stop()
+
+
 @pytest.fixture
-def lab_service(request: pytest.FixtureRequest, dev_service, sample_tree, tmp_path, monkeypatch):
+def lab_service(request: pytest.FixtureRequest, dev_service, sample_tree, monkeypatch):
     """The development service; with the parameter "hostile" the misbehaving one, with
     "hostile-tls" the same over HTTPS (its CA trusted through `SSL_CERT_FILE`)."""
     which = getattr(request, "param", None)
     if which not in ("hostile", "hostile-tls"):
-        yield dev_service
-        return
-    tls = None
+        return dev_service
+    services = request.getfixturevalue("hostile_services")
+    service = services.get(which)
     if which == "hostile-tls":
-        ca, *tls = make_tls(tmp_path / "tls")
-        monkeypatch.setenv("SSL_CERT_FILE", str(ca))
-    service = hostile_service.start(secrets.token_hex(16), tls)
-    yield service
-    service.stop()
+        monkeypatch.setenv("SSL_CERT_FILE", str(services.ca))
+    return service
 
 
 hostile = pytest.mark.parametrize("lab_service", ["hostile"], indirect=True)
@@ -59,7 +86,7 @@ def files_in(root: Path) -> list[str]:
 
 # -- 7: cancel while the service stalls ---------------------------------------------------
 @pytest.mark.parametrize("lab_service", ["hostile", "hostile-tls"], indirect=True)
-def test_cancel_during_a_stall_takes_effect_within_two_seconds(lab: Lab) -> None:
+def test_cancel_during_a_stall_takes_effect_promptly(lab: Lab) -> None:
     job = lab.download("stall/big.bin", "st")
     lab.wait_bytes(job["id"], hostile_service.STALL_AFTER)  # stalled: no chunk to come
     started = time.monotonic()
@@ -67,7 +94,7 @@ def test_cancel_during_a_stall_takes_effect_within_two_seconds(lab: Lab) -> None
     took = time.monotonic() - started
     scheme = lab.service.downloadservice.split(":")[0]
     print(f"cancel of a download from a stalled service ({scheme}): {took:.2f} s")
-    assert cancelled["state"] == "cancelled" and took < 2.0, (took, cancelled)
+    assert cancelled["state"] == "cancelled" and took < CANCEL_CEILING, (took, cancelled)
     assert files_in(lab.root) == []
 
 
@@ -115,10 +142,11 @@ def test_a_listing_naming_a_file_elsewhere_fails_the_download(lab: Lab) -> None:
 @hostile
 @pytest.mark.parametrize(("tree", "words", "most"), [("loop", "repeats", 4), ("deep", "64", 66)])
 def test_recursive_walks_are_bounded(lab: Lab, tree: str, words: str, most: int) -> None:
+    before = lab.service.requests[f"list {tree}"]
     job = lab.wait(lab.download(f"{tree}/", "w", recursive=True)["id"])
     assert job["state"] == "failed" and words in job["error"], job
     assert "the service sent something unexpected" in job["error"]
-    assert lab.service.requests[f"list {tree}"] <= most
+    assert lab.service.requests[f"list {tree}"] - before <= most
     assert files_in(lab.root) == []
 
 

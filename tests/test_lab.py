@@ -15,7 +15,7 @@ import re
 import secrets
 import signal
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ import httpx
 import pytest
 
 from tests.lab_harness import (
+    CANCEL_CEILING,
     FINISHED,
     Lab,
     MiB,
@@ -390,6 +391,19 @@ def test_uploads_without_a_hub(lab: Lab) -> None:
     assert (folder / "new/x.bin").read_bytes() == b"x" * 1000
 
 
+async def until_still(count: Callable[[], int], quiet: float, ceiling: float) -> int:
+    """`count()` once it has not changed for `quiet` seconds; fails after `ceiling` seconds
+    of change (a body that keeps flowing while the service reads nothing)."""
+    deadline = time.monotonic() + ceiling
+    last, since = count(), time.monotonic()
+    while time.monotonic() - since < quiet:
+        assert time.monotonic() < deadline, "the body kept flowing while the service was stopped"
+        await asyncio.sleep(0.05)
+        if count() != last:
+            last, since = count(), time.monotonic()
+    return last
+
+
 @own()
 def test_browser_upload_has_back_pressure(lab: Lab) -> None:
     """While the service takes nothing, the server takes only a bounded part of the body."""
@@ -420,16 +434,12 @@ def test_browser_upload_has_back_pressure(lab: Lab) -> None:
             await asyncio.sleep(0.005)
         os.kill(lab.service.pid, signal.SIGSTOP)
         at_stop = sent
-        await asyncio.sleep(1.5)
-        paused_at = sent
-        await asyncio.sleep(1.0)
-        still = sent
+        paused_at = await until_still(lambda: sent, 1.0, 60)
         os.kill(lab.service.pid, signal.SIGCONT)
-        return at_stop, paused_at, still, await put
+        return at_stop, paused_at, await put
 
-    at_stop, paused_at, still, response = lab.run(scenario())
+    at_stop, paused_at, response = lab.run(scenario())
     assert response.status_code == 200, response.text
-    assert still == paused_at, "the body kept flowing while the service was stopped"
     # Socket buffers (client, server, service) plus our small queue, not the whole body.
     assert paused_at - at_stop < 48 * MiB and paused_at < chunk * count
     assert (user_dir(lab) / "bp/slow.bin").stat().st_size == chunk * count
@@ -460,7 +470,7 @@ def test_cancel_removes_partial_files(lab: Lab) -> None:
 @own()
 def test_cancel_of_an_upload_the_service_stopped_reading(lab: Lab) -> None:
     """The service's process is stopped (SIGSTOP) mid-upload: the job waits in a write, and a
-    cancel still ends it within 2 s."""
+    cancel still ends it promptly (0.5 s idle; `CANCEL_CEILING` in a test)."""
     write_big(lab.root / "up.bin", 300 * MiB)
     body = {"kind": "upload", "from": "up.bin", "path": f"stopped{secrets.token_hex(3)}.bin"}
     job = lab.call("POST", "transfers", 201, json=body)
@@ -477,7 +487,7 @@ def test_cancel_of_an_upload_the_service_stopped_reading(lab: Lab) -> None:
     finally:
         os.kill(lab.service.pid, signal.SIGCONT)
     print(f"cancel of an upload to a stopped service: {took:.2f} s")
-    assert cancelled["state"] == "cancelled" and took < 2.0, (took, cancelled)
+    assert cancelled["state"] == "cancelled" and took < CANCEL_CEILING, (took, cancelled)
     assert cancelled["bytes_done"] < 300 * MiB
 
 
