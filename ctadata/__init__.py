@@ -12,9 +12,11 @@
 Configuration: `CTADS_URL`, `CTACS_URL`, `JUPYTERHUB_API_TOKEN`, or keywords on each call.
 """
 
-from . import api
+import importlib
+from typing import TYPE_CHECKING
+
 from ._version import __version__
-from .api import APIClient
+from .api_names import SERVICE_FUNCTIONS
 from .entry import Entry
 from .errors import (
     AuthenticationError,
@@ -32,8 +34,25 @@ from .errors import (
 from .progress import Progress
 from .tree import FileResult, TransferSummary
 
-# The module functions (`ctadata.list_dir`, ...), as `ctadata.api` makes them.
-globals().update({name: getattr(api, name) for name in api.SERVICE_FUNCTIONS})
+# The client and the module functions (`ctadata.list_dir`, ...) are loaded when first used:
+# they bring httpx, which is most of the import time, and `cta-data --version` needs none of it.
+if TYPE_CHECKING:
+    from . import api as api
+    from .api import APIClient
+
+
+def __getattr__(name: str):
+    if name in ("api", "APIClient", *SERVICE_FUNCTIONS):
+        # Not `from . import api`: that asks this module for `api` first, and so calls us again.
+        api = importlib.import_module(f"{__name__}.api")
+        value = api if name == "api" else getattr(api, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
 
 
 def open(path: str, mode: str = "rb", **kwargs):
@@ -70,5 +89,5 @@ __all__ = [
     "TransferSummary",
     "__version__",
     "open",
-    *api.SERVICE_FUNCTIONS,
+    *SERVICE_FUNCTIONS,
 ]

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from ._version import __version__
+from .api_names import ITERATOR_FUNCTIONS, SERVICE_FUNCTIONS
 from .client import APIClient
 from .errors import CertificateError, StorageException
 
@@ -53,31 +54,6 @@ def _closing(client: Any, items: Iterator[Any]) -> Iterator[Any]:
         yield from items
 
 
-# The functions both `ctadata` and `ctadata.direct` offer, then those of the services only.
-TRANSFER_FUNCTIONS = (
-    "list_dir",
-    "entries",
-    "stat",
-    "find",
-    "fetch_and_save_file",
-    "fetch_and_save_file_or_dir",
-    "download_dir",
-    "upload_file",
-    "upload_dir",
-    "mkdirs",
-)
-SERVICE_FUNCTIONS = (
-    *TRANSFER_FUNCTIONS,
-    "upload_folder",
-    "upload_personal_certificate",
-    "upload_certificate",
-    "upload_shared_certificate",
-    "webdav4_client",
-)
-# Those that return an iterator: their client stays open while it is used.
-ITERATOR_FUNCTIONS = ("find",)
-
-
 def module_functions(
     names: tuple[str, ...],
     client_class: type = APIClient,
@@ -92,4 +68,10 @@ def module_functions(
 
 globals().update(module_functions(SERVICE_FUNCTIONS))
 
-__all__ = ["APIClient", "CertificateError", "StorageException", "__version__", *SERVICE_FUNCTIONS]
+__all__ = [
+    "APIClient",
+    "CertificateError",
+    "StorageException",
+    "__version__",
+    *SERVICE_FUNCTIONS,
+]

@@ -9,17 +9,19 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import click
 
 from ._version import __version__
-from .client import APIClient
 from .criteria import parse_size, parse_time
 from .entry import Entry
 from .errors import ConflictError, CtadataError, TransferError
 from .finder import entry_json
 from .tree import TransferSummary
+
+if TYPE_CHECKING:
+    from .client import APIClient
 
 
 def human_size(size: int | None) -> str:
@@ -65,6 +67,20 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def pass_client(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`click.pass_obj` for the client that the group's `ctx.obj` makes: made when the command
+    runs, so that `COMMAND --help` makes none (and loads no HTTP client)."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        client = ctx.obj()
+        ctx.call_on_close(client.close)
+        return command(client, *args, **kwargs)
+
+    return run
+
+
 def print_summary(summary: TransferSummary) -> None:
     click.echo(f"{summary.files} files, {human_size(summary.bytes)}, {summary.skipped} skipped")
     report_conflicts([r.local for r in summary.conflicts])
@@ -94,10 +110,15 @@ jobs_option = click.option(
 
 
 class CommandGroup(click.Group):
-    """`dev-service` is loaded on demand: it needs the `local` extra (tornado, wsgidav, h5py)."""
+    """`dev-service` is loaded when it runs: it needs the `local` extra (tornado, wsgidav, h5py),
+    and `--help` lists it by its short help alone, without loading the services."""
 
-    lazy: ClassVar[dict[str, tuple[str, str]]] = {
-        "dev-service": ("ctadata.devservice.cli", "dev_service")
+    lazy: ClassVar[dict[str, tuple[str, str, str]]] = {
+        "dev-service": (
+            "ctadata.devservice.cli",
+            "dev_service",
+            "Run local development versions of the download and certificate services.",
+        )
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -106,9 +127,17 @@ class CommandGroup(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in self.lazy:
             return super().get_command(ctx, name)
-        module, attribute = self.lazy[name]
+        return click.Command(name, short_help=self.lazy[name][2])  # for listings only
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        if name not in self.lazy:
+            return name, command, rest
+        module, attribute, _ = self.lazy[name]
         try:
-            return getattr(importlib.import_module(module), attribute)
+            return name, getattr(importlib.import_module(module), attribute), rest
         except ImportError as exc:
             raise click.UsageError(
                 f"{name} needs the local extra: pip install 'ctadata[local]' ({exc})"
@@ -124,14 +153,19 @@ class CommandGroup(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, downloadservice: str | None, certificateservice: str | None) -> None:
     """The CTA data services at CTAO-CH. The token comes from JUPYTERHUB_API_TOKEN."""
-    ctx.obj = APIClient(downloadservice=downloadservice, certificateservice=certificateservice)
-    ctx.call_on_close(ctx.obj.close)
+
+    def make_client() -> APIClient:
+        from .client import APIClient  # late: `--version` and `--help` need no HTTP client
+
+        return APIClient(downloadservice=downloadservice, certificateservice=certificateservice)
+
+    ctx.obj = make_client
 
 
 @cli.command("list")
 @click.argument("path", default="")
 @click.option("-l", "long", is_flag=True, help="Type, size and modification time too.")
-@click.pass_obj
+@pass_client
 @reports_errors
 def list_path(api: APIClient, path: str, long: bool) -> None:
     """List a remote directory (or show one file)."""
@@ -173,7 +207,7 @@ DATE = _Parsed("date", parse_time)
     "-j", "--listings", type=click.IntRange(1, 64), default=8, show_default=True,
     help="Directories listed at once.",
 )  # fmt: skip
-@click.pass_obj
+@pass_client
 @reports_errors
 def find_entries(
     api: APIClient,
@@ -231,7 +265,7 @@ def find_entries(
     is_flag=True,
     help="Replace local files that differ from the storage's (and download identical ones).",
 )
-@click.pass_obj
+@pass_client
 @reports_errors
 def get_path(
     api: APIClient, path: str, recursive: bool, jobs: int, to: str, overwrite: bool
@@ -261,7 +295,7 @@ def get_path(
 @click.argument("path", default="")
 @click.option("-r", "--recursive", is_flag=True, help="Upload a directory and all below it.")
 @jobs_option
-@click.pass_obj
+@pass_client
 @reports_errors
 def put_path(api: APIClient, local_path: str, path: str, recursive: bool, jobs: int) -> None:
     """Upload into your user folder; PATH ending in / keeps the local name."""
@@ -290,7 +324,7 @@ def _show_certificate_answer(answer: dict[str, Any]) -> None:
     show_default=True,
     help="The storage area it is for.",
 )
-@click.pass_obj
+@pass_client
 @reports_errors
 def upload_certificate(api: APIClient, pem: str, certificate_key: str) -> None:
     """Store your short-lived grid proxy certificate (PEM)."""
@@ -301,7 +335,7 @@ def upload_certificate(api: APIClient, pem: str, certificate_key: str) -> None:
 @click.argument("local_cert_path", type=click.Path(exists=True, dir_okay=False))
 @click.argument("certificate_key", type=click.Choice(["cta", "lst", "arc"]))
 @click.option("-u", "--user", default=None, help="Another user's (admins only).")
-@click.pass_obj
+@pass_client
 @reports_errors
 def upload_personal_certificate(
     api: APIClient, local_cert_path: str, certificate_key: str, user: str | None
@@ -314,7 +348,7 @@ def upload_personal_certificate(
 
 @cli.command("upload-shared-certificate")
 @click.argument("local_cert_path", type=click.Path(exists=True, dir_okay=False))
-@click.pass_obj
+@pass_client
 @reports_errors
 def upload_shared_certificate(api: APIClient, local_cert_path: str) -> None:
     """Store the shared robot certificate (admins only)."""

@@ -38,6 +38,7 @@ from .plan import (
 )
 from .progress import Meter, ProgressCallback
 from .transfer import download
+from .transport import TLSOnDemandTransport
 from .tree import FileResult, Task, TransferSummary, run_tasks
 
 TIMEOUT = httpx.Timeout(120.0, connect=10.0)
@@ -121,7 +122,8 @@ class TransferClient(Finder):
 
     def _http_client(self) -> httpx.Client:
         limits = httpx.Limits(max_connections=max(10, 2 * self.concurrency))
-        return httpx.Client(timeout=TIMEOUT, limits=limits, follow_redirects=False)
+        transport = TLSOnDemandTransport(limits)
+        return httpx.Client(timeout=TIMEOUT, transport=transport, follow_redirects=False)
 
     # -- plumbing ---------------------------------------------------------------------------
     def __getstate__(self) -> dict[str, Any]:

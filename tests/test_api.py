@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import ssl
 import threading
 from pathlib import Path
 
@@ -51,6 +52,22 @@ def test_list_dir_keeps_the_service_shape(client, tree) -> None:
     files = {e["href"]: e for e in listing[1:]}
     assert files[f"{tree}/a.bin"]["size"] == "100000"
     assert files[f"{tree}/sub/"]["type"] == "directory"
+
+
+def test_an_http_service_costs_no_tls_context(client, tree, monkeypatch) -> None:
+    """Making a TLS context loads the CA bundle (most of a client's set-up time): a client of
+    an http service never makes one."""
+    made = []
+    real = ssl.create_default_context
+
+    def counted(*args, **kwargs) -> ssl.SSLContext:
+        made.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ssl, "create_default_context", counted)
+    assert client.downloadservice.startswith("http://")
+    assert client.list_dir(tree)[0]["href"] == f"{tree}/"
+    assert made == []
 
 
 def test_entries_and_stat(client, tree) -> None:

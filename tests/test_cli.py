@@ -45,6 +45,20 @@ def test_version(dev_service) -> None:
     assert done.returncode == 0 and __version__ in done.stdout
 
 
+def test_start_up_loads_no_http_client() -> None:
+    """`import ctadata`, `cta-data --version` and `--help` load no HTTP client: httpx (and its
+    TLS set-up) is most of their start-up time, and they make no request."""
+    code = (
+        "import sys, ctadata, ctadata.cli\n"
+        "from click.testing import CliRunner\n"
+        "for args in (['--version'], ['--help'], ['get', '--help']):\n"
+        "    assert CliRunner().invoke(ctadata.cli.cli, args).exit_code == 0, args\n"
+        "print(sorted(m for m in ('httpx', 'httpcore', 'certifi') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.strip() == "[]", done.stdout + done.stderr
+
+
 def test_list_short_and_long(dev_service, tree) -> None:
     short = cta_data(dev_service, "list", tree)
     assert short.returncode == 0

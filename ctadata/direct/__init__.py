@@ -11,7 +11,8 @@ from oidc-agent (`cta-data-direct start-agent` sets it up) or `CTADATA_TOKEN`; t
 keywords `token`, `dcache_url`, `account` and `base_path` for that call.
 """
 
-from ..api import TRANSFER_FUNCTIONS, module_functions
+from ..api import module_functions
+from ..api_names import TRANSFER_FUNCTIONS
 from ..errors import AuthenticationError, CtadataError, StorageException
 from .client import DEFAULT_BASE_PATH, DEFAULT_DCACHE_URL, DirectClient
 from .tokens import OidcAgentTokens, StaticToken, Token, TokenSource

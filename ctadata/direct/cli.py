@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import time
 from datetime import datetime, timezone
 
@@ -42,8 +43,7 @@ def cli(ctx: click.Context, dcache_url: str | None, account: str | None) -> None
     CTADATA_TOKEN is used instead of the agent's when set.
     """
     ctx.meta[base.PROG_KEY] = PROG
-    ctx.obj = DirectClient(dcache_url=dcache_url, account=account)
-    ctx.call_on_close(ctx.obj.close)
+    ctx.obj = functools.partial(DirectClient, dcache_url=dcache_url, account=account)
 
 
 cli.add_command(base.list_path)
@@ -77,7 +77,7 @@ def _agent_settings(client: DirectClient) -> AgentSettings:
     default=None,
     help="The client secret, needed once: it is kept in the config directory (mode 0600).",
 )
-@click.pass_obj
+@base.pass_client
 @base.reports_errors
 def start_agent_command(client: DirectClient, secret: str | None) -> None:
     """Start oidc-agent and make a fresh token available (sets the account up on first use)."""
@@ -94,7 +94,7 @@ def stop_agent_command() -> None:
 
 
 @cli.command("get-token")
-@click.pass_obj
+@base.pass_client
 @base.reports_errors
 def get_token(client: DirectClient) -> None:
     """Print a fresh access token (for other tools; keep it to yourself)."""
@@ -102,7 +102,7 @@ def get_token(client: DirectClient) -> None:
 
 
 @cli.command("status")
-@click.pass_obj
+@base.pass_client
 @base.reports_errors
 def status(client: DirectClient) -> None:
     """Say whether a token is available, from where, and until when (never the token)."""
