@@ -50,6 +50,7 @@ from .fs_files import (
     CallbackMeter,
     CtadataFile,
     CtadataUploadFile,
+    ReadAheadCache,
     range_body,
     refuse_login_redirect,
 )
@@ -228,9 +229,9 @@ class CtadataFileSystem(Failures, WebdavFileSystem, metaclass=_DefaultsAsArgumen
             if "x" in mode and self.exists(path):
                 raise FileExistsError(errno.EEXIST, "File exists", path)
             return CtadataUploadFile(self, path, mode=mode, block_size=block_size)
-        cache_type = kwargs.pop("cache_type", "blockcache")
+        cache_type = kwargs.pop("cache_type", ReadAheadCache.name)
         options = dict(cache_options or {})
-        if cache_type == "blockcache":
+        if cache_type in ("blockcache", ReadAheadCache.name):
             options.setdefault("maxblocks", self.max_blocks)
         with self._translated("open", path):
             return CtadataFile(

@@ -49,7 +49,7 @@ def test_the_window_is_configurable(monkeypatch) -> None:
     assert Protocol(settings()).range_request("f", 10).headers["Range"] == f"bytes=10-{MiB + 9}"
     for wrong in ("lots", "0"):
         monkeypatch.setenv(RANGE_WINDOW_VARIABLE, wrong)
-        with pytest.raises(ValueError, match="range_window|CTADATA_RANGE_WINDOW"):
+        with pytest.raises(ValueError, match=r"range_window|CTADATA_RANGE_WINDOW"):
             settings()
 
 
