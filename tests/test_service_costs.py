@@ -1,4 +1,5 @@
-"""The service's memory while a download is resumed through `webdav/`.
+"""The local service costs what the deployed one does: memory while a download is resumed
+through `webdav/`, and a fixed time per request.
 
 The local service holds every `webdav/` answer whole in memory (and a copy of it), as the
 deployed one does: a resume that asked for the whole rest of a big file in one open-ended Range
@@ -8,9 +9,11 @@ made the service grow by that rest, several times over. Bounded windows keep it 
 from __future__ import annotations
 
 import os
+import time
 import warnings
 from pathlib import Path
 
+import httpx
 import pytest
 
 from ctadata.config import DEFAULT_RANGE_WINDOW
@@ -76,3 +79,20 @@ def test_resuming_512_mib_holds_a_few_windows_in_the_service(
     record_property("service_rss_growth_mib", round(growth / MiB))
     warnings.warn(figure, stacklevel=1)
     assert growth < 3 * DEFAULT_RANGE_WINDOW, figure
+
+
+def test_every_request_waits_the_overhead(spawn_dev_service) -> None:
+    service = spawn_dev_service(args=("--request-overhead", "300"))
+    alice = service.users["alice"].headers
+    with httpx.Client(base_url=service.downloadservice, timeout=30) as http:
+        for method, url, headers in [
+            ("GET", "health", {}),
+            ("GET", "list/lst", alice),
+            ("GET", "fetch/lst/none.bin", alice),
+            ("PROPFIND", "webdav/lst/", alice | {"Depth": "0"}),
+            ("GET", "list/", {}),  # no route: 404, the cost paid all the same
+            ("POST", service.certificateservice + "certificate", {}),
+        ]:
+            start = time.perf_counter()
+            http.request(method, url, headers=headers)
+            assert time.perf_counter() - start >= 0.3, f"{method} {url}"
