@@ -36,8 +36,9 @@ class Service:
 
 
 @contextmanager
-def local_service() -> Iterator[Service]:
-    """The development service on ephemeral ports over a temporary storage folder."""
+def local_service(*options: str) -> Iterator[Service]:
+    """The development service on ephemeral ports over a temporary storage folder; `options`
+    go to `cta-data dev-service` (e.g. `--request-overhead`, `50`)."""
     with tempfile.TemporaryDirectory(prefix="ctadata-bench-") as tmp:
         storage, state = Path(tmp, "storage"), Path(tmp, "state")
         storage.mkdir()
@@ -53,6 +54,7 @@ def local_service() -> Iterator[Service]:
                 "--port",
                 "0",
                 "--ready-json",
+                *options,
             ],
             stdout=subprocess.PIPE,
             text=True,

@@ -58,8 +58,9 @@ def __dir__() -> list[str]:
 def open(path: str, mode: str = "rb", **kwargs):
     """Open a storage file in place, without downloading it: a seekable binary file object.
 
-    Reads are HTTP Range requests for 1 MiB blocks, cached per file, so `h5py.File(f)` reading
-    one dataset of a 10 GB file transfers only the blocks it touches. Keywords: `token`,
+    Reads are HTTP Range requests for 1 MiB blocks, cached per file (the blocks one read misses
+    in one request, more ahead while reading goes on in order), so `h5py.File(f)` reading one
+    dataset of a 10 GB file transfers only the blocks it touches. Keywords: `token`,
     `downloadservice`, `direct`, `dcache_url`, `account` (which storage; direct access has the
     settings of `ctadata.direct`), `block_size`, `cache_type`,
     `cache_options` (how it is read). Writing (`mode="wb"`) works only in your user folder.

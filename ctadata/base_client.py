@@ -27,6 +27,8 @@ class BaseClient:
     downloadservice = DOWNLOADSERVICE
     certificateservice = CERTIFICATESERVICE
     chunk_size: int = DEFAULT_CHUNK_SIZE
+    # None: `CTADATA_RANGE_WINDOW`, else 16 MiB (`Settings.range_window`), read at each call.
+    range_window: int | None = None
 
     def __init__(
         self,
@@ -36,12 +38,14 @@ class BaseClient:
         chunk_size: int | None = None,
         *,
         hub_user: str | None = None,
+        range_window: int | None = None,
     ):
         self.hub_user = hub_user
         for name, value in (
             ("downloadservice", downloadservice),
             ("certificateservice", certificateservice),
             ("chunk_size", chunk_size),
+            ("range_window", range_window),
         ):
             if value is not None:
                 setattr(self, name, value)
@@ -58,6 +62,7 @@ class BaseClient:
             downloadservice=settings.downloadservice,
             certificateservice=settings.certificateservice,
             chunk_size=settings.chunk_size,
+            range_window=settings.range_window,
             **options,
         )
 
@@ -74,7 +79,10 @@ class BaseClient:
 
     @property
     def settings(self) -> Settings:
-        return Settings(self.downloadservice, self.certificateservice, self.token, self.chunk_size)
+        window = {} if self.range_window is None else {"range_window": self.range_window}
+        return Settings(
+            self.downloadservice, self.certificateservice, self.token, self.chunk_size, **window
+        )
 
     @property
     def protocol(self) -> Protocol:

@@ -85,10 +85,10 @@ class APIClient(TransferClient, BaseClient):
     def check(self, response: httpx.Response, action: str, path: str) -> None:
         self.protocol.check(response, action, path)
 
-    def _download_request(self, path: str, offset: int, resuming: bool) -> httpx.Request:
-        """Through `webdav/` when resuming an earlier run's file, as `fetch/` ignores Range."""
-        proto = self.protocol
-        return (proto.range_request if resuming else proto.fetch_request)(path, offset)
+    def _download_request(self, path: str, offset: int) -> httpx.Request:
+        """`fetch/` for the whole file; the rest of it (a resumed or retried download), window
+        after window through `webdav/`, as `fetch/` ignores Range."""
+        return self.protocol.download_request(path, offset)
 
     def _upload_one(self, source: LocalPath, remote: str, meter: Meter) -> dict[str, Any]:
         """Upload first; only if the parent folder is missing (409), make it and upload again."""

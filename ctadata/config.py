@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from .criteria import parse_size
 from .errors import AuthenticationError, register_secret
 from .paths import with_slash
 
 DEFAULT_DOWNLOADSERVICE = "https://platform.cta.cscs.ch/services/downloadservice/"
 DEFAULT_CERTIFICATESERVICE = "https://platform.cta.cscs.ch/services/certificateservice/"
 DEFAULT_CHUNK_SIZE = 10 * 1024 * 1024
+# The most bytes one Range request through the service's `webdav/` asks for: the deployed service
+# holds a whole answer in memory (several times) before it sends the first byte, so a GET through
+# it must ask a bounded window, then the next (docs/protocol.md, "Operating facts").
+DEFAULT_RANGE_WINDOW = 16 * 1024 * 1024
+RANGE_WINDOW_VARIABLE = "CTADATA_RANGE_WINDOW"
 # The largest upload body accepted (a browser upload, the development service): 1 TiB.
 MAX_UPLOAD_BYTES = 1 << 40
 
@@ -49,6 +55,17 @@ def check_token(token: str | None) -> None:
         )
 
 
+def default_range_window() -> int:
+    """`CTADATA_RANGE_WINDOW` (bytes, or `8M`, `512K`), else 16 MiB; read when a call is made."""
+    value = os.environ.get(RANGE_WINDOW_VARIABLE, "").strip()
+    if not value:
+        return DEFAULT_RANGE_WINDOW
+    try:
+        return parse_size(value) or 0
+    except ValueError as exc:
+        raise ValueError(f"{RANGE_WINDOW_VARIABLE}: {exc}") from None
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything a request needs to know about where it goes and as whom.
@@ -60,6 +77,7 @@ class Settings:
     certificateservice: str
     token: str | None
     chunk_size: int = DEFAULT_CHUNK_SIZE
+    range_window: int = field(default_factory=default_range_window)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "downloadservice", with_slash(self.downloadservice))
@@ -68,13 +86,15 @@ class Settings:
         register_secret(self.token)
         if self.chunk_size <= 0:
             raise ValueError("chunk_size must be a positive number of bytes")
+        if self.range_window <= 0:
+            raise ValueError("range_window must be a positive number of bytes")
 
     def __repr__(self) -> str:
         token = "set" if self.token else "missing"
         return (
             f"Settings(downloadservice={self.downloadservice!r}, "
             f"certificateservice={self.certificateservice!r}, token={token}, "
-            f"chunk_size={self.chunk_size})"
+            f"chunk_size={self.chunk_size}, range_window={self.range_window})"
         )
 
     @classmethod

@@ -69,9 +69,9 @@ class TransferClient(Finder):
         """The entry of `path` itself."""
 
     @abstractmethod
-    def _download_request(self, path: str, offset: int, resuming: bool) -> httpx.Request:
-        """The GET of the file `path` from byte `offset`; `resuming`: in an earlier run's
-        temporary file, so the request must honour `Range`."""
+    def _download_request(self, path: str, offset: int) -> httpx.Request:
+        """The GET of the file `path` from byte `offset` on. An answer of 206 may stop short of
+        the end (a bounded window): the engine then asks again from where it stopped."""
 
     @abstractmethod
     def check(self, response: httpx.Response, action: str, path: str) -> None:
@@ -106,10 +106,9 @@ class TransferClient(Finder):
         """`_download_one`, which may continue an earlier run's temporary file (`adopt`)."""
         if entry.size is None:
             raise TransferError(f"{entry.path!r}: the listing gives no size", path=entry.path)
-        resuming = adopt is not None
         return download(
             self.http,
-            lambda offset: self._download_request(entry.path, offset, resuming),
+            lambda offset: self._download_request(entry.path, offset),
             self.check,
             entry.path,
             target,

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -35,7 +36,8 @@ from webdav4.client import (
 from webdav4.fsspec import WebdavFileSystem, translate_exceptions, translate_info
 
 from .client import APIClient
-from .direct.client import DirectClient, RefreshingBearerAuth
+from .config import default_range_window
+from .direct.client import DirectClient, RefreshingBearerAuth, rest_of_file
 from .engine import TIMEOUT
 from .errors import (
     AuthenticationError,
@@ -48,10 +50,11 @@ from .fs_files import (
     CallbackMeter,
     CtadataFile,
     CtadataUploadFile,
+    ReadAheadCache,
     range_body,
     refuse_login_redirect,
 )
-from .http import USER_AGENT, BearerAuth, range_from
+from .http import USER_AGENT, BearerAuth, byte_range, windows
 from .paths import clean_remote
 from .transfer import download, with_retries
 
@@ -96,6 +99,8 @@ class CtadataFileSystem(Failures, WebdavFileSystem, metaclass=_DefaultsAsArgumen
       dcache_url, account: the dCache WebDAV door and the oidc-agent account (direct; defaults
         as `ctadata.direct`'s: `CTADATA_DCACHE_URL`, `CTADATA_OIDC_ACCOUNT`).
       block_size, max_blocks: the read block size and the number of blocks cached per file.
+      range_window: the most bytes one request asks (default `CTADATA_RANGE_WINDOW`, else
+        16 MiB): a longer read is cut into windows, as the service holds each answer whole.
     """
 
     protocol = "ctadata"
@@ -111,11 +116,13 @@ class CtadataFileSystem(Failures, WebdavFileSystem, metaclass=_DefaultsAsArgumen
         account: str | None = None,
         block_size: int = DEFAULT_BLOCK_SIZE,
         max_blocks: int = DEFAULT_MAX_BLOCKS,
+        range_window: int | None = None,
         **client_opts: Any,
     ):
         self.direct = direct
         self.read_block_size = int(block_size)
         self.max_blocks = int(max_blocks)
+        self.range_window = int(range_window or default_range_window())
         self._token = token
         self._upload_folder: str | None = None
         self._direct: DirectClient | None = None
@@ -222,9 +229,9 @@ class CtadataFileSystem(Failures, WebdavFileSystem, metaclass=_DefaultsAsArgumen
             if "x" in mode and self.exists(path):
                 raise FileExistsError(errno.EEXIST, "File exists", path)
             return CtadataUploadFile(self, path, mode=mode, block_size=block_size)
-        cache_type = kwargs.pop("cache_type", "blockcache")
+        cache_type = kwargs.pop("cache_type", ReadAheadCache.name)
         options = dict(cache_options or {})
-        if cache_type == "blockcache":
+        if cache_type in ("blockcache", ReadAheadCache.name):
             options.setdefault("maxblocks", self.max_blocks)
         with self._translated("open", path):
             return CtadataFile(
@@ -238,30 +245,29 @@ class CtadataFileSystem(Failures, WebdavFileSystem, metaclass=_DefaultsAsArgumen
             )
 
     def fetch_range(self, path: str, start: int, end: int) -> bytes:
-        """Bytes `start` to `end` (exclusive) of the file `path`, by one HTTP Range request."""
+        """Bytes `start` to `end` (exclusive) of the file `path`, by HTTP Range requests of at
+        most one window each (`range_window`)."""
         path = self._strip_protocol(path)
-        if end <= start:
-            return b""
-
-        def attempt() -> bytes:
-            request = self.client.http.build_request(
-                "GET",
-                self.client.join_url(path),
-                headers={"Range": f"bytes={start}-{end - 1}"},
-            )
-            response = self.client.http.send(request, stream=True, follow_redirects=self.direct)
-            with contextlib.closing(response):
-                return range_body(response, start, end, path, self._check)
-
         with self._translated("read", path):
-            return with_retries(attempt, path)
+            return b"".join(
+                with_retries(functools.partial(self._fetch_window, path, low, high), path)
+                for low, high in windows(start, end, self.range_window)
+            )
+
+    def _fetch_window(self, path: str, start: int, end: int) -> bytes:
+        http = self.client.http
+        request = http.build_request(
+            "GET", self.client.join_url(path), headers=byte_range(start, end)
+        )
+        response = http.send(request, stream=True, follow_redirects=self.direct)
+        with contextlib.closing(response):
+            return range_body(response, start, end, path, self._check)
 
     def cat_file(
         self, path: str, start: int | None = None, end: int | None = None, **kwargs: Any
     ) -> bytes:
+        """Bytes `start` to `end` of `path` (the whole file by default), window by window."""
         path = self._strip_protocol(path)
-        if start is None and end is None:
-            return super().cat_file(path, **kwargs)
         size = self.size(path)
         start = 0 if start is None else (start if start >= 0 else size + start)
         end = size if end is None else (end if end >= 0 else size + end)
@@ -286,15 +292,23 @@ class CtadataFileSystem(Failures, WebdavFileSystem, metaclass=_DefaultsAsArgumen
         size = details["size"]
         callback.set_size(size)
         meter = CallbackMeter(rpath, callback)
-        url = self.client.join_url(rpath)
-        http = self.client.http
-
-        def request_for(offset: int) -> httpx.Request:
-            return http.build_request("GET", url, headers=range_from(offset))
-
         with self._translated("download", rpath):
-            download(http, request_for, self._check, rpath, Path(lpath), size, meter)
+            request_for = self._download_requests(rpath)
+            download(self.client.http, request_for, self._check, rpath, Path(lpath), size, meter)
         return None
+
+    def _download_requests(self, path: str) -> Callable[[int], httpx.Request]:
+        """The GET of `path` from a byte on: in service mode `fetch/` for the whole file, and
+        the rest window by window through `webdav/` (`Protocol.download_request`); in direct
+        mode one GET of the rest (dCache streams)."""
+        if self.direct:
+            url = self.client.join_url(path)
+            return lambda offset: self.client.http.build_request(
+                "GET", url, headers=rest_of_file(offset)
+            )
+        api = self._api()
+        api.range_window = self.range_window
+        return functools.partial(api.protocol.download_request, path)
 
     # -- writing ----------------------------------------------------------------------------
     def makedirs(self, path: str, exist_ok: bool = False) -> None:

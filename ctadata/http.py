@@ -53,9 +53,21 @@ class BearerAuth(httpx.Auth):
         yield request
 
 
-def range_from(offset: int) -> dict[str, str]:
-    """The header asking for the bytes from `offset` on (none for the whole file)."""
-    return {"Range": f"bytes={offset}-"} if offset else {}
+def byte_range(start: int, end: int) -> dict[str, str]:
+    """The header asking for bytes `start` to `end` (exclusive): always a bounded window.
+
+    An open-ended `bytes=N-` is never asked through the service's `webdav/`, which would hold
+    the whole rest of the file in memory before sending its first byte (docs/protocol.md).
+    """
+    if not 0 <= start < end:
+        raise ValueError(f"no bytes in the range {start}-{end}")
+    return {"Range": f"bytes={start}-{end - 1}"}
+
+
+def windows(start: int, end: int, window: int) -> Iterator[tuple[int, int]]:
+    """`start` to `end` (exclusive) cut into consecutive spans of at most `window` bytes."""
+    for low in range(start, end, window):
+        yield low, min(low + window, end)
 
 
 def is_refusal(status: int) -> bool:

@@ -30,9 +30,9 @@ from .errors import (
 from .http import (
     REDIRECT_STATUSES,
     USER_AGENT,
+    byte_range,
     check_response,
     is_refusal,
-    range_from,
     response_reason,
     short_reason,
 )
@@ -105,12 +105,13 @@ class Protocol:
     def list_request(self, path: str) -> httpx.Request:
         return httpx.Request("GET", self.url("list", clean_remote(path)), headers=self._headers())
 
-    def fetch_request(self, path: str, offset: int = 0) -> httpx.Request:
+    def fetch_request(self, path: str) -> httpx.Request:
+        """The whole file, streamed by `fetch/` (which ignores `Range`: none is sent)."""
         return httpx.Request(
             "GET",
             self.url("fetch", clean_remote(path)),
             params={"chunk_size": self.settings.chunk_size},
-            headers=self._headers(json_body=False) | range_from(offset),
+            headers=self._headers(json_body=False),
         )
 
     def upload_request(self, path: str, content: Any, size: int | None = None) -> httpx.Request:
@@ -134,9 +135,18 @@ class Protocol:
         all_headers = self._headers(json_body=False) | (headers or {})
         return httpx.Request(method, self.url("webdav", clean_remote(path)), headers=all_headers)
 
-    def range_request(self, path: str, offset: int = 0) -> httpx.Request:
-        """GET through `webdav/`, which passes `Range` on to the storage (`fetch/` ignores it)."""
-        return self.webdav_request("GET", path, range_from(offset))
+    def range_request(self, path: str, start: int) -> httpx.Request:
+        """GET of one window of bytes from `start` on (`Settings.range_window`) through
+        `webdav/`, which passes `Range` on to the storage (`fetch/` ignores it). Never more:
+        the service holds each answer whole in memory. The 206 says which bytes came (the
+        window stops at the end of the file); the caller asks for the next."""
+        end = start + self.settings.range_window
+        return self.webdav_request("GET", path, byte_range(start, end))
+
+    def download_request(self, path: str, offset: int = 0) -> httpx.Request:
+        """A download from byte `offset` on: the whole file from `fetch/` (streamed), the rest
+        of it window after window through `webdav/` (resumed, or retried after a failure)."""
+        return self.range_request(path, offset) if offset else self.fetch_request(path)
 
     def certificate_request(self, endpoint: str, payload: dict[str, Any]) -> httpx.Request:
         url = self.settings.certificateservice + endpoint

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
@@ -31,6 +32,7 @@ from .progress import Meter
 RETRIES = 3
 BACKOFF_SECONDS = 0.5
 READ_SIZE = 1024 * 1024
+_CONTENT_RANGE = re.compile(r"bytes (?P<first>\d+)-(?P<last>\d+)/(?P<total>\d+)")
 
 T = TypeVar("T")
 Checker = Callable[[httpx.Response, str, str], None]
@@ -114,7 +116,8 @@ def download(
     """Stream `path` into `target`; the bytes must number `size`, or nothing lands at `target`.
 
     `request_for(offset)` builds the GET. A retry resumes from the temporary file with a Range
-    request; a server that answers 200 instead of 206 ignored it, so the file restarts.
+    request; a server that answers 200 instead of 206 ignored it, so the file restarts. A 206
+    that stops short of the end (a bounded window) is followed by a request for the next bytes.
     Without `replace`, a file that appeared at `target` meanwhile is kept (`ConflictError`).
     `adopt`: continue in an earlier run's temporary file (`TempFile`); `on_temp` replaces the
     meter's hook for this file.
@@ -137,9 +140,11 @@ def download(
                 if offset and response.status_code != 206:
                     meter.rewind(offset)
                     offset = 0
-                elif offset:
+                elif response.status_code == 206:
                     _check_range(response, offset, path)
-                _write_body(response.iter_bytes(), temp, offset, size, path, meter)
+                windows = _windows(client, request_for, check, response, path)
+                with contextlib.closing(windows) as chunks:
+                    _write_body(chunks, temp, offset, size, path, meter)
 
         try:
             with_retries(attempt, path, meter.cancel)
@@ -165,12 +170,42 @@ def download(
 
 def _check_range(response: httpx.Response, offset: int, path: str) -> None:
     """A 206 must start where the temporary file ends, or the bytes would land misplaced."""
-    given = response.headers.get("Content-Range", "")
-    if not given.startswith(f"bytes {offset}-"):
+    span = _content_range(response)
+    if span is None or span[0] != offset:
+        given = response.headers.get("Content-Range", "")
         raise TransferError(
             f"download of {path!r}: asked for bytes from {offset}, the service sent {given!r}",
             path=path,
         )
+
+
+def _content_range(response: httpx.Response) -> tuple[int, int, int] | None:
+    """(first byte, end (exclusive), file size) of a 206's `Content-Range`, if it has one."""
+    match = _CONTENT_RANGE.fullmatch(response.headers.get("Content-Range", "").strip())
+    if match is None:
+        return None
+    return int(match["first"]), int(match["last"]) + 1, int(match["total"])
+
+
+def _windows(
+    client: httpx.Client,
+    request_for: Callable[[int], httpx.Request],
+    check: Checker,
+    first: httpx.Response,
+    path: str,
+) -> Iterator[bytes]:
+    """The body of `first` and, while a 206 stops short of the end of the file (a bounded
+    window), the bodies of the requests for the next bytes, each checked to start where the
+    last one ended. The caller closes `first`; the later answers are closed here."""
+    yield from first.iter_bytes()
+    span = _content_range(first) if first.status_code == 206 else None
+    while span is not None and span[1] < span[2]:
+        end = span[1]
+        with contextlib.closing(client.send(request_for(end), stream=True)) as response:
+            check(response, "download", path)
+            _check_range(response, end, path)
+            span = _content_range(response)
+            yield from response.iter_bytes()
 
 
 def _write_body(

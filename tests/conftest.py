@@ -110,9 +110,17 @@ def make_users(expired_at: float | None = None) -> list[dict[str, Any]]:
 
 
 def spawn(
-    storage_dir: Path, state_dir: Path, users: list[dict[str, Any]], *args: str
+    storage_dir: Path,
+    state_dir: Path,
+    users: list[dict[str, Any]],
+    *args: str,
+    refuse_open_ranges: bool = True,
 ) -> RunningDevService:
-    """Start `python -m ctadata.devservice` and wait for its JSON line."""
+    """Start `python -m ctadata.devservice` and wait for its JSON line.
+
+    With `refuse_open_ranges` (the default) the service refuses an open-ended Range through
+    `webdav/` (400): every test that downloads, resumes or reads in place pins that none is
+    ever sent (the deployed service would hold the whole rest of the file in memory)."""
     users_file = state_dir.parent / f"{state_dir.name}-users.json"
     state_dir.mkdir(parents=True, exist_ok=True)
     users_file.write_text(json.dumps({"users": users}), encoding="utf-8")
@@ -120,6 +128,8 @@ def spawn(
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in python_path if p)}
     command = [sys.executable, "-m", "ctadata.devservice", "--storage", str(storage_dir)]
     command += ["--state", str(state_dir), "--port", "0", "--users", str(users_file)]
+    if refuse_open_ranges:
+        command.append("--refuse-open-ranges")
     process = subprocess.Popen(
         [*command, "--ready-json", *args], stdout=subprocess.PIPE, text=True, env=env
     )
@@ -158,17 +168,22 @@ def client(dev_service: RunningDevService) -> Iterator[APIClient]:
 
 @pytest.fixture
 def spawn_dev_service(tmp_path: Path) -> Iterator[Callable[..., RunningDevService]]:
-    """`spawn_dev_service(storage_dir=None, users=None, args=())`: a private service."""
+    """`spawn_dev_service(storage_dir=None, users=None, args=(), refuse_open_ranges=True)`:
+    a private service."""
     started: list[RunningDevService] = []
 
     def start(
         storage_dir: Path | None = None,
         users: list[dict[str, Any]] | None = None,
         args: tuple[str, ...] = (),
+        refuse_open_ranges: bool = True,
     ) -> RunningDevService:
         n = len(started)
         storage = storage_dir or tmp_path / f"storage{n}"
-        service = spawn(storage, tmp_path / f"state{n}", users or make_users(), *args)
+        state = tmp_path / f"state{n}"
+        service = spawn(
+            storage, state, users or make_users(), *args, refuse_open_ranges=refuse_open_ranges
+        )
         started.append(service)
         return service
 

@@ -92,6 +92,9 @@ class Storage:
     def bytes_sent(self) -> int:
         return httpx.get(self.url).json()["bytes_sent"]
 
+    def requests(self) -> int:
+        return httpx.get(self.url).json()["requests"]
+
 
 @pytest.fixture
 def counter(dev_service) -> Storage:
@@ -118,6 +121,21 @@ def test_a_slice_of_the_big_dataset_is_exact(storage, options, counter):
         part = h5["dl1/images"][2_000_000:2_000_100]
     np.testing.assert_array_equal(part, big_values()[2_000_000:2_000_100])
     assert counter.bytes_sent() < 5 * DEFAULT_BLOCK_SIZE
+
+
+def test_a_long_read_is_one_request_and_reading_on_reads_ahead(storage, options, counter):
+    """Each request costs the service a fixed overhead: the blocks one read misses come in one
+    request, and reading on in order fetches more and more ahead (not a request per block)."""
+    with ctadata.open(RUN, **options) as f, h5py.File(f, "r") as h5:
+        images = h5["dl1/images"]  # its metadata read
+        opened = counter.requests()
+        np.testing.assert_array_equal(images[:1_000_000], big_values()[:1_000_000])
+        assert counter.requests() - opened == 1  # 8 MB, 8 blocks: one request
+        f.seek(10 * DEFAULT_BLOCK_SIZE)
+        before = counter.requests()
+        while f.tell() < 30 * DEFAULT_BLOCK_SIZE:  # 20 MiB read in order, 64 KiB at a time
+            assert f.read(64 * 1024)
+        assert counter.requests() - before <= 6  # 1, 2, 4, 8, ... blocks ahead
 
 
 def test_seek_and_read_match_the_file(storage, fs):

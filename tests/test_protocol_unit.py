@@ -58,7 +58,8 @@ def test_requests_carry_token_in_header_only() -> None:
     proto = Protocol(SETTINGS)
     for request in (
         proto.list_request("a b/#x?.h5"),
-        proto.fetch_request("f", 10),
+        proto.fetch_request("f"),
+        proto.download_request("f", 10),
         proto.upload_request("d/f", b"x"),
     ):
         assert request.headers["Authorization"] == f"Bearer {TOKEN}"
@@ -66,7 +67,7 @@ def test_requests_carry_token_in_header_only() -> None:
     assert str(proto.list_request("a b/#x?.h5").url) == (
         "http://svc/services/downloadservice/list/a%20b/%23x%3F.h5"
     )
-    assert proto.fetch_request("f", 10).headers["Range"] == "bytes=10-"
+    assert "Range" not in proto.fetch_request("f").headers  # fetch/ ignores it
     hub = proto.hub_user_request("http://hub:8081/hub/api/")
     assert str(hub.url) == "http://hub:8081/hub/api/user"
     assert hub.headers["Authorization"] == f"Bearer {TOKEN}"

@@ -100,14 +100,25 @@ class HubUserHandler(BaseHandler):
 
 
 def make_app(
-    users: UserTable, storage_url: str, state_dir: Path, ca_cert: Path
+    users: UserTable,
+    storage_url: str,
+    state_dir: Path,
+    ca_cert: Path,
+    *,
+    request_overhead: float = 0.0,
+    refuse_open_ranges: bool = False,
 ) -> tornado.web.Application:
-    """The application; its httpx client is made here, so call this inside the running loop."""
+    """The application; its httpx client is made here, so call this inside the running loop.
+
+    `request_overhead`: seconds every request waits first, as the deployed service's fixed
+    cost; `refuse_open_ranges`: a test mode of `webdav/` (see `ServiceState`)."""
     http = httpx.AsyncClient(
         timeout=httpx.Timeout(300, connect=10),
         limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
     )
-    state = ServiceState(users, storage_url, state_dir, ca_cert, http)
+    state = ServiceState(
+        users, storage_url, state_dir, ca_cert, http, request_overhead, refuse_open_ranges
+    )
     ds, cs = DOWNLOAD_PREFIX, CERTIFICATE_PREFIX
     routes = [
         (rf"{ds}/?", download.IndexHandler),

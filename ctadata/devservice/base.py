@@ -8,6 +8,7 @@ login page otherwise; a valid token without the service's scope gets `403` with 
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
 from dataclasses import dataclass
@@ -39,6 +40,10 @@ class ServiceState:
     state_dir: Path
     ca_cert: Path
     http: httpx.AsyncClient
+    # The deployed service's fixed cost of every request (token check, certificate, TLS).
+    request_overhead: float = 0.0  # seconds
+    # A test mode: refuse the open-ended `Range: bytes=N-` through `webdav/` (webdav.py).
+    refuse_open_ranges: bool = False
 
     def storage(self, path: str) -> str:
         """The storage URL of a path relative to the storage root (decoded, `/`-separated)."""
@@ -77,6 +82,13 @@ class BaseHandler(tornado.web.RequestHandler):
     @property
     def state(self) -> ServiceState:
         return self.settings["ctadata_state"]
+
+    async def prepare(self) -> None:
+        # Every request of the deployed service checks the hub token, fetches the user's
+        # certificate, writes it to a temporary folder and opens a new TLS session to the
+        # storage before anything else: `--request-overhead` stands for that cost.
+        if self.state.request_overhead > 0:
+            await asyncio.sleep(self.state.request_overhead)
 
     def compute_etag(self) -> str | None:
         # No tornado-made ETags: they would differ from the storage's, and a matching
@@ -131,7 +143,8 @@ class NotFoundHandler(BaseHandler):
         *("PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "TRACE"),
     )
 
-    def prepare(self) -> None:
+    async def prepare(self) -> None:
+        await super().prepare()
         self.text(404, NOT_FOUND_PAGE)
 
     def check_xsrf_cookie(self) -> None:
@@ -154,6 +167,7 @@ class AuthenticatedHandler(BaseHandler):
         return content_type.split(";")[0].strip().lower() == "application/json"
 
     async def prepare(self) -> None:
+        await super().prepare()
         user = self.state.users.by_token(self.request_token())
         if user is None:
             self.refuse_unauthenticated()

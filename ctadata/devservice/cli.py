@@ -82,6 +82,24 @@ def _wait_for_signal() -> None:
 )
 @click.option("--sample-data", is_flag=True, help="Fill the storage with sample files first.")
 @click.option("--no-large-file", is_flag=True, help="With --sample-data: skip the ~50 MB file.")
+@click.option(
+    "--request-overhead",
+    "request_overhead_ms",
+    type=click.FloatRange(min=0),
+    default=0,
+    show_default=True,
+    envvar="CTADATA_DEV_REQUEST_OVERHEAD",
+    show_envvar=True,
+    metavar="MS",
+    help="Milliseconds every request waits first: the deployed service's fixed cost per request"
+    " (token check, certificate, a new TLS session to the storage).",
+)
+@click.option(
+    "--refuse-open-ranges",
+    is_flag=True,
+    help="Tests: answer 400 to a GET through webdav/ with an open-ended Range (bytes=N-),"
+    " which the deployed service would hold whole in memory.",
+)
 @click.option("--ready-json", is_flag=True, help="Print one JSON line with the URLs once serving.")
 def dev_service(
     storage_dir: Path,
@@ -91,6 +109,8 @@ def dev_service(
     users_file: Path | None,
     sample_data: bool,
     no_large_file: bool,
+    request_overhead_ms: float,
+    refuse_open_ranges: bool,
     ready_json: bool,
 ) -> None:
     """Run local development versions of the download and certificate services.
@@ -107,6 +127,8 @@ def dev_service(
         users=users_file,
         sample_data=sample_data,
         large_file=not no_large_file,
+        request_overhead_ms=request_overhead_ms,
+        refuse_open_ranges=refuse_open_ranges,
     )
     service.start()
     try:

@@ -37,7 +37,12 @@ def _url_host(host: str) -> str:
 
 
 class DevService:
-    """The development download and certificate services over a local WebDAV storage."""
+    """The development download and certificate services over a local WebDAV storage.
+
+    `request_overhead_ms`: what every request waits before it is handled, as the deployed
+    service's fixed cost per request (0: none); `refuse_open_ranges`: a test mode in which
+    `webdav/` refuses a GET with an open-ended `Range: bytes=N-` (400).
+    """
 
     def __init__(
         self,
@@ -49,6 +54,8 @@ class DevService:
         users: UserTable | str | Path | None = None,
         sample_data: bool = False,
         large_file: bool = True,
+        request_overhead_ms: float = 0.0,
+        refuse_open_ranges: bool = False,
     ) -> None:
         self.storage_dir = Path(storage_dir).resolve()
         self._own_state = state_dir is None
@@ -61,6 +68,10 @@ class DevService:
         self.users: list[User] = self.user_table.users
         self.token = self.users[0].token
         self._sample_data, self._large_file = sample_data, large_file
+        if request_overhead_ms < 0:
+            raise ValueError("request_overhead_ms must be 0 or more milliseconds")
+        self.request_overhead = request_overhead_ms / 1000
+        self.refuse_open_ranges = refuse_open_ranges
         self._storage: WebDAVStorage | None = None
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -151,7 +162,14 @@ class DevService:
 
     async def _serve(self) -> None:
         assert self.state_dir is not None
-        app = make_app(self.user_table, self.storage_url, self.state_dir, self.ca_cert)
+        app = make_app(
+            self.user_table,
+            self.storage_url,
+            self.state_dir,
+            self.ca_cert,
+            request_overhead=self.request_overhead,
+            refuse_open_ranges=self.refuse_open_ranges,
+        )
         sockets = tornado.netutil.bind_sockets(self.port, self.host)
         # No limit on body sizes here: the streaming handlers raise their own, and
         # uploads of several GB must pass.

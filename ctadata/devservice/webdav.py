@@ -1,10 +1,15 @@
 """`webdav/<path>`: the download service's WebDAV pass-through to the storage.
 
-Methods GET HEAD MKCOL OPTIONS PROPFIND PROPPATCH PUT TRACE are relayed, bodies streamed both
-ways; DELETE MOVE COPY LOCK (and any other) get 405 from tornado before anything else, as the
-deployed service does not offer them. Reading is allowed in the user's areas, writing only in
-the user's own folders. In PROPFIND answers the hrefs are rewritten from the storage's base
-path to this service's, so that a WebDAV client pointed at `webdav/` finds its way around.
+Methods GET HEAD MKCOL OPTIONS PROPFIND PROPPATCH PUT TRACE are relayed; DELETE MOVE COPY LOCK
+(and any other) get 405 from tornado before anything else, as the deployed service does not
+offer them. Reading is allowed in the user's areas, writing only in the user's own folders. In
+PROPFIND answers the hrefs are rewritten from the storage's base path to this service's, so
+that a WebDAV client pointed at `webdav/` finds its way around.
+
+Request bodies are streamed to the storage. Answers are not: as the deployed service does, the
+whole answer of the storage is read into memory, then copied once more to rewrite hrefs (for
+every method, file bodies included), before the first byte goes out. A GET of a big file
+through here must therefore ask a bounded Range window (docs/protocol.md).
 """
 
 from __future__ import annotations
@@ -48,6 +53,13 @@ RESPONSE_HEADERS = (
 STORAGE_PATH = "/pnfs/cta.cscs.ch/"
 SERVICE_PATH = f"{DOWNLOAD_PREFIX}/webdav/"
 HREF_RE = re.compile(rb"(<(?:[\w.-]+:)?href>)\s*(?:https?://[^/<]+)?/pnfs/cta\.cscs\.ch/")
+OPEN_RANGE_SPEC = re.compile(r"\s*\d+\s*-\s*")  # `N-`: from byte N to the end
+
+
+def open_ended(range_header: str) -> bool:
+    """A `Range` header asking for everything from some byte on (`bytes=N-`)."""
+    unit, _, specs = range_header.partition("=")
+    return unit.strip() == "bytes" and any(OPEN_RANGE_SPEC.fullmatch(s) for s in specs.split(","))
 
 
 def rewrite_hrefs(body: bytes) -> bytes:
@@ -68,6 +80,9 @@ class WebDAVHandler(StreamedBodyHandler, DownloadServiceHandler):
         if refusal is not None:
             self.text(403, refusal)
             return
+        if self.open_range():
+            self.text(400, "Error: an open-ended Range through webdav/ (refused in this test mode)")
+            return
         self.pipe.consumer = asyncio.ensure_future(self.send_to_storage(path))
 
     def refusal(self, path: str) -> str | None:
@@ -81,6 +96,15 @@ class WebDAVHandler(StreamedBodyHandler, DownloadServiceHandler):
         if not self.may_read(path):
             return storage_error_page(403, "Forbidden", path)
         return None
+
+    def open_range(self) -> bool:
+        """A GET asking for everything from a byte on (`bytes=N-`), in the test mode that
+        refuses it: the deployed service would hold the whole rest of the file in memory."""
+        return (
+            self.state.refuse_open_ranges
+            and self.request.method == "GET"
+            and open_ended(self.request.headers.get("Range", ""))
+        )
 
     async def send_to_storage(self, path: str) -> httpx.Response:
         headers = {h: self.request.headers[h] for h in REQUEST_HEADERS if h in self.request.headers}
@@ -117,18 +141,25 @@ class WebDAVHandler(StreamedBodyHandler, DownloadServiceHandler):
             self.set_header("Allow", ", ".join(m for m in offered if m in self.SUPPORTED_METHODS))
 
     async def send_answer(self, answer: httpx.Response) -> None:
+        """The storage's answer, read whole and copied once more before the first byte is sent,
+        as the deployed service does (its copy rewrites hrefs, for every answer). The pieces are
+        held as they came, not joined: memory is then what the service holds, not what the
+        allocator keeps of many large blocks."""
+        held = [chunk async for chunk in answer.aiter_raw()]
+        rewriting = self.request.method in ("PROPFIND", "PROPPATCH")
+        if rewriting:
+            copy = [rewrite_hrefs(b"".join(held))]
+        else:
+            copy = [memoryview(chunk).tobytes() for chunk in held]
+        del held
         self.set_status(answer.status_code, answer.reason_phrase or None)
         self.copy_headers(answer)
-        if self.request.method in ("PROPFIND", "PROPPATCH"):
-            # Rewriting changes the length: these (small) XML answers are read whole.
-            body = rewrite_hrefs(await answer.aread())
-            self.clear_header("Content-Length")
-            self.finish(body)
-            return
+        if rewriting:
+            self.clear_header("Content-Length")  # rewriting changed it
         try:
-            async for chunk in answer.aiter_raw():
-                self.write(chunk)
+            for piece in copy:
+                self.write(piece)
                 await self.flush()
         except StreamClosedError:
-            return
+            return  # the client went away
         self.finish()
