@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 from jupyter_server.extension.application import ExtensionApp
@@ -61,6 +62,9 @@ class CtadataLab(ExtensionApp):
     chunk_size = Int(DEFAULT_CHUNK_SIZE, config=True, help="Chunk size asked from the services.")
     max_queued_transfers = Int(
         100, config=True, help="Transfer jobs waiting at most; past this, new ones get a 429."
+    )
+    max_concurrent_searches = Int(
+        4, config=True, help="Searches (`find`) running at once; past this, new ones get a 429."
     )
     max_upload_size = Int(
         MAX_UPLOAD_BYTES,
@@ -140,6 +144,7 @@ class CtadataLab(ExtensionApp):
         records = journal.open(self.root_dir)
         self.jobs.restore(records)
         resume_jobs(self, records)
+        self.search_slots = threading.BoundedSemaphore(max(1, self.max_concurrent_searches))
         self.open_files = OpenFiles(
             lambda path, kind: open_remote(self.service_settings, path, kind),
             ttl=self.preview_idle_seconds,
