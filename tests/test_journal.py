@@ -7,7 +7,6 @@ or cannot be written, refuses the file, so that no file exists that the next sta
 
 from __future__ import annotations
 
-import json
 import secrets
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +15,7 @@ import pytest
 
 from ctadata.errors import Cancelled
 from ctadata.local import LocalPath, TempFile, TempHook
-from ctadata_lab.journal import Journal, journal_path
+from ctadata_lab.journal import Journal, journal_path, stored_records
 
 JOB = secrets.token_hex(16)
 
@@ -44,8 +43,7 @@ def hook(journal: Journal) -> TempHook:
 
 def on_disk(journal: Journal) -> list[str]:
     """The temporary files the journal's file records."""
-    jobs = json.loads(journal.path.read_text())["jobs"]
-    return [t["path"] for job in jobs for t in job["temp"]]
+    return [t["path"] for job in stored_records(journal.path) for t in job["temp"]]
 
 
 def made_in(folder: Path) -> list[str]:
@@ -58,7 +56,7 @@ def test_a_stopping_server_records_the_temporary_files_still_made(tmp_path, jour
         temp.keep()  # as a download the stopping server suspends
     assert on_disk(journal) == [str(tmp_path / "work" / made_in(tmp_path / "work")[0])]
     journal.record(JOB, {"state": "cancelled"})
-    assert json.loads(journal.path.read_text())["jobs"][0]["state"] == "running"  # frozen
+    assert stored_records(journal.path)[0]["state"] == "running"  # frozen
 
 
 def unwritable(journal: Journal) -> None:
