@@ -106,7 +106,8 @@ class Journal:
         valid = []
         for record in records:
             if record_problem(record) is None:
-                valid.append(record | {"temp": record.get("temp") or []})
+                record["temp"] = record.get("temp") or []
+                valid.append(record)
             else:
                 unread.append(json.dumps(record))
         if unread:
