@@ -37,7 +37,7 @@ from ctadata.errors import Cancelled, InvalidPath
 from ctadata.local import LocalPath, remove_leftover
 
 from .jobs import FINISHED, KEEP_FINISHED, MAX_FINISHED, expired, parse_iso, record_problem
-from .journal_file import JournalFile
+from .journal_file import JournalFile, drop_line, set_line
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,8 @@ class Journal:
         self._records: dict[str, dict[str, Any]] = {}
         self._changed: set[str] = set()  # jobs whose record changed since the last save
         self._dropped: set[str] = set()  # jobs forgotten since the last save
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the records
+        self._writing = threading.Lock()  # the file
         self._last_save = 0.0
         self._lock_file: TextIO | None = None
         self._frozen = False  # job states are kept as they are (the server stops)
@@ -96,8 +97,7 @@ class Journal:
                 remove_temporary_files(record, root)
                 record["temp"] = []
         self._records = {r["id"]: r for r in retained(records, keep_finished, max_finished)}
-        with self._lock:
-            self._write()  # a file of these records alone (a legacy journal is removed)
+        self.save(force=True)  # a file of these records alone (a legacy journal is removed)
         return list(self._records.values())
 
     def _load(self) -> list[dict[str, Any]]:
@@ -183,29 +183,29 @@ class Journal:
     def save(self, *, force: bool = False) -> bool:
         """Write the changes durably (never a half-written record that counts, even on SIGKILL
         or power loss). False if they could not be written, or the journal is closed."""
-        with self._lock:
-            if self._lock_file is None:  # closed, or never kept (another server keeps it)
-                return not self._closed
-            now = time.monotonic()
-            if not force and now - self._last_save < SAVE_EVERY:
-                return True
-            self._last_save = now
-            return self._write()
-
-    def _write(self) -> bool:
-        """Append the changes, or write the file anew when it is not clean or has outgrown
-        its records (under `_lock`)."""
-        try:
-            if self._file.clean:
-                changed = [self._records[job_id] for job_id in self._changed]
-                self._file.append(changed, sorted(self._dropped))
-            if not self._file.clean or self._file.outgrown():
-                self._file.rewrite(self._records.values())
-        except OSError as exc:
-            log.warning("ctadata_lab: cannot write the transfer journal: %s", exc.strerror)
-            return False
-        self._changed.clear()
-        self._dropped.clear()
+        if not force and time.monotonic() - self._last_save < SAVE_EVERY:
+            return True  # read without a lock: at worst one save more or less
+        with self._writing:  # one write at a time; records change meanwhile, and wait for none
+            with self._lock:
+                if self._lock_file is None:  # closed, or never kept (another server keeps it)
+                    return not self._closed
+                self._last_save = time.monotonic()
+                whole = not self._file.clean or self._file.outgrown()
+                ids = self._records if whole else self._changed
+                lines = [set_line(self._records[job_id]) for job_id in ids]
+                if self._dropped and not whole:
+                    lines.append(drop_line(sorted(self._dropped)))
+                self._changed.clear()
+                self._dropped.clear()
+            try:
+                if whole:
+                    self._file.rewrite(lines)
+                else:
+                    self._file.append(lines)
+            except OSError as exc:
+                self._file.clean = False  # the next save writes every record anew
+                log.warning("ctadata_lab: cannot write the transfer journal: %s", exc.strerror)
+                return False
         return True
 
     def close(self) -> None:

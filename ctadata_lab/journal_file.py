@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -53,12 +52,9 @@ class JournalFile:
                 unread.append(line)
         return list(records.values()), unread
 
-    def append(self, changed: Iterable[dict[str, Any]], dropped: list[str]) -> None:
-        """Put the changes on record, durably (OSError if they could not be). Only on a
-        `clean` file: rewrite it otherwise."""
-        lines = [json.dumps({"set": record}) for record in changed]
-        if dropped:
-            lines.append(json.dumps({"drop": dropped}))
+    def append(self, lines: list[str]) -> None:
+        """Put `lines` (`set_line`, `drop_line`) on record, durably (OSError if they could not
+        be). Only on a `clean` file: rewrite it otherwise."""
         data = "".join(line + "\n" for line in lines).encode("utf-8")
         self.clean = False
         # Opened by its name each time: a log replaced or removed meanwhile is not written
@@ -73,9 +69,10 @@ class JournalFile:
     def outgrown(self) -> bool:
         return self._size > max(COMPACT_MIN, COMPACT_RATIO * self._compacted)
 
-    def rewrite(self, records: Iterable[dict[str, Any]]) -> None:
-        """The log anew, holding `records` only (OSError if it could not be written)."""
-        data = "".join(json.dumps({"set": r}) + "\n" for r in records).encode("utf-8")
+    def rewrite(self, lines: list[str]) -> None:
+        """The log anew, holding `lines` (the live records) only (OSError if it could not be
+        written)."""
+        data = "".join(line + "\n" for line in lines).encode("utf-8")
         scratch = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         with open(scratch, "wb") as out:
             out.write(data)
@@ -88,6 +85,16 @@ class JournalFile:
         if self.legacy.exists():  # now held by the log
             self.legacy.unlink()
             _sync_folder(self.path.parent)
+
+
+def set_line(record: dict[str, Any]) -> str:
+    """The line that records a job (the last one of a job wins)."""
+    return json.dumps({"set": record})
+
+
+def drop_line(job_ids: list[str]) -> str:
+    """The line that forgets jobs."""
+    return json.dumps({"drop": job_ids})
 
 
 def _parse(line: str) -> Any:
