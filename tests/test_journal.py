@@ -15,6 +15,7 @@ import pytest
 
 from ctadata.errors import Cancelled
 from ctadata.local import LocalPath, TempFile, TempHook
+from ctadata_lab import journal_file
 from ctadata_lab.journal import Journal, journal_path, stored_records
 
 JOB = secrets.token_hex(16)
@@ -76,3 +77,16 @@ def test_no_temporary_file_is_made_off_the_record(
     with pytest.raises(error):
         TempFile(LocalPath(tmp_path / "work", ("got", "a.bin")), hook(journal))
     assert made_in(tmp_path / "work" / "got") == []
+
+
+def test_the_log_is_compacted_and_keeps_the_last_records(tmp_path, journal, monkeypatch) -> None:
+    """Many changes of few jobs: the file stays within a few times its records (a rewrite
+    now and then), and holds each job's last record; a job forgotten is gone."""
+    monkeypatch.setattr(journal_file, "COMPACT_MIN", 20_000)
+    other = secrets.token_hex(16)
+    for n in range(400):
+        journal.record(JOB, {"bytes_done": n})
+        journal.record(other, {"kind": "upload", "state": "running", "bytes_done": n})
+        assert journal.path.stat().st_size < 2 * 20_000
+    journal.forget([other])
+    assert [(r["id"], r["bytes_done"]) for r in stored_records(journal.path)] == [(JOB, 399)]
