@@ -6,7 +6,8 @@ Writes a journal of the JSON form older versions kept (`jobs-<key>.json`: FINISH
 jobs, QUEUED unfinished downloads of a small file), starts a real Jupyter server with
 `ctadata_lab` on the development service (subprocesses, ephemeral ports) and prints:
   - the seconds from the server's start to its first answer of `GET ctadata/transfers`
-    (a server on an empty journal is timed too, as the reference), and how many jobs it lists;
+    (a server on an empty journal is timed too, as the reference), how many jobs it lists, and
+    its peak resident memory so far (VmHWM);
   - once the resumed jobs are done, the bytes the server wrote (`wchar` of /proc/<pid>/io,
     every write(2): its log lines too) for each new `POST transfers` (a download of a small
     file, waited for until done), the mean of POSTS;
@@ -74,11 +75,21 @@ def write_legacy_journal(data_dir: Path, root: Path, finished: int, queued: int)
     return path.stat().st_size
 
 
-def written(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/io").read_text().splitlines():
-        if line.startswith("wchar:"):
+def proc_field(pid: int, file: str, name: str) -> int:
+    """A number of /proc/<pid>/<file> (`io`'s wchar: bytes written; `status`'s VmHWM: peak
+    resident memory, kB)."""
+    for line in Path(f"/proc/{pid}/{file}").read_text().splitlines():
+        if line.startswith(name + ":"):
             return int(line.split()[1])
-    raise RuntimeError("no wchar")
+    raise RuntimeError(f"no {name}")
+
+
+def written(pid: int) -> int:
+    return proc_field(pid, "io", "wchar")
+
+
+def peak_mb(pid: int) -> float:
+    return proc_field(pid, "status", "VmHWM") / 1024
 
 
 class Server:
@@ -157,7 +168,9 @@ def run(svc: Service, tmp: Path, args: argparse.Namespace) -> None:
         server = Server(svc, root, data_dir)
         try:
             took, listed = server.first_answer(args.limit)
-            print(f"{name}: answered after {took:.2f} s, listing {len(listed)} jobs")
+            peak = peak_mb(server.process.pid)
+            jobs = len(listed)
+            print(f"{name}: answered after {took:.2f} s, listing {jobs} jobs, peak {peak:.0f} MB")
             server.settle(args.limit)
             per_post = server.bytes_per_post(args.posts)
             print(f"{name}: {per_post / 1e3:.1f} kB written per POST (mean of {args.posts})")
@@ -181,7 +194,8 @@ def main() -> None:
         reference = Server(svc, empty / "work", empty / "data")
         try:
             took, _ = reference.first_answer(args.limit)
-            print(f"empty journal: answered after {took:.2f} s")
+            peak = peak_mb(reference.process.pid)
+            print(f"empty journal: answered after {took:.2f} s, peak {peak:.0f} MB")
         finally:
             reference.stop()
         run(svc, Path(tmp), args)
