@@ -74,7 +74,8 @@ class Journal:
         finished ones those that ended within `keep_finished` seconds, `max_finished` at most.
 
         If another live server holds it (the same workspace twice), or it cannot be kept (its
-        folder cannot be written), nothing is touched and this server keeps no journal.
+        folder cannot be written, its file read), nothing is touched and this server keeps no
+        journal.
         """
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -88,8 +89,13 @@ class Journal:
             lock_file.close()
             log.warning("ctadata_lab: another server keeps the jobs of this workspace")
             return []
+        try:
+            records = self._load()
+        except OSError as exc:  # not to be written over: this server keeps none
+            lock_file.close()
+            log.warning("ctadata_lab: the transfer journal cannot be read: %s", exc)
+            return []
         self._lock_file = lock_file
-        records = self._load()
         for record in records:
             if record["state"] not in FINISHED:
                 settle_unfinished(record, root)

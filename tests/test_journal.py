@@ -90,3 +90,15 @@ def test_the_log_is_compacted_and_keeps_the_last_records(tmp_path, journal, monk
         assert journal.path.stat().st_size < 2 * 20_000
     journal.forget([other])
     assert [(r["id"], r["bytes_done"]) for r in stored_records(journal.path)] == [(JOB, 399)]
+
+
+def test_a_journal_that_cannot_be_read_is_left_as_it_is(tmp_path) -> None:
+    """Not readable (here: a folder in its place): the server keeps no journal, and writes
+    nothing over it."""
+    path = journal_path(tmp_path / "data", tmp_path / "work")
+    (path / "in the way").mkdir(parents=True)
+    kept = Journal(path)
+    assert kept.open(tmp_path) == []
+    kept.record(JOB, {"kind": "download", "state": "running"})
+    kept.close()
+    assert path.is_dir() and list(path.iterdir()) == [path / "in the way"]
