@@ -78,7 +78,7 @@ def record_problem(record: Any) -> str | None:
         return "not a JSON object"
     for key, kinds in RECORD_FIELDS.items():
         value = record.get(key)
-        if type(value) not in kinds:  # exactly: a bool is no count (a journal holds 100,000)
+        if type(value) not in kinds:  # exact types: `true` is no byte count
             return f"{key!r} is {str(value)[:40]!r}"
     if record["state"] not in (QUEUED, RUNNING, *FINISHED):
         return f"'state' is {record['state'][:40]!r}"
