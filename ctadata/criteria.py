@@ -10,11 +10,13 @@ import fnmatch
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from decimal import Decimal
 
 from .entry import Entry
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*$", re.IGNORECASE)
 _UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
+MAX_SIZE = 2**63 - 1  # bytes: no file is larger (a file system's offsets are signed 64-bit)
 TYPES = ("file", "directory")
 
 
@@ -26,7 +28,10 @@ def parse_size(value: int | str | None) -> int | None:
     if match is None:
         raise ValueError(f"{value!r} is not a size: give bytes, or a number with K, M, G or T")
     number, unit = match.groups()
-    return int(float(number) * _UNITS[unit.lower()])
+    size = int(Decimal(number) * _UNITS[unit.lower()])  # exact: no float to overflow or round
+    if size > MAX_SIZE:
+        raise ValueError(f"a size is at most {MAX_SIZE} bytes (8 EiB)")
+    return size
 
 
 def parse_time(value: datetime | date | str | None) -> datetime | None:

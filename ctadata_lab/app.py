@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 from jupyter_server.extension.application import ExtensionApp
@@ -21,7 +22,7 @@ from ctadata.errors import AuthenticationError
 
 from .handlers import routes
 from .jobclient import JobClient
-from .jobs import Job, JobManager
+from .jobs import KEEP_FINISHED, MAX_FINISHED, Job, JobManager
 from .journal import Journal, journal_path
 from .openfiles import OpenFiles
 from .remote_readers import open_remote
@@ -61,6 +62,15 @@ class CtadataLab(ExtensionApp):
     chunk_size = Int(DEFAULT_CHUNK_SIZE, config=True, help="Chunk size asked from the services.")
     max_queued_transfers = Int(
         100, config=True, help="Transfer jobs waiting at most; past this, new ones get a 429."
+    )
+    max_finished_transfers = Int(
+        MAX_FINISHED,
+        config=True,
+        help="Finished transfer jobs listed (and kept across restarts) at most, for an hour"
+        " each; past this, the oldest are forgotten.",
+    )
+    max_concurrent_searches = Int(
+        4, config=True, help="Searches (`find`) running at once; past this, new ones get a 429."
     )
     max_upload_size = Int(
         MAX_UPLOAD_BYTES,
@@ -136,10 +146,12 @@ class CtadataLab(ExtensionApp):
             self.token = None
         self.aclient = AsyncAPIClient.from_settings(self.service_settings, hub_user=self.hub_user)
         journal = Journal(journal_path(self.serverapp.data_dir, self.root_dir))
-        self.jobs = JobManager(self.max_concurrent_transfers, journal)
-        records = journal.open(self.root_dir)
+        kept = max(0, self.max_finished_transfers)
+        self.jobs = JobManager(self.max_concurrent_transfers, journal, max_finished=kept)
+        records = journal.open(self.root_dir, keep_finished=KEEP_FINISHED, max_finished=kept)
         self.jobs.restore(records)
         resume_jobs(self, records)
+        self.search_slots = threading.BoundedSemaphore(max(1, self.max_concurrent_searches))
         self.open_files = OpenFiles(
             lambda path, kind: open_remote(self.service_settings, path, kind),
             ttl=self.preview_idle_seconds,

@@ -17,12 +17,13 @@ from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ctadata.errors import Cancelled, ConflictError, CtadataError, scrub
 from ctadata.progress import Progress
 
-from .journal import Journal
+if TYPE_CHECKING:
+    from .journal import Journal
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ CONFLICTS_LISTED = 200  # workspace paths a job's JSON lists; `conflicts_total` 
 RATE_WINDOW = 5.0  # seconds of history behind `rate`
 SAMPLE_EVERY = 0.2  # seconds between rate samples
 KEEP_FINISHED = 3600.0  # seconds a finished job stays listed
+MAX_FINISHED = 1000  # finished jobs listed at most (the oldest go first)
 SHUTDOWN_WAIT = 3.0  # seconds a stopping server waits for its jobs to clean up
 
 
@@ -46,6 +48,54 @@ def parse_iso(text: Any) -> datetime | None:
         return datetime.fromisoformat(text)
     except (TypeError, ValueError):
         return None
+
+
+# A job's record, as `Job.to_json` writes it and the journal keeps it: the types each field
+# may have (a missing field is None). Fields not named here are kept as they are.
+RECORD_FIELDS: dict[str, tuple[type, ...]] = {
+    "id": (str,),
+    "kind": (str,),
+    "path": (str,),
+    "local": (str, type(None)),
+    "state": (str,),
+    "recursive": (bool, type(None)),
+    "resumed": (bool, type(None)),
+    "bytes_done": (int, type(None)),
+    "bytes_total": (int, type(None)),
+    "files_done": (int, type(None)),
+    "files_total": (int, type(None)),
+    "error": (str, type(None)),
+    "created": (str, type(None)),
+    "finished": (str, type(None)),
+    "redo": (dict, type(None)),
+    "temp": (list, type(None)),
+}
+
+
+def record_problem(record: Any) -> str | None:
+    """Why `record` (read from a journal) cannot be a job; None if it can."""
+    if not isinstance(record, dict):
+        return "not a JSON object"
+    for key, kinds in RECORD_FIELDS.items():
+        value = record.get(key)
+        if type(value) not in kinds:  # exact types: `true` is no byte count
+            return f"{key!r} is {str(value)[:40]!r}"
+    if record["state"] not in (QUEUED, RUNNING, *FINISHED):
+        return f"'state' is {record['state'][:40]!r}"
+    for key in ("created", "finished"):
+        text = record.get(key)
+        if text is not None and getattr(parse_iso(text), "tzinfo", None) is None:
+            return f"{key!r} is not a time with its zone: {text[:40]!r}"
+    return None
+
+
+def expired(finished: list[tuple[str, float]], horizon: float, cap: int) -> list[str]:
+    """The jobs to forget of `finished` (id, when it ended): those that ended before `horizon`,
+    and past the `cap` newest."""
+    if len(finished) <= cap:  # the rule, and no sort (this runs on every request)
+        return [job_id for job_id, at in finished if at < horizon]
+    newest_first = sorted(finished, key=lambda job: job[1], reverse=True)
+    return [job_id for n, (job_id, at) in enumerate(newest_first) if at < horizon or n >= cap]
 
 
 class Job:
@@ -223,8 +273,15 @@ Work = Callable[[Job], Any]
 class JobManager:
     """Keeps the jobs of one server; runs thread jobs at most `max_workers` at a time."""
 
-    def __init__(self, max_workers: int, journal: Journal, keep_finished: float = KEEP_FINISHED):
+    def __init__(
+        self,
+        max_workers: int,
+        journal: Journal,
+        keep_finished: float = KEEP_FINISHED,
+        max_finished: int = MAX_FINISHED,
+    ):
         self.keep_finished = keep_finished
+        self.max_finished = max_finished
         self.journal = journal
         self._jobs: dict[str, Job] = {}
         self._pool = ThreadPoolExecutor(
@@ -244,10 +301,13 @@ class JobManager:
         return job
 
     def _add(self, job: Job) -> None:
-        self.prune()
+        if not job.resumed:  # a resumed job ends none: 3000 of them need no 3000 passes
+            self.prune()
         self._jobs[job.id] = job
         job.on_change = self._journal
-        self._journal(job, True)
+        # A resumed job is on record already (the journal's start wrote it): its record is
+        # saved with the next, not waited for (3000 resumed jobs took 8 s of fsyncs).
+        self._journal(job, not job.resumed)
 
     def _journal(self, job: Job, important: bool) -> None:
         fields = job.to_json() | {"redo": job.redo}
@@ -300,16 +360,13 @@ class JobManager:
         return job
 
     def prune(self) -> None:
-        horizon = time.monotonic() - self.keep_finished
-        expired = [
-            j.id
-            for j in self._jobs.values()
-            if j.finished_at is not None and j.finished_at < horizon
-        ]
-        for job_id in expired:
+        """Forget the finished jobs past `keep_finished` seconds, and past `max_finished`."""
+        ended = [(j.id, j.finished_at) for j in self._jobs.values() if j.finished_at is not None]
+        gone = expired(ended, time.monotonic() - self.keep_finished, self.max_finished)
+        for job_id in gone:
             del self._jobs[job_id]
-        if expired:
-            self.journal.forget(expired)
+        if gone:
+            self.journal.forget(gone)
 
     def shutdown(self) -> None:
         """Stop everything (server stop), for the next start to resume.

@@ -1,8 +1,9 @@
 """A Jupyter server of its own, as a subprocess: started, stopped with a signal, started again.
 
-`start_server(service)` starts `jupyter server` with the extension on `service`, with the same
-workspace (`start_server.root`) and data directory (`start_server.data_dir`, where the transfer
-journal lives) each time.
+`start_server(service, **traits)` starts `jupyter server` with the extension on `service` (and
+these `CtadataLab` traits), with the same workspace (`start_server.root`) and data directory
+(`start_server.data_dir`, where the transfer journal lives) each time; the log of the n-th
+server is `server<n>.log` in the test's `tmp_path`.
 """
 
 from __future__ import annotations
@@ -53,19 +54,20 @@ class Server:
 
 @pytest.fixture
 def start_server(tmp_path: Path) -> Iterator[Callable[[Any], Server]]:
-    """`start_server(service)`: a Jupyter server on `service`, on the same workspace and data
-    directory each time."""
+    """`start_server(service, **traits)`: a Jupyter server on `service` (with these
+    `CtadataLab` traits), on the same workspace and data directory each time."""
     root, home = tmp_path / "work", tmp_path / "jupyter"
     root.mkdir()
     (home / "config").mkdir(parents=True)
     started: list[Server] = []
 
-    def start(service: Any) -> Server:
+    def start(service: Any, **traits: Any) -> Server:
         config = {
             "ServerApp": {"jpserver_extensions": {"ctadata_lab": True}, "open_browser": False},
             "CtadataLab": {
                 "downloadservice_url": service.downloadservice,
                 "certificateservice_url": service.certificateservice,
+                **traits,
             },
         }
         (home / "config" / "jupyter_server_config.json").write_text(json.dumps(config))

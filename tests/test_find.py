@@ -229,6 +229,10 @@ def test_an_endless_tree_ends_the_walk_at_the_depth_bound():
 def test_sizes_and_dates_as_users_type_them():
     assert parse_size("1G") == GiB and parse_size("1.5k") == 1536 and parse_size("2TiB") == 2 << 40
     assert parse_size("512") == 512 and parse_size(7) == 7
+    assert parse_size("0.1k") == 102 and parse_size(str(2**63 - 1)) == 2**63 - 1
+    for huge in (str(2**63), "9" * 19, "9" * 400, "9" * 400 + "T", "8388608T"):
+        with pytest.raises(ValueError, match="a size is at most"):
+            parse_size(huge)
     assert parse_time("2024-11-01") == datetime(2024, 11, 1, tzinfo=timezone.utc)
     assert parse_time("2024-11-01T10:00+01:00").utcoffset().total_seconds() == 3600
 
@@ -275,6 +279,8 @@ def test_cli_find(tree, env):
 def test_cli_find_bad_input(tree, env, dev_service):
     code, _, err = run_cli("find", ROOT, "--min-size", "huge")
     assert code == 2 and "'huge' is not a size" in err
+    code, _, err = run_cli("find", ROOT, "--max-size", "9" * 400)
+    assert code == 2 and "a size is at most" in err and "Traceback" not in err
     code, _, err = run_cli("find", ROOT, "--newer", "last week")
     assert code == 2 and "not an ISO date" in err
     code, _, err = run_cli("find", f"{ROOT}/nothing-here/")

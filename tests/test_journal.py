@@ -7,7 +7,6 @@ or cannot be written, refuses the file, so that no file exists that the next sta
 
 from __future__ import annotations
 
-import json
 import secrets
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +15,8 @@ import pytest
 
 from ctadata.errors import Cancelled
 from ctadata.local import LocalPath, TempFile, TempHook
-from ctadata_lab.journal import Journal, journal_path
+from ctadata_lab import journal_file
+from ctadata_lab.journal import Journal, journal_path, stored_records
 
 JOB = secrets.token_hex(16)
 
@@ -44,8 +44,7 @@ def hook(journal: Journal) -> TempHook:
 
 def on_disk(journal: Journal) -> list[str]:
     """The temporary files the journal's file records."""
-    jobs = json.loads(journal.path.read_text())["jobs"]
-    return [t["path"] for job in jobs for t in job["temp"]]
+    return [t["path"] for job in stored_records(journal.path) for t in job["temp"]]
 
 
 def made_in(folder: Path) -> list[str]:
@@ -58,7 +57,7 @@ def test_a_stopping_server_records_the_temporary_files_still_made(tmp_path, jour
         temp.keep()  # as a download the stopping server suspends
     assert on_disk(journal) == [str(tmp_path / "work" / made_in(tmp_path / "work")[0])]
     journal.record(JOB, {"state": "cancelled"})
-    assert json.loads(journal.path.read_text())["jobs"][0]["state"] == "running"  # frozen
+    assert stored_records(journal.path)[0]["state"] == "running"  # frozen
 
 
 def unwritable(journal: Journal) -> None:
@@ -78,3 +77,28 @@ def test_no_temporary_file_is_made_off_the_record(
     with pytest.raises(error):
         TempFile(LocalPath(tmp_path / "work", ("got", "a.bin")), hook(journal))
     assert made_in(tmp_path / "work" / "got") == []
+
+
+def test_the_log_is_compacted_and_keeps_the_last_records(tmp_path, journal, monkeypatch) -> None:
+    """Many changes of few jobs: the file stays within a few times its records (a rewrite
+    now and then), and holds each job's last record; a job forgotten is gone."""
+    monkeypatch.setattr(journal_file, "COMPACT_MIN", 20_000)
+    other = secrets.token_hex(16)
+    for n in range(400):
+        journal.record(JOB, {"bytes_done": n})
+        journal.record(other, {"kind": "upload", "state": "running", "bytes_done": n})
+        assert journal.path.stat().st_size < 2 * 20_000
+    journal.forget([other])
+    assert [(r["id"], r["bytes_done"]) for r in stored_records(journal.path)] == [(JOB, 399)]
+
+
+def test_a_journal_that_cannot_be_read_is_left_as_it_is(tmp_path) -> None:
+    """Not readable (here: a folder in its place): the server keeps no journal, and writes
+    nothing over it."""
+    path = journal_path(tmp_path / "data", tmp_path / "work")
+    (path / "in the way").mkdir(parents=True)
+    kept = Journal(path)
+    assert kept.open(tmp_path) == []
+    kept.record(JOB, {"kind": "download", "state": "running"})
+    kept.close()
+    assert path.is_dir() and list(path.iterdir()) == [path / "in the way"]

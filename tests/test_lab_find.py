@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import threading
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from .lab_harness import Lab
+from .lab_harness import Lab, traits
 from .test_find import DIRS, ROOT, TREE, expected, tree  # noqa: F401
 
 pytestmark = pytest.mark.filterwarnings("error::jupyter_server.utils.JupyterServerAuthWarning")
@@ -125,3 +126,47 @@ def test_folders_that_cannot_be_listed_are_error_lines(lab: Lab):
     assert all("HTTP 403" in e["message"] for e in errors)
     assert got[-1]["reason"] == "complete" and got[-1]["errors"] == 2
     assert lab.service.users["nofolder"].token not in response.text
+
+
+def test_numbers_that_are_no_sizes_or_bounds_are_refused(lab: Lab, tree):
+    """Sizes past any file's and non-finite numbers: a 400 each, never a 500 or a search."""
+    nines = "9" * 400
+    for query in ({"min_size": nines}, {"max_size": nines + "T"}, {"timeout": "nan"},
+                  {"timeout": "inf"}, {"timeout": "1e999"}, {"limit": "nan"},
+                  {"maxdepth": "-inf"}):  # fmt: skip
+        message = lab.error("GET", "find", 400, "bad_request", params={"path": ROOT, **query})
+        assert nines not in message, message
+
+
+def test_a_json_body_with_a_non_finite_number_is_refused(lab: Lab, sample_tree):
+    body = '{"kind": "download", "path": "lst/DL1/20241114/empty.dat", "to": "nan", "x": NaN}'
+    headers = {"Content-Type": "application/json"}
+    assert "not JSON" in lab.error(
+        "POST", "transfers", 400, "bad_request", content=body, headers=headers
+    )
+    assert not (lab.root / "nan").exists()
+
+
+@traits(max_concurrent_searches=2)
+def test_searches_past_the_cap_get_a_429_until_one_ends(lab: Lab, big_tree, tree):
+    async def crowd() -> tuple[list[int], int]:
+        query = {"path": big_tree, "name": "*.h5"}
+        async with httpx.AsyncClient(timeout=60) as http, contextlib.AsyncExitStack() as running:
+            first = [
+                await running.enter_async_context(
+                    http.stream("GET", lab.url + "find", params=query, headers=lab.auth)
+                )
+                for _ in range(2)
+            ]
+            refused = await http.get(lab.url + "find", params=query, headers=lab.auth)
+            assert refused.json()["reason"] == "too_many_searches", refused.text
+            statuses = [r.status_code for r in first]
+        # Both went away: their walks wind down and give their places back.
+        for _ in range(600):
+            again = await lab.arequest("GET", "find", params={"path": ROOT, "name": "*.h5"})
+            if again.status_code != 429:
+                return [*statuses, refused.status_code], again.status_code
+            await asyncio.sleep(0.05)
+        return [*statuses, refused.status_code], again.status_code
+
+    assert lab.run(crowd()) == ([200, 200, 429], 200)

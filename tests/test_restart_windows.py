@@ -22,7 +22,7 @@ import pytest
 
 from ctadata.local import temp_name
 from ctadata_lab.jobs import FINISHED
-from ctadata_lab.journal import journal_path
+from ctadata_lab.journal import journal_path, stored_records
 from tests.helpers import client_for, put_remote, temp_files
 from tests.jupyter_process import Server
 
@@ -123,16 +123,17 @@ def finished_with_temp(root: Path, remote: Remote) -> tuple[dict[str, Any], Path
 
 
 def start_on(start_server, service, jobs: list[dict[str, Any]]) -> Server:
-    """A server started on a journal holding `jobs` (as the killed one left it)."""
+    """A server started on a journal holding `jobs` (as the killed one left it: a line
+    for each of its last changes)."""
     path = journal_path(start_server.data_dir, start_server.root.resolve())
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"pid": 1, "jobs": jobs}))
+    path.write_text("".join(json.dumps({"set": job}) + "\n" for job in jobs))
     return start_server(service)
 
 
 def recorded_temps(start_server) -> list[Any]:
     path = journal_path(start_server.data_dir, start_server.root.resolve())
-    return [t for job in json.loads(path.read_text())["jobs"] for t in job["temp"]]
+    return [t for job in stored_records(path) for t in job["temp"]]
 
 
 @pytest.mark.parametrize(

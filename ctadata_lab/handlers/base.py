@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from http.client import responses
 from typing import TYPE_CHECKING, Any
 
@@ -56,7 +57,7 @@ class CtadataHandler(APIHandler):
     # -- input ------------------------------------------------------------------------------
     def json_body(self) -> dict[str, Any]:
         try:
-            body = json.loads(self.request.body or b"{}")
+            body = json.loads(self.request.body or b"{}", parse_constant=_not_json)
         except ValueError as exc:
             raise bad_request("the request body is not JSON") from exc
         if not isinstance(body, dict):
@@ -77,8 +78,29 @@ class CtadataHandler(APIHandler):
             raise bad_request(f"{key!r} must be true or false")
         return value
 
+    def number(self, key: str, default: Any, low: float, high: float | None, kind: type) -> Any:
+        """The query argument `key` as a finite `kind` (int or float) in [low, high]."""
+        raw = self.get_query_argument(key, None)
+        if raw in (None, ""):
+            return default
+        try:
+            value = kind(raw)
+        except ValueError:
+            raise bad_request(f"{key!r} must be a number, not {raw[:40]!r}") from None
+        if not math.isfinite(value):  # nan, inf, 1e999: compared with nothing, said nowhere
+            raise bad_request(f"{key!r} must be a finite number")
+        if value < low or (high is not None and value > high):
+            top = f" and at most {high}" if high is not None else ""
+            raise bad_request(f"{key!r} must be at least {low}{top}")
+        return value
+
     # -- paths ------------------------------------------------------------------------------
     @staticmethod
     def remote_path(path: str) -> str:
         """The remote path cleaned; `..` and paths past the limits refused before any call."""
         return clean_remote(check_path(path, "remote path"))
+
+
+def _not_json(constant: str) -> None:
+    """`NaN`, `Infinity`, `-Infinity`: Python's json reads them, JSON has no such values."""
+    raise ValueError(f"{constant} is not JSON")

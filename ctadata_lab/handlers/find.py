@@ -3,7 +3,9 @@
 The walk is the library's (`APIClient.find`, listings in threads), run in a thread of its own;
 its results cross to the event loop through a queue and go out one line each, flushed. The
 search ends when it is complete, when `limit` entries went out, when `timeout` seconds have
-passed (the last line says which), or when the browser goes away.
+passed (the last line says which), or when the browser goes away. At most
+`max_concurrent_searches` walks run at once (a walk lists several folders at once, each in a
+thread): past that, a 429 until one has ended.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from tornado import web
@@ -32,9 +35,12 @@ CRITERIA = ("name", "type", "newer", "older", "min_size", "max_size")
 class _Search:
     """One walk, iterated in a thread of its own, posting `(kind, value)` events to the loop."""
 
-    def __init__(self, client: APIClient, path: str, query: dict[str, Any]):
+    def __init__(
+        self, client: APIClient, path: str, query: dict[str, Any], on_end: Callable[[], None]
+    ):
         self.loop = asyncio.get_running_loop()
         self.client = client
+        self.on_end = on_end  # the walk's thread and its listings are over
         self.events: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
         self.cancel = threading.Event()
         self.listed = 0  # written by the walk's thread only
@@ -72,6 +78,7 @@ class _Search:
         finally:
             self._found.close()  # waits for the listings under way, which use the client
             self.client.close()
+            self.on_end()
 
 
 class FindHandler(CtadataHandler):
@@ -80,16 +87,21 @@ class FindHandler(CtadataHandler):
     @web.authenticated
     async def get(self) -> None:
         path = self.remote_path(self.get_query_argument("path", ""))
-        limit = self._number("limit", DEFAULT_LIMIT, 1, MAX_LIMIT, int)
-        timeout = self._number("timeout", DEFAULT_TIMEOUT, 1, MAX_TIMEOUT, float)
+        limit = self.number("limit", DEFAULT_LIMIT, 1, MAX_LIMIT, int)
+        timeout = self.number("timeout", DEFAULT_TIMEOUT, 1, MAX_TIMEOUT, float)
         query = {key: self.get_query_argument(key, None) or None for key in CRITERIA}
-        query["maxdepth"] = self._number("maxdepth", None, 1, None, int)
+        query["maxdepth"] = self.number("maxdepth", None, 1, None, int)
         query["ignore_case"] = self.get_query_argument("ignore_case", "false") == "true"
+        slots = self.lab.search_slots
+        if not slots.acquire(blocking=False):
+            message = "too many searches run at once: try again when one has ended"
+            raise ApiError(429, message, "too_many_searches")
         client = APIClient.from_settings(self.lab.service_settings, progress_bar=False)
         try:
-            search = self._search = _Search(client, path, query)
+            search = self._search = _Search(client, path, query, on_end=slots.release)
         except ValueError as exc:
             client.close()
+            slots.release()
             raise bad_request(str(exc)) from exc
         search.start()
         try:
@@ -155,19 +167,6 @@ class FindHandler(CtadataHandler):
         except StreamClosedError:
             return False
         return True
-
-    def _number(self, key: str, default: Any, low: float, high: float | None, kind: type) -> Any:
-        raw = self.get_query_argument(key, None)
-        if raw in (None, ""):
-            return default
-        try:
-            value = kind(raw)
-        except ValueError:
-            raise bad_request(f"{key!r} must be a number, not {raw!r}") from None
-        if value < low or (high is not None and value > high):
-            top = f" and {high}" if high is not None else ""
-            raise bad_request(f"{key!r} must be at least {low}{top}")
-        return value
 
 
 def _path_of(error: BaseException) -> str | None:
