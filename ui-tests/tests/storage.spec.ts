@@ -52,7 +52,7 @@ test.describe('CTA Storage panel', () => {
     const file = entry(page, DL1 + DL1_FILE);
     await expect(file).toBeVisible();
     await expect(file.locator('.jp-CtadataListing-itemSize')).toHaveText(
-      /\d+(\.\d)? (B|KB|MB)/
+      /\d+(\.\d)? (B|KiB|MiB)/
     );
     await expect(file.locator('.jp-CtadataListing-itemModified')).not.toBeEmpty();
     await expect(file.locator('.jp-CtadataListing-itemIcon svg')).toBeVisible();
@@ -388,7 +388,7 @@ test.describe('CTA Storage panel', () => {
     const row = transfer(page, 'big.bin');
     await expect(row).toHaveAttribute('data-state', 'running');
     // Progress, rate and the status-bar item while it runs.
-    await expect(row.locator('.jp-CtadataTransfer-detail')).toContainText(/of 4\.3 GB/);
+    await expect(row.locator('.jp-CtadataTransfer-detail')).toContainText(/of 4\.0 GiB/);
     const status = page.locator('#jp-main-statusbar .jp-CtadataStatus');
     await expect(status).toBeVisible();
     await expect(status).toContainText('1 CTA transfer');
