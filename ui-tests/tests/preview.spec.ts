@@ -127,8 +127,8 @@ test('previews a FITS file: its HDUs, header and first rows', async ({
   page
 }, testInfo) => {
   await openPanel(page);
-  await goTo(page, 'cta/DL3/fits/');
-  await entry(page, 'cta/DL3/fits/events.fits').dblclick();
+  await goTo(page, 'cta/DL3/LST-1/');
+  await entry(page, 'cta/DL3/LST-1/dl3_LST-1.Run16000.fits').dblclick();
   const tab = page.locator('.jp-CtadataFitsPreview');
   await expect(tab.locator('summary')).toHaveText([
     /0 PRIMARY — PrimaryHDU/,
