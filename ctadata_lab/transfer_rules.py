@@ -41,7 +41,8 @@ async def plan_download(
     workspace.refuse_hidden(target)
     if entry.is_dir and target.exists() and not target.is_dir():
         raise ApiError(409, f"{local!r} exists in the workspace and is not a folder")
-    if not entry.is_dir and on_conflict != "overwrite" and differs(target, entry.size):
+    # "skip" makes a job all the same: it ends `done`, the kept file in its `conflicts`.
+    if not entry.is_dir and on_conflict == "ask" and differs(target, entry.size):
         raise ApiError(409, f"{local!r} exists in the workspace and differs; ask to overwrite it")
     refuse_overlap(lab.jobs.jobs(), local)
     job = Job(

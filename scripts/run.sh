@@ -51,9 +51,16 @@ mkdir -p "$settings"
 [ -f "$settings/notification.jupyterlab-settings" ] ||
     echo '{"fetchNews": "false", "checkForUpdates": false}' \
         >"$settings/notification.jupyterlab-settings"
+# The first layout shows the CTA Storage panel; later runs keep the user's own.
+workspaces="$demo/lab-workspaces"
+if [ -z "$(ls -A "$workspaces" 2>/dev/null)" ]; then
+    jupyter lab workspaces import --WorkspaceImportApp.workspaces_dir="$workspaces" \
+        scripts/demo-workspace.json >/dev/null 2>&1 ||
+        echo "(the demo's first layout could not be set: open the CTA Storage tab yourself)" >&2
+fi
 lab=(jupyter lab --no-browser --ip=127.0.0.1 --port="$port"
     --ServerApp.root_dir="$demo/workspace" --LabApp.user_settings_dir="$demo/lab-settings"
-    --LabApp.workspaces_dir="$demo/lab-workspaces")
+    --LabApp.workspaces_dir="$workspaces")
 [ "$(id -u)" != 0 ] || lab+=(--allow-root)
 token=$(python -c "import secrets; print(secrets.token_urlsafe(24))")
 JUPYTER_TOKEN=$token "${lab[@]}" </dev/null >"$demo/jupyterlab.log" 2>&1 &

@@ -1,15 +1,21 @@
 /**
  * The breadcrumbs of the CTA Storage panel: the storage root, then each folder
- * of the current path; a click goes there.
+ * of the current path; a click goes there. The first folders fold into "…"
+ * only when the whole path does not fit.
  */
 import { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
+import { foldedCount } from './crumbFolding';
 import { element } from './dom';
 import { ctaStorageIcon } from './icons';
 import { StorageModel } from './model';
 
-const MAX_SHOWN = 2;
+/** A crumb's side margins, in px (style/breadcrumbs.css). */
+const MARGINS = 4;
+
+/** The class that keeps crumbs at their full widths while they are measured. */
+const MEASURING = 'jp-mod-measuring';
 
 export class Breadcrumbs extends Widget {
   constructor(options: Breadcrumbs.IOptions) {
@@ -21,6 +27,9 @@ export class Breadcrumbs extends Widget {
     this.node.setAttribute('aria-label', this._trans.__('Storage path'));
     this._model.changed.connect(this._onChanged, this);
     this.node.addEventListener('click', this);
+    // A new width may fold more folders, or fewer.
+    this._resizes = new ResizeObserver(() => this._render());
+    this._resizes.observe(this.node);
     this._render();
   }
 
@@ -42,6 +51,7 @@ export class Breadcrumbs extends Widget {
       return;
     }
     this.node.removeEventListener('click', this);
+    this._resizes.disconnect();
     super.dispose();
   }
 
@@ -72,31 +82,64 @@ export class Breadcrumbs extends Widget {
     });
     node.appendChild(root);
 
-    const first = Math.max(0, parts.length - MAX_SHOWN);
-    if (first > 0) {
-      this._separator();
-      const more = element('span', 'jp-CtadataBreadcrumbs-item', '…');
-      more.dataset.path = parts.slice(0, first).join('/') + '/';
-      more.title = more.dataset.path;
-      more.setAttribute('role', 'link');
-      node.appendChild(more);
-    }
-    for (let i = first; i < parts.length; i++) {
-      this._separator();
-      const item = element('span', 'jp-CtadataBreadcrumbs-item', parts[i]);
-      item.dataset.path = parts.slice(0, i + 1).join('/') + '/';
-      item.title = item.dataset.path;
-      item.setAttribute('role', 'link');
+    const crumbs = parts.map((part, i) => {
+      const separator = this._separator();
+      const item = this._link(part, parts.slice(0, i + 1).join('/') + '/');
       if (i === parts.length - 1) {
         item.classList.add('jp-mod-current');
         item.setAttribute('aria-current', 'location');
       }
-      node.appendChild(item);
-    }
+      return [separator, item];
+    });
+    this._fold(root, crumbs);
   }
 
-  private _separator(): void {
-    this.node.appendChild(
+  /**
+   * Replace the first crumbs by "…" (a link to the last folded folder) when
+   * they do not all fit, measured at their full widths.
+   */
+  private _fold(root: HTMLElement, crumbs: HTMLElement[][]): void {
+    if (crumbs.length < 2 || !this.node.clientWidth) {
+      return;
+    }
+    const more = this._link('…', '');
+    // Measured unshrunk: a crumb squeezed by the flex layout is not its width.
+    this.node.classList.add(MEASURING);
+    const available = this.node.clientWidth - root.offsetWidth - MARGINS;
+    const widths = crumbs.map(
+      ([separator, item]) => separator.offsetWidth + item.offsetWidth + MARGINS
+    );
+    const foldWidth = more.offsetWidth + MARGINS + crumbs[0][0].offsetWidth;
+    this.node.classList.remove(MEASURING);
+    const folded = foldedCount(widths, available, foldWidth);
+    if (!folded) {
+      more.remove();
+      return;
+    }
+    more.dataset.path = crumbs[folded - 1][1].dataset.path;
+    more.title = more.dataset.path ?? '';
+    for (const [separator, item] of crumbs.slice(0, folded)) {
+      separator.remove();
+      item.remove();
+    }
+    this.node.insertBefore(more, crumbs[folded][0]);
+    this.node.insertBefore(this._separator(), more);
+  }
+
+  /**
+   * A crumb going to `path`, appended.
+   */
+  private _link(text: string, path: string): HTMLElement {
+    const item = element('span', 'jp-CtadataBreadcrumbs-item', text);
+    item.dataset.path = path;
+    item.title = path;
+    item.setAttribute('role', 'link');
+    this.node.appendChild(item);
+    return item;
+  }
+
+  private _separator(): HTMLElement {
+    return this.node.appendChild(
       element('span', 'jp-CtadataBreadcrumbs-separator', '/')
     );
   }
@@ -104,6 +147,7 @@ export class Breadcrumbs extends Widget {
   private _model: StorageModel;
   private _trans: TranslationBundle;
   private _rendered: string | null = null;
+  private _resizes: ResizeObserver;
 }
 
 export namespace Breadcrumbs {

@@ -84,6 +84,8 @@ export async function askConflict(
       Dialog.okButton({ label: trans.__('Skip'), displayType: 'default' }),
       Dialog.warnButton({ label: trans.__('Overwrite') })
     ],
+    // Enter keeps the user's files: the destructive choice is never the default.
+    defaultButton: 1,
     checkbox: offerForAll
       ? { label: trans.__('Do this for all conflicts'), checked: false }
       : null

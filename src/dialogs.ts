@@ -29,7 +29,9 @@ export async function askReplaceUpload(
     buttons: [
       Dialog.cancelButton({ label: trans.__('Cancel') }),
       Dialog.warnButton({ label: trans.__('Replace') })
-    ]
+    ],
+    // Enter keeps what is in the storage: replacing must be chosen.
+    defaultButton: 0
   });
   return answer.button.accept;
 }

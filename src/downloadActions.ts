@@ -5,7 +5,7 @@
 import { Notification } from '@jupyterlab/apputils';
 import { PathExt } from '@jupyterlab/coreutils';
 
-import { IDownloadRequest, IEntry, ITransfer } from './apiTypes';
+import { IDownloadRequest, IEntry, ITransfer, OnConflict } from './apiTypes';
 import { askConflict, jobConflict } from './conflictDialog';
 import { asError } from './errors';
 import { ProgressNotice, TransferNotifier } from './notices';
@@ -65,7 +65,7 @@ export class DownloadActions {
       return [];
     }
     await ensureDirectory(this._contents, to);
-    const replace = this._replaceAsker(entries.length > 1, to);
+    const choose = this._conflictAsker(entries.length > 1, to);
     const jobs: ITransfer[] = [];
     for (const entry of entries) {
       const request: IDownloadRequest = {
@@ -76,8 +76,10 @@ export class DownloadActions {
         overwrite: false
       };
       let job = await this._tryStart(request);
-      if (job === 'conflict' && (await replace(entry.name))) {
-        job = await this._tryStart({ ...request, overwrite: true });
+      const choice = job === 'conflict' ? await choose(entry.name) : null;
+      if (choice) {
+        // "skip" too makes a job: the transfers list and its toast say what was kept.
+        job = await this._tryStart({ ...request, on_conflict: choice });
       }
       if (job && job !== 'conflict') {
         jobs.push(job);
@@ -159,7 +161,8 @@ export class DownloadActions {
       return await this._notifier.start(request);
     } catch (error) {
       const err = asError(error);
-      if (err.reason === 'conflict' && !request.overwrite) {
+      // A first try's conflict is asked about; a conflict after the answer is an error.
+      if (err.reason === 'conflict' && !request.on_conflict) {
         return 'conflict';
       }
       Notification.error(
@@ -175,20 +178,21 @@ export class DownloadActions {
   }
 
   /**
-   * Whether to replace a conflicting download: without asking when the
-   * settings say so, else asked, once for all when the user says so.
+   * What to do with a conflicting download ("overwrite", "skip", or null:
+   * nothing): without asking when the settings say so, else asked, once for
+   * all when the user says so.
    */
-  private _replaceAsker(
+  private _conflictAsker(
     several: boolean,
     to: string
-  ): (name: string) => Promise<boolean> {
-    let forAll: boolean | null = null;
+  ): (name: string) => Promise<OnConflict | null> {
+    let forAll: OnConflict | null | undefined = undefined;
     return async name => {
-      if (forAll !== null) {
+      if (forAll !== undefined) {
         return forAll;
       }
       if (!this._ctx.settings.confirmOverwrite) {
-        return true;
+        return 'overwrite';
       }
       const conflict = {
         folder: to || '/',
@@ -196,11 +200,10 @@ export class DownloadActions {
         total: 1
       };
       const answer = await askConflict(conflict, this._ctx.trans, several);
-      const replace = answer.choice === 'overwrite';
       if (answer.forAll) {
-        forAll = replace;
+        forAll = answer.choice;
       }
-      return replace;
+      return answer.choice;
     };
   }
 

@@ -4,13 +4,22 @@
  */
 
 /**
+ * How much of a start shared with other names is kept (`dl1_…`): the rest of
+ * it says nothing that tells the names apart.
+ */
+const SHARED_HEAD = 4;
+
+/**
  * `name` shortened in the middle until `measure` says it fits in `width`;
  * the end keeps more than the start, as that is where names of runs differ.
+ * When its first `shared` characters start other names too, only a few of
+ * them are kept, so that the part that differs gets the room.
  */
 export function fitMiddle(
   name: string,
   width: number,
-  measure: (text: string) => number
+  measure: (text: string) => number,
+  shared = 0
 ): string {
   if (width <= 0 || measure(name) <= width) {
     return name;
@@ -20,7 +29,10 @@ export function fitMiddle(
   let best = '…';
   while (low <= high) {
     const kept = (low + high) >> 1;
-    const head = Math.floor(kept * 0.4);
+    const head =
+      shared > SHARED_HEAD
+        ? Math.min(SHARED_HEAD, Math.floor(kept * 0.3))
+        : Math.floor(kept * 0.4);
     const candidate =
       name.slice(0, head) + '…' + name.slice(name.length - (kept - head));
     if (measure(candidate) <= width) {
@@ -31,6 +43,29 @@ export function fitMiddle(
     }
   }
   return best;
+}
+
+/**
+ * For each of `names`, how many of its first characters start another of
+ * them too (the longest prefix shared with its neighbours in sorted order).
+ */
+export function sharedPrefixes(names: readonly string[]): Map<string, number> {
+  const sorted = [...new Set(names)].sort();
+  const shared = new Map<string, number>();
+  sorted.forEach((name, i) => {
+    const before = i > 0 ? commonLength(sorted[i - 1], name) : 0;
+    const after = i + 1 < sorted.length ? commonLength(name, sorted[i + 1]) : 0;
+    shared.set(name, Math.max(before, after));
+  });
+  return shared;
+}
+
+function commonLength(a: string, b: string): number {
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n]) {
+    n++;
+  }
+  return n;
 }
 
 /**
@@ -61,7 +96,11 @@ export class NameFitter {
     return true;
   }
 
-  fit(name: string): string {
+  /**
+   * `name` fitted to the width; `shared`: how many of its first characters
+   * start other names shown with it.
+   */
+  fit(name: string, shared = 0): string {
     if (this._width <= 0) {
       return name;
     }
@@ -76,7 +115,8 @@ export class NameFitter {
     return fitMiddle(
       name,
       this._width,
-      text => context.measureText(text).width
+      text => context.measureText(text).width,
+      shared
     );
   }
 

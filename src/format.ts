@@ -2,30 +2,30 @@
  * Human-readable sizes, rates, dates and durations.
  */
 
-const UNITS = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
 
 /**
- * A byte count as `1.2 MB` (powers of 1000, as file browsers show them).
+ * A byte count as `317.0 KiB`: powers of 1024 and one decimal, as the
+ * command line (`cta-data`) and the library's sizes (`find`'s `10K`) count.
  */
 export function formatSize(bytes: number | null | undefined): string {
   if (bytes === null || bytes === undefined || !isFinite(bytes) || bytes < 0) {
     return '';
   }
-  if (bytes < 1000) {
-    return `${bytes} B`;
+  if (bytes < 1024) {
+    return `${Math.round(bytes)} B`;
   }
   let value = bytes;
   let unit = 0;
-  while (value >= 1000 && unit < UNITS.length - 1) {
-    value /= 1000;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
     unit++;
   }
-  const digits = value < 10 ? 1 : 0;
-  return `${value.toFixed(digits)} ${UNITS[unit]}`;
+  return `${value.toFixed(1)} ${UNITS[unit]}`;
 }
 
 /**
- * A rate in bytes per second as `12 MB/s`.
+ * A rate in bytes per second as `12.0 MiB/s`.
  */
 export function formatRate(rate: number | null | undefined): string {
   if (!rate || !isFinite(rate) || rate <= 0) {

@@ -191,7 +191,11 @@ const plugin: JupyterFrontEndPlugin<void> = {
       });
     }
 
-    void app.restored.then(start);
+    void app.restored.then(() => {
+      // After the layout restorer, which may have squeezed the transfers list.
+      panel.keepTransfersVisible();
+      void start();
+    });
   }
 };
 

@@ -11,7 +11,7 @@ import { Widget } from '@lumino/widgets';
 
 import { IEntry } from './apiTypes';
 import { element } from './dom';
-import { NameFitter } from './fitName';
+import { NameFitter, sharedPrefixes } from './fitName';
 import { ListingHeader } from './listingHeader';
 import { ListingKeys } from './listingKeys';
 import {
@@ -20,6 +20,7 @@ import {
   IRow,
   IRowContext,
   ITEM_CLASS,
+  RESULT_ROW_HEIGHT,
   ROW_HEIGHT
 } from './listingRow';
 import { StorageModel } from './model';
@@ -97,8 +98,8 @@ export class Listing extends Widget {
    * Scroll so that the row `index` is visible.
    */
   scrollToIndex(index: number): void {
-    const top = index * ROW_HEIGHT;
-    const bottom = top + ROW_HEIGHT;
+    const top = index * this._rowHeight;
+    const bottom = top + this._rowHeight;
     const view = this._content;
     if (top < view.scrollTop) {
       view.scrollTop = top;
@@ -163,6 +164,7 @@ export class Listing extends Widget {
       const pathChanged = this._model.path !== this._lastPath;
       this._lastItems = items;
       this._lastPath = this._model.path;
+      this._shared = sharedPrefixes(items.map(item => item.name));
       if (pathChanged) {
         this._content.scrollTop = 0;
       }
@@ -185,7 +187,7 @@ export class Listing extends Widget {
 
   private _renderAll(): void {
     const items = this._model.items;
-    this._sizer.style.height = `${items.length * ROW_HEIGHT}px`;
+    this._sizer.style.height = `${items.length * this._rowHeight}px`;
     this._content.setAttribute('aria-rowcount', String(items.length));
     const status = this._model.status;
     let empty = '';
@@ -228,14 +230,15 @@ export class Listing extends Widget {
   private _renderRows(): void {
     const items = this._model.items;
     const view = this._content;
-    const height = view.clientHeight || ROW_HEIGHT * 20;
+    const rowHeight = this._rowHeight;
+    const height = view.clientHeight || rowHeight * 20;
     const first = Math.max(
       0,
-      Math.floor(view.scrollTop / ROW_HEIGHT) - OVERSCAN
+      Math.floor(view.scrollTop / rowHeight) - OVERSCAN
     );
     const last = Math.min(
       items.length,
-      Math.ceil((view.scrollTop + height) / ROW_HEIGHT) + OVERSCAN
+      Math.ceil((view.scrollTop + height) / rowHeight) + OVERSCAN
     );
     const count = Math.max(0, last - first);
 
@@ -246,8 +249,9 @@ export class Listing extends Widget {
 
     const wide = view.clientWidth >= WIDE_WIDTH;
     this.toggleClass('jp-mod-narrow', view.clientWidth < NARROW_WIDTH);
-    if (wide !== this._wide) {
+    if (wide !== this._wide || rowHeight !== this._renderedHeight) {
       this._wide = wide;
+      this._renderedHeight = rowHeight;
       this.toggleClass('jp-mod-wide', wide);
       for (const row of this._rows) {
         row.entry = null;
@@ -277,7 +281,8 @@ export class Listing extends Widget {
       idPrefix: this.id,
       count: items.length,
       wide: this._wide,
-      fitName: name => this._fitter.fit(name),
+      rowHeight,
+      fitName: name => this._fitter.fit(name, this._shared.get(name)),
       registry: this._registry
     };
     for (let i = 0; i < count; i++) {
@@ -352,12 +357,19 @@ export class Listing extends Widget {
   private _evtKeydown(event: KeyboardEvent): void {
     const page = Math.max(
       1,
-      Math.floor(this._content.clientHeight / ROW_HEIGHT) - 1
+      Math.floor(this._content.clientHeight / this._rowHeight) - 1
     );
     if (this._keys.handle(event, page)) {
       event.preventDefault();
       event.stopPropagation();
     }
+  }
+
+  /**
+   * Search results are two lines high: the name, then its folder.
+   */
+  private get _rowHeight(): number {
+    return this._model.showingResults ? RESULT_ROW_HEIGHT : ROW_HEIGHT;
   }
 
   private _model: StorageModel;
@@ -375,6 +387,9 @@ export class Listing extends Widget {
   private _lastPath: string | null = null;
   private _lastFocus = -1;
   private _wide = false;
+  private _renderedHeight = ROW_HEIGHT;
+  /** How much of each name's start other names share (fitName.ts). */
+  private _shared = new Map<string, number>();
   private _opened = new Signal<this, IEntry>(this);
 }
 

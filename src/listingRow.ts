@@ -15,6 +15,11 @@ import { formatDate, formatFullDate, formatSize } from './format';
  */
 export const ROW_HEIGHT = 24;
 
+/**
+ * The height of a search result's row: its folder has a line of its own.
+ */
+export const RESULT_ROW_HEIGHT = 40;
+
 export const ITEM_CLASS = 'jp-CtadataListing-item';
 
 export interface IRow {
@@ -34,7 +39,6 @@ export interface IRow {
 export function createRow(parent: HTMLElement): IRow {
   const node = element('div', ITEM_CLASS);
   node.setAttribute('role', 'option');
-  node.style.height = `${ROW_HEIGHT}px`;
   const icon = element('span', 'jp-CtadataListing-itemIcon');
   const name = element('span', 'jp-CtadataListing-itemName');
   // A search result's folder; empty (and hidden) in a folder's listing.
@@ -62,6 +66,10 @@ export interface IRowContext {
    * Whether dates are shown in full (a wide listing) or relative.
    */
   wide: boolean;
+  /**
+   * The height of a row in pixels.
+   */
+  rowHeight: number;
   fitName: (name: string) => string;
   registry: DocumentRegistry | null;
 }
@@ -82,7 +90,8 @@ export function fillRow(
   node.dataset.type = entry.type;
   node.dataset.path = entry.path;
   node.id = `${context.idPrefix}-row-${index}`;
-  node.style.transform = `translateY(${index * ROW_HEIGHT}px)`;
+  node.style.height = `${context.rowHeight}px`;
+  node.style.transform = `translateY(${index * context.rowHeight}px)`;
   node.setAttribute('aria-posinset', String(index + 1));
   node.setAttribute('aria-setsize', String(context.count));
   // The tooltip says it all, as the date column hides in a narrow sidebar.

@@ -14,6 +14,12 @@ import { StorageModel } from './model';
 import { TransferModel } from './transferModel';
 import { TransfersView } from './transfers';
 
+/** The files and transfers sections' shares of the panel's height. */
+const SIZES = [3, 1];
+
+/** Below this share of the height, the transfers list is no longer seen. */
+const MIN_SHARE = 0.05;
+
 export class StoragePanel extends SidePanel {
   constructor(options: StoragePanel.IOptions) {
     super({ translator: options.translator });
@@ -37,11 +43,15 @@ export class StoragePanel extends SidePanel {
     });
     this.addWidget(this.browser);
     this.addWidget(this.transfersView);
-    this._accordion?.setRelativeSizes([3, 1]);
+    this._accordion?.setRelativeSizes(SIZES);
     // The transfers section opens when the first transfer starts.
     if (!options.transfers.transfers.length) {
       this._accordion?.collapse(1);
     }
+    // Opened by a click on its header, it gets room if it had none.
+    this._accordion?.expansionToggled.connect(() =>
+      this.keepTransfersVisible()
+    );
   }
 
   readonly model: StorageModel;
@@ -54,17 +64,33 @@ export class StoragePanel extends SidePanel {
   }
 
   /**
-   * Expand the transfers section.
+   * Expand the transfers section, with room to show its list.
    */
   showTransfers(): void {
     if (this.transfersView.isHidden) {
       this._accordion?.expand(1);
-      this._accordion?.setRelativeSizes([3, 1]);
+    }
+    this.keepTransfersVisible();
+  }
+
+  /**
+   * An expanded transfers section squeezed to nothing gets its room back: a
+   * restored layout can hold sizes [1, 0], which look like lost transfers.
+   */
+  keepTransfersVisible(): void {
+    const accordion = this._accordion;
+    if (!accordion || this.transfersView.isHidden) {
+      return;
+    }
+    const sizes = accordion.relativeSizes();
+    if ((sizes[1] ?? 0) < MIN_SHARE) {
+      accordion.setRelativeSizes(SIZES);
     }
   }
 
   protected onAfterShow(msg: Message): void {
     super.onAfterShow(msg);
+    this.keepTransfersVisible();
     this._onShow?.();
   }
 

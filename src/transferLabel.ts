@@ -34,7 +34,7 @@ function stateOnly(
     case 'running':
       return percent === null ? trans.__('Running') : `${percent}%`;
     case 'done':
-      return trans.__('Done');
+      return keptLabel(job, trans);
     case 'failed':
       return trans.__('Failed');
     case 'cancelled':
@@ -44,4 +44,17 @@ function stateOnly(
     default:
       return job.state;
   }
+}
+
+/**
+ * A finished download that kept differing workspace files ("Skip") says so.
+ */
+function keptLabel(job: ITransfer, trans: TranslationBundle): string {
+  const kept = job.conflicts_total ?? job.conflicts?.length ?? 0;
+  if (!kept) {
+    return trans.__('Done');
+  }
+  return job.recursive
+    ? trans._n('Done · %1 kept', 'Done · %1 kept', kept)
+    : trans.__('Skipped: yours kept');
 }

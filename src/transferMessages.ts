@@ -47,6 +47,14 @@ export function finishedNotice(
   trans: TranslationBundle
 ): IResultNotice {
   const name = baseName(job.path) || job.path;
+  const kept = job.conflicts_total ?? job.conflicts?.length ?? 0;
+  if (job.state === 'done' && kept) {
+    return {
+      message: keptMessage(job, name, kept, trans),
+      type: 'info',
+      autoClose: 8000
+    };
+  }
   if (job.state === 'done') {
     const message =
       job.kind === 'download'
@@ -80,6 +88,31 @@ export function finishedNotice(
     type: 'error',
     autoClose: false
   };
+}
+
+/**
+ * What a download that kept differing workspace files ("Skip") says.
+ */
+function keptMessage(
+  job: ITransfer,
+  name: string,
+  kept: number,
+  trans: TranslationBundle
+): string {
+  if (!job.recursive) {
+    // Short: toasts cut long messages (the row's tooltip has the path).
+    return trans.__(
+      'Skipped %1: the workspace copy differs from the storage and was kept',
+      name
+    );
+  }
+  return trans._n(
+    'Downloaded %2 to %3, except %1 file that differs and was kept',
+    'Downloaded %2 to %3, except %1 files that differ and were kept',
+    kept,
+    name,
+    PathExt.dirname(job.local ?? '') + '/'
+  );
 }
 
 /**

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import h5py
 import pytest
+from astropy.io import fits
 
 from ctadata.devservice.base import has_dotdot, join_path
 from ctadata.devservice.certs import (
@@ -126,5 +127,7 @@ def test_sample_data_is_deterministic_and_real_hdf5(tmp_path: Path) -> None:
     with h5py.File(h5[0]) as f:
         assert len(f["dl1/event/telescope/parameters/LST_LSTCam"]) == 40
         assert f["dl1/event/telescope/image/LST_LSTCam"].shape == (40, 1855)
+    with fits.open(a / "cta/DL3/LST-1/dl3_LST-1.Run16000.fits") as hdus:  # the FITS preview's
+        assert hdus["EVENTS"].header["OBS_ID"] == 16000 and len(hdus["EVENTS"].data) == 1000
     assert (a / "lst/users").is_dir() and (a / "cta/users").is_dir()
     assert not any((a / "lst/users").iterdir())

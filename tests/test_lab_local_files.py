@@ -56,6 +56,20 @@ def test_a_single_file_that_differs_is_a_conflict_at_once(lab: Lab, folder: str)
     assert "on_conflict" in lab.error("POST", "transfers", 400, "bad_request", json=bad)
 
 
+def test_a_single_file_skipped_is_a_finished_job_that_names_it(lab: Lab, folder: str) -> None:
+    """The panel's "Skip": a job the transfers list keeps, the kept file in its conflicts."""
+    (lab.root / "kept").mkdir()
+    (lab.root / "kept/a.bin").write_text("mine")
+    job = lab.wait(lab.download(f"{folder}/a.bin", "kept", on_conflict="skip")["id"])
+    assert (job["state"], job["conflicts"], job["conflicts_total"]) == (
+        "done",
+        ["kept/a.bin"],
+        1,
+    ), job
+    assert (lab.root / "kept/a.bin").read_text() == "mine"
+    assert job["id"] in [j["id"] for j in lab.call("GET", "transfers")["transfers"]]
+
+
 def test_a_users_part_file_survives(lab: Lab, folder: str) -> None:
     (lab.root / "own").mkdir()
     (lab.root / "own/a.bin.part").write_text("my notes")

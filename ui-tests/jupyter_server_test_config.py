@@ -37,9 +37,10 @@ c.LabApp.check_for_updates_class = "jupyterlab.NeverCheckForUpdate"
 c.LabApp.user_settings_dir = tempfile.mkdtemp(prefix="ctadata-ui-settings-")
 
 # -- the development service -------------------------------------------------------------------
-storage = Path(
-    os.environ.get("CTADATA_UI_STORAGE") or tempfile.mkdtemp(prefix="ctadata-ui-storage-")
-) / MODE
+storage = (
+    Path(os.environ.get("CTADATA_UI_STORAGE") or tempfile.mkdtemp(prefix="ctadata-ui-storage-"))
+    / MODE
+)
 if storage.exists():
     shutil.rmtree(storage)
 storage.mkdir(parents=True)
@@ -51,27 +52,10 @@ def extra_sample_data(root: Path) -> None:
     big.mkdir(parents=True, exist_ok=True)
     for i in range(10_000):
         (big / f"file_{i:05d}.dat").write_bytes(b"")
-    events = root / "cta" / "DL3" / "fits" / "events.fits"
-    events.parent.mkdir(parents=True, exist_ok=True)
-    write_events_fits(events)
     huge = root / "lst" / "huge"
     huge.mkdir(parents=True, exist_ok=True)
     with (huge / "big.bin").open("wb") as f:
         f.truncate(4 * 1024**3)  # sparse: 4 GiB that cost no disk, enough to cancel mid-way
-
-
-def write_events_fits(path: Path, rows: int = 1000) -> None:
-    """A small DL3-like event list: a primary HDU and an EVENTS table."""
-    import numpy as np
-    from astropy.io import fits
-
-    columns = [
-        fits.Column("EVENT_ID", "K", array=np.arange(rows)),
-        fits.Column("ENERGY", "E", unit="TeV", array=np.linspace(0.03, 30.0, rows)),
-    ]
-    events = fits.BinTableHDU.from_columns(columns, name="EVENTS")
-    events.header["OBS_ID"] = 16000
-    fits.HDUList([fits.PrimaryHDU(), events]).writeto(path, overwrite=True)
 
 
 service = DevService(storage, sample_data=True, large_file=False).start()

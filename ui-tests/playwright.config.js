@@ -91,7 +91,12 @@ module.exports = {
   projects: [
     {
       name: 'storage',
-      testMatch: ['storage.spec.ts', 'conflict.spec.ts', 'search.spec.ts']
+      testMatch: [
+        'storage.spec.ts',
+        'conflict.spec.ts',
+        'search.spec.ts',
+        'layout.spec.ts'
+      ]
     },
     { name: 'preview', testMatch: 'preview.spec.ts' },
     {

@@ -4,6 +4,7 @@
     lst/DL1/20241115/v0.1/tailcut84/dl1_LST-1.Run16010.h5          ~50 MB (optional)
     lst/monitoring/<date>/Run<run>/subrun_<n>.json                  a few hundred small files
     cta/DL3/Prod5b/...                                              HDF5 and text
+    cta/DL3/LST-1/dl3_LST-1.Run16000.fits                           a FITS event list
     lst/users/, cta/users/                                          the upload folders (empty)
 
 Everything is deterministic (seeded random numbers, no HDF5 timestamps, fixed file times),
@@ -130,6 +131,26 @@ def _cta_tree(root: Path) -> None:
         _touch(path, _file_time("20241101"))
 
 
+def write_events_fits(path: Path, obs_id: int, rows: int = 1000) -> None:
+    """A small DL3 event list: a primary HDU and an EVENTS table (event ids, energies)."""
+    from astropy.io import fits  # imported when used: it takes a while to import
+
+    columns = [
+        fits.Column("EVENT_ID", "K", array=np.arange(rows)),
+        fits.Column("ENERGY", "E", unit="TeV", array=np.linspace(0.03, 30.0, rows)),
+    ]
+    events = fits.BinTableHDU.from_columns(columns, name="EVENTS")
+    events.header["OBS_ID"] = obs_id
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fits.HDUList([fits.PrimaryHDU(), events]).writeto(path, overwrite=True)
+
+
+def _dl3_tree(root: Path) -> None:
+    path = root / "cta" / "DL3" / "LST-1" / "dl3_LST-1.Run16000.fits"
+    write_events_fits(path, obs_id=16000)
+    _touch(path, _file_time("20241114", 14))
+
+
 def make_sample_data(root: str | Path, *, large_file: bool = True) -> Path:
     """Fill `root` with the sample tree (existing files are overwritten); return `root`."""
     root = Path(root)
@@ -138,6 +159,7 @@ def make_sample_data(root: str | Path, *, large_file: bool = True) -> Path:
     _dl1_tree(root)
     _monitoring_tree(root)
     _cta_tree(root)
+    _dl3_tree(root)
     if large_file:
         path = root / "lst/DL1/20241115/v0.1/tailcut84/dl1_LST-1.Run16010.h5"
         write_large_file(path)

@@ -9,14 +9,15 @@ import {
 describe('formatSize', () => {
   it.each([
     [0, '0 B'],
-    [999, '999 B'],
-    [1000, '1.0 KB'],
-    [1234, '1.2 KB'],
-    [12_345, '12 KB'],
-    [1_500_000, '1.5 MB'],
-    [2e9, '2.0 GB'],
-    [3.4e12, '3.4 TB'],
-    [5e18, '5000 PB']
+    [1023, '1023 B'],
+    [1024, '1.0 KiB'],
+    [1234, '1.2 KiB'],
+    // The size the issue compared: `cta-data get` says 317.0 KiB.
+    [324_608, '317.0 KiB'],
+    [1_500_000, '1.4 MiB'],
+    [2 * 1024 ** 3, '2.0 GiB'],
+    [3.4e12, '3.1 TiB'],
+    [5e18, '4440.9 PiB']
   ])('%d bytes -> %s', (bytes, expected) => {
     expect(formatSize(bytes)).toBe(expected);
   });
@@ -28,8 +29,8 @@ describe('formatSize', () => {
 
 describe('formatRate', () => {
   it('adds per second to the size', () => {
-    expect(formatRate(12_300_000)).toBe('12 MB/s');
-    expect(formatRate(999.6)).toBe('1.0 KB/s');
+    expect(formatRate(12_300_000)).toBe('11.7 MiB/s');
+    expect(formatRate(1023.6)).toBe('1.0 KiB/s');
   });
 
   it.each([null, undefined, 0, -5, NaN, Infinity])('%p -> empty', rate => {

@@ -1,4 +1,5 @@
 import { previewKind } from '../preview/formats';
+import { seedH5webDefaults } from '../preview/h5webDefaults';
 import { notebookContent } from '../preview/notebook';
 
 describe('previewKind', () => {
@@ -34,5 +35,31 @@ describe('notebookContent', () => {
     const [open, show] = sources('cta/DL3/events.fits.gz', 'fits');
     expect(open).toContain('hdus = fits.open(f)');
     expect(show).toContain('hdus.info()');
+  });
+});
+
+describe('seedH5webDefaults', () => {
+  beforeEach(() => localStorage.clear());
+
+  it("sets h5web's notation and aspect options where none are stored", () => {
+    seedH5webDefaults(localStorage);
+    expect(JSON.parse(localStorage.getItem('h5web:matrix')!)).toEqual({
+      state: { notation: 'Auto' },
+      version: 4
+    });
+    expect(JSON.parse(localStorage.getItem('h5web:heatmap')!)).toEqual({
+      state: { keepRatio: false },
+      version: 12
+    });
+  });
+
+  it('keeps the options the user chose in h5web', () => {
+    const chosen = JSON.stringify({
+      state: { notation: 'Scientific' },
+      version: 4
+    });
+    localStorage.setItem('h5web:matrix', chosen);
+    seedH5webDefaults(localStorage);
+    expect(localStorage.getItem('h5web:matrix')).toBe(chosen);
   });
 });

@@ -19,6 +19,16 @@ describe('transferStateLabel', () => {
     );
   });
 
+  it('says a finished download kept differing files', () => {
+    const kept = { conflicts: ['data/lst/run.h5'], conflicts_total: 1 };
+    expect(transferStateLabel(job(kept), 100, trans)).toBe(
+      'Skipped: yours kept'
+    );
+    expect(
+      transferStateLabel(job({ ...kept, recursive: true }), 100, trans)
+    ).toBe('Done · 1 kept');
+  });
+
   it('says a resumed transfer was resumed, in every state', () => {
     const resumed = { resumed: true };
     expect(

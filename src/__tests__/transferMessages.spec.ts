@@ -80,6 +80,28 @@ describe('finishedNotice', () => {
         'Download of run.h5 waits: workspace files differ from the storage'
     });
   });
+
+  it('says which file a skipped download kept', () => {
+    const skipped = job({ conflicts: ['data/lst/run.h5'], conflicts_total: 1 });
+    expect(finishedNotice(skipped, trans)).toMatchObject({
+      type: 'info',
+      message:
+        'Skipped run.h5: the workspace copy differs from the storage and was kept'
+    });
+  });
+
+  it('counts the files a folder download kept', () => {
+    const folder = job({
+      path: 'lst/DL1/',
+      local: 'data/DL1',
+      recursive: true,
+      conflicts: ['data/DL1/a.h5', 'data/DL1/b.h5'],
+      conflicts_total: 2
+    });
+    expect(finishedNotice(folder, trans).message).toBe(
+      'Downloaded DL1 to data/, except 2 files that differ and were kept'
+    );
+  });
 });
 
 describe('batchNotice', () => {

@@ -12,6 +12,7 @@ import { ReactWidget } from '@jupyterlab/ui-components';
 import React from 'react';
 
 import { jupyterFetcher } from './fetcher';
+import { seedH5webDefaults } from './h5webDefaults';
 import { baseName } from '../paths';
 
 export class H5Preview extends ReactWidget {
@@ -24,6 +25,7 @@ export class H5Preview extends ReactWidget {
     this.title.label = baseName(path);
     this.title.caption = `CTA storage: ${path}`;
     this.title.closable = true;
+    seedH5webDefaults(window.localStorage);
   }
 
   /**

@@ -1,19 +1,23 @@
 /**
- * A folder download onto workspace files that differ from the storage's: the
- * panel asks (Overwrite / Skip / Cancel) and does what the user chose.
+ * Downloads onto workspace files that differ from the storage's, and uploads
+ * onto storage entries: the panel asks (Overwrite / Skip / Cancel, Replace /
+ * Cancel), Enter never takes the destructive choice, and a skip is reported.
  */
-import { expect, test } from '@jupyterlab/galata';
+import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import * as fs from 'fs';
 import * as path from 'path';
 
 import {
   entry,
+  execute,
   goTo,
   menuItem,
   openPanel,
   shot,
   STORAGE,
+  toolbarButton,
   transfer,
+  USER_FOLDER,
   workspaceSize
 } from './helpers';
 
@@ -21,6 +25,12 @@ const PARENT = 'cta/DL3/';
 const FOLDER = 'cta/DL3/Prod5b/';
 const FILE = 'README.txt';
 const EDITED = 'USER EDITED\n';
+
+const dialogButton = (page: IJupyterLabPageFixture, label: string) =>
+  page.locator('.jp-Dialog .jp-Dialog-button', { hasText: label });
+
+const toast = (page: IJupyterLabPageFixture, text: string) =>
+  page.locator('.Toastify__toast', { hasText: text });
 
 test('asks before a folder download replaces edited files', async ({
   page,
@@ -50,6 +60,8 @@ test('asks before a folder download replaces edited files', async ({
     `1 file in “${tmpPath}/Prod5b” differs from the storage.`
   );
   await expect(dialog).toContainText(`${tmpPath}/Prod5b/${FILE}`);
+  // Enter would keep the edit: the focus is on Skip, never on Overwrite.
+  await expect(button('Skip')).toBeFocused();
   await shot(page, 'download-conflict', testInfo);
   await button('Cancel').click();
   await expect(dialog).toHaveCount(0);
@@ -59,13 +71,16 @@ test('asks before a folder download replaces edited files', async ({
   );
   expect(await workspaceSize(page, local)).toBe(EDITED.length);
 
-  // Skip: the rest is downloaded, the edit stays.
+  // Skip: the rest is downloaded, the edit stays, and the list says so.
   await download();
   await button('Skip').click();
   await expect(transfer(page, 'Prod5b').first()).toHaveAttribute(
     'data-state',
     'done'
   );
+  await expect(
+    transfer(page, 'Prod5b').first().locator('.jp-CtadataTransfer-state')
+  ).toHaveText('Done · 1 kept');
   expect(await workspaceSize(page, local)).toBe(EDITED.length);
 
   // Overwrite: the storage's file replaces it.
@@ -78,4 +93,66 @@ test('asks before a folder download replaces edited files', async ({
   await expect
     .poll(() => workspaceSize(page, local))
     .toBe(stored);
+});
+
+test('Enter keeps an edited file, and a skip is said and listed', async ({
+  page,
+  tmpPath
+}, testInfo) => {
+  // A file no other test downloads: finished transfers are listed to every test.
+  const folder = 'lst/monitoring/20241115/Run16012/';
+  const name = 'subrun_0005.json';
+  const local = `${tmpPath}/${name}`;
+  await openPanel(page);
+  await goTo(page, folder);
+  await entry(page, folder + name).click();
+  await toolbarButton(page, 'ctadata:download').click();
+  await expect(transfer(page, name).first()).toHaveAttribute('data-state', 'done');
+  await page.contents.uploadContent(EDITED, 'text', local);
+
+  await toolbarButton(page, 'ctadata:download').click();
+  await expect(page.locator('.jp-Dialog')).toContainText('differs from the storage');
+  await expect(dialogButton(page, 'Skip')).toBeFocused();
+  await shot(page, 'conflict-dialog-focus', testInfo);
+  await page.keyboard.press('Enter');
+  await expect(page.locator('.jp-Dialog')).toHaveCount(0);
+
+  // Said in a toast, and kept in the transfers list.
+  await expect(
+    toast(
+      page,
+      `Skipped ${name}: the workspace copy differs from the storage and was kept`
+    )
+  ).toBeVisible();
+  const row = transfer(page, name).first();
+  await expect(row).toHaveAttribute('data-state', 'done');
+  await expect(row.locator('.jp-CtadataTransfer-state')).toHaveText(
+    'Skipped: yours kept'
+  );
+  await shot(page, 'conflict-skipped', testInfo);
+  expect(await workspaceSize(page, local)).toBe(EDITED.length);
+});
+
+test('Enter keeps the storage entry an upload would replace', async ({
+  page
+}, testInfo) => {
+  const name = `replace-${Date.now()}.txt`;
+  const stored = path.join(STORAGE, USER_FOLDER, name);
+  fs.mkdirSync(path.dirname(stored), { recursive: true });
+  fs.writeFileSync(stored, 'in the storage\n');
+  await openPanel(page);
+  await execute(page, 'ctadata:go-to-upload-folder');
+  await expect(entry(page, USER_FOLDER + name)).toBeVisible();
+
+  const chooser = page.waitForEvent('filechooser');
+  await toolbarButton(page, 'ctadata:upload').click();
+  await (
+    await chooser
+  ).setFiles({ name, mimeType: 'text/plain', buffer: Buffer.from('new\n') });
+  await expect(page.locator('.jp-Dialog')).toContainText('Replace 1 entry?');
+  await expect(dialogButton(page, 'Cancel')).toBeFocused();
+  await shot(page, 'replace-dialog-focus', testInfo);
+  await page.keyboard.press('Enter');
+  await expect(page.locator('.jp-Dialog')).toHaveCount(0);
+  expect(fs.readFileSync(stored, 'utf-8')).toBe('in the storage\n');
 });

@@ -66,12 +66,18 @@ for (const theme of ['JupyterLab Light', 'JupyterLab Dark']) {
     ]);
     await expect(tab.getByText('intensity').first()).toBeVisible();
     await expect(tab.getByText('event_id').first()).toBeVisible();
+    // Integers written out (obs_id), not h5web's default 1.600e+4.
+    await expect(tab.getByText('16000', { exact: true }).first()).toBeVisible();
+    await expect(tab.getByText('1.600e+4')).toHaveCount(0);
     const label = theme.endsWith('Dark') ? 'dark' : 'light';
     await shot(page, `preview-table-${label}`, testInfo);
     // A plot: the images (float32, 40 x 1855) as a heatmap, drawn in a canvas.
     await expand(page, ['image', 'LST_LSTCam']);
     await expect(tab.locator('[class^="_canvasArea_"] canvas')).toBeVisible();
     await expect(tab.locator('[class^="_colorBar_"]')).toBeVisible();
+    // 40 x 1855 pixels fill the plot: not a thin strip of square pixels.
+    const plot = await tab.locator('[class^="_canvasArea_"] canvas').boundingBox();
+    expect(plot!.height).toBeGreaterThan(plot!.width / 4);
     await expect(tab.locator('[class^="_error"]')).toHaveCount(0);
     await shot(page, `preview-heatmap-${label}`, testInfo);
   });
@@ -121,8 +127,8 @@ test('previews a FITS file: its HDUs, header and first rows', async ({
   page
 }, testInfo) => {
   await openPanel(page);
-  await goTo(page, 'cta/DL3/fits/');
-  await entry(page, 'cta/DL3/fits/events.fits').dblclick();
+  await goTo(page, 'cta/DL3/LST-1/');
+  await entry(page, 'cta/DL3/LST-1/dl3_LST-1.Run16000.fits').dblclick();
   const tab = page.locator('.jp-CtadataFitsPreview');
   await expect(tab.locator('summary')).toHaveText([
     /0 PRIMARY — PrimaryHDU/,

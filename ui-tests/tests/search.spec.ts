@@ -117,6 +117,42 @@ test.describe('Search below a folder', () => {
     );
   });
 
+  test('tells results apart in a 250 px panel', async ({ page }, testInfo) => {
+    await openPanel(page);
+    const panelWidth = await page
+      .locator(PANEL)
+      .evaluate(node => node.getBoundingClientRect().width);
+    expect(panelWidth).toBeLessThanOrEqual(260);
+    await goTo(page, 'lst/DL1/');
+    await search(page, 'dl1*');
+    await expect(status(page)).toHaveAttribute('data-status', 'ended', {
+      timeout: 60000
+    });
+    const expected = filesBelow('lst/DL1/', '.h5');
+    const rows = await entries(page).evaluateAll(nodes =>
+      nodes.map(node => {
+        const name = node.querySelector('.jp-CtadataListing-itemName')!;
+        return {
+          path: (node as HTMLElement).dataset.path!,
+          shown: name.textContent!,
+          cut: name.scrollWidth > name.clientWidth,
+          tooltip: (node as HTMLElement).title
+        };
+      })
+    );
+    expect(rows.map(row => row.path).sort()).toEqual(expected.sort());
+    await shot(page, 'search-results-250px', testInfo);
+    for (const row of rows) {
+      // What is shown is the whole text of the cell, and the tooltip has the path.
+      expect(row.cut, `${row.shown} is cut by the cell`).toBe(false);
+      expect(row.tooltip.split('\n')[0]).toBe(row.path);
+      // The end of the name (the run and subrun numbers) is shown.
+      expect(row.path.endsWith(row.shown.split('…').pop()!)).toBe(true);
+    }
+    const shown = rows.map(row => row.shown);
+    expect(new Set(shown).size, shown.join(', ')).toBe(rows.length);
+  });
+
   test('stops a search, and says when the count bound is hit', async ({
     page
   }, testInfo) => {
