@@ -19,26 +19,16 @@ from .entry import Entry
 from .errors import ConflictError, CtadataError, TransferError
 from .finder import entry_json
 from .tree import TransferSummary
+from .units import format_size
 
 if TYPE_CHECKING:
     from .client import APIClient
 
 
-def human_size(size: int | None) -> str:
-    if size is None:
-        return "-"
-    value = float(size)
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
-        if value < 1024 or unit == "TiB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    raise AssertionError("unreachable")
-
-
 def long_line(entry: Entry) -> str:
     mtime = entry.mtime.strftime("%Y-%m-%d %H:%M") if entry.mtime else "-"
     name = entry.path + ("" if entry.path.endswith("/") or not entry.is_dir else "/")
-    return f"{'d' if entry.is_dir else '-'} {human_size(entry.size):>10}  {mtime}  {name}"
+    return f"{'d' if entry.is_dir else '-'} {format_size(entry.size):>10}  {mtime}  {name}"
 
 
 PROG_KEY = "ctadata.prog"
@@ -82,7 +72,7 @@ def pass_client(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def print_summary(summary: TransferSummary) -> None:
-    click.echo(f"{summary.files} files, {human_size(summary.bytes)}, {summary.skipped} skipped")
+    click.echo(f"{summary.files} files, {format_size(summary.bytes)}, {summary.skipped} skipped")
     report_conflicts([r.local for r in summary.conflicts])
 
 
@@ -287,7 +277,7 @@ def get_path(
         if result.conflicts:
             sys.exit(1)
     else:
-        click.echo(f"{Path(to) / Path(path.rstrip('/')).name}: {human_size(result)}")
+        click.echo(f"{Path(to) / Path(path.rstrip('/')).name}: {format_size(result)}")
 
 
 @cli.command("put")
@@ -305,7 +295,7 @@ def put_path(api: APIClient, local_path: str, path: str, recursive: bool, jobs: 
         print_summary(api.upload_dir(local_path, path, concurrency=jobs))
     else:
         answer = api.upload_file(local_path, path)
-        click.echo(f"{answer['path']}: {human_size(int(answer['total_written']))}")
+        click.echo(f"{answer['path']}: {format_size(int(answer['total_written']))}")
 
 
 def _show_certificate_answer(answer: dict[str, Any]) -> None:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from .errors import Cancelled
 from .local import TempHook
+from .units import format_size
+
+# tqdm's default layout, with sizes in KiB, MiB... (see `byte_bar`).
+BAR_FORMAT = "{l_bar}{bar}| {done}/{size} [{elapsed}<{remaining}, {speed}]"
 
 
 @dataclass(frozen=True)
@@ -64,15 +70,8 @@ class Meter:
         with self._lock:
             self.bytes_total, self.files_total = bytes_total, files_total
             if self._bar_wanted and self._bar is None:
-                from tqdm.auto import tqdm  # imported late: `import ctadata` stays fast
-
-                self._bar = tqdm(
-                    total=bytes_total,
-                    unit="B",
-                    unit_scale=True,
-                    unit_divisor=1024,
-                    desc=self.label,
-                    leave=True,
+                self._bar = byte_bar()(
+                    total=bytes_total, desc=self.label, leave=True, bar_format=BAR_FORMAT
                 )
         self._notify(self.label)
 
@@ -106,3 +105,24 @@ class Meter:
             self.callback(
                 Progress(self.bytes_done, self.bytes_total, self.files_done, self.files_total, path)
             )
+
+
+@functools.cache
+def byte_bar() -> type:
+    """tqdm (for the terminal or the notebook) that names sizes as the rest of ctadata does:
+    tqdm's own scaling divides by 1024 but says kB and MB, and its rate divides by 1000."""
+    from tqdm.auto import tqdm  # imported late: `import ctadata` stays fast
+
+    class ByteBar(tqdm):
+        @property
+        def format_dict(self) -> dict[str, Any]:
+            meter = super().format_dict
+            elapsed, done = meter["elapsed"], meter["n"] - meter["initial"]
+            rate = meter["rate"] or (done / elapsed if elapsed else None)
+            return meter | {
+                "done": format_size(meter["n"]),
+                "size": "?" if meter["total"] is None else format_size(meter["total"]),
+                "speed": f"{format_size(rate)}/s" if rate else "?",
+            }
+
+    return ByteBar
