@@ -114,6 +114,11 @@ def _hub_tokens() -> TokenChecker:
     " which the deployed service would hold whole in memory.",
 )
 @click.option(
+    "--throttle",
+    type=click.FloatRange(min=1),
+    help="Bytes per second at most of each download from the storage (default: no limit).",
+)
+@click.option(
     "--hub-auth",
     is_flag=True,
     help="Run as JupyterHub services: check every token with the hub at $JUPYTERHUB_API_URL,"
@@ -130,6 +135,7 @@ def dev_service(
     no_large_file: bool,
     request_overhead_ms: float,
     refuse_open_ranges: bool,
+    throttle: float | None,
     hub_auth: bool,
     ready_json: bool,
 ) -> None:
@@ -151,6 +157,7 @@ def dev_service(
         large_file=not no_large_file,
         request_overhead_ms=request_overhead_ms,
         refuse_open_ranges=refuse_open_ranges,
+        throttle=throttle,
     )
     service.start()
     try:

@@ -55,12 +55,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_services(folder: Path, api_url: str, api_token: str, log: IO[str], large: bool) -> Any:
+def start_services(
+    folder: Path, api_url: str, api_token: str, log: IO[str], options: list[str]
+) -> Any:
     """The development services in hub-auth mode; returns (process, their ready JSON)."""
     command = [sys.executable, "-m", "ctadata.devservice", "--storage", str(folder / "storage")]
     command += ["--state", str(folder / "state"), "--sample-data", "--hub-auth", "--ready-json"]
-    if not large:
-        command.append("--no-large-file")
+    command += options
     env = {**os.environ, "JUPYTERHUB_API_URL": api_url, "JUPYTERHUB_API_TOKEN": api_token}
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=log, text=True)
     assert process.stdout is not None
@@ -68,6 +69,11 @@ def start_services(folder: Path, api_url: str, api_token: str, log: IO[str], lar
     if not line:
         raise click.ClickException(f"the development services did not start (see {log.name})")
     return process, json.loads(line)
+
+
+def service_options(no_large_file: bool, throttle: float | None) -> list[str]:
+    options = ["--no-large-file"] if no_large_file else []
+    return [*options, f"--throttle={throttle}"] if throttle else options
 
 
 def wait_for_hub(url: str, hub: subprocess.Popen[bytes], log_name: str) -> None:
@@ -141,8 +147,20 @@ any password.
     help="configurable-http-proxy's command (default: the PATH's, else scripts/proxy/'s).",
 )
 @click.option("--no-large-file", is_flag=True, help="Skip the ~50 MB sample file.")
+@click.option(
+    "--throttle",
+    type=click.FloatRange(min=1),
+    help="Bytes per second at most of each download from the storage (default: no limit).",
+)
 @click.option("--ready-json", is_flag=True, help="Print one JSON line (URLs, dirs) when ready.")
-def main(folder: Path, port: int, proxy: str | None, no_large_file: bool, ready_json: bool) -> None:
+def main(
+    folder: Path,
+    port: int,
+    proxy: str | None,
+    no_large_file: bool,
+    throttle: float | None,
+    ready_json: bool,
+) -> None:
     """Run JupyterHub with the development services as hub services."""
     proxy = find_proxy(proxy)
     folder = folder.resolve()
@@ -158,7 +176,7 @@ def main(folder: Path, port: int, proxy: str | None, no_large_file: bool, ready_
                 f"http://127.0.0.1:{hub_port}/hub/api",
                 tokens["ds"],
                 services_log,
-                not no_large_file,
+                service_options(no_large_file, throttle),
             )
             env = {
                 **os.environ,

@@ -25,6 +25,7 @@ from .base import CERTIFICATE_PREFIX, DOWNLOAD_PREFIX, HUB_PREFIX, UPLOAD_FOLDER
 from .certs import CA_KEY_FILE, ensure_ca
 from .sample_data import make_sample_data
 from .storage import WebDAVStorage
+from .throttle import throttled
 from .users import TokenChecker, User, UserTable
 
 START_TIMEOUT = 30
@@ -65,6 +66,7 @@ class DevService:
         large_file: bool = True,
         request_overhead_ms: float = 0.0,
         refuse_open_ranges: bool = False,
+        throttle: float | None = None,
     ) -> None:
         self.storage_dir = Path(storage_dir).resolve()
         self._own_state = state_dir is None
@@ -79,6 +81,7 @@ class DevService:
             raise ValueError("request_overhead_ms must be 0 or more milliseconds")
         self.request_overhead = request_overhead_ms / 1000
         self.refuse_open_ranges = refuse_open_ranges
+        self._throttle = throttle  # bytes per second of the storage's GET bodies
         self._storage: WebDAVStorage | None = None
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -141,7 +144,8 @@ class DevService:
     def start(self) -> DevService:
         self._prepare_dirs()
         ensure_ca(self.ca_cert.parent)
-        self._storage = WebDAVStorage(self.storage_dir).start()
+        wrap = throttled(self._throttle) if self._throttle else None
+        self._storage = WebDAVStorage(self.storage_dir, wrap=wrap).start()
         self._thread = threading.Thread(target=self._run, name="devservice", daemon=True)
         self._thread.start()
         if not self._ready.wait(START_TIMEOUT) or self._error is not None:
