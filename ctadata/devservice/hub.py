@@ -19,6 +19,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import IO, Any
@@ -63,7 +64,9 @@ def start_services(
     command += ["--state", str(folder / "state"), "--sample-data", "--hub-auth", "--ready-json"]
     command += options
     env = {**os.environ, "JUPYTERHUB_API_URL": api_url, "JUPYTERHUB_API_TOKEN": api_token}
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=log, text=True)
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=log, text=True, start_new_session=True
+    )
     assert process.stdout is not None
     line = process.stdout.readline()  # the services print it once they serve
     if not line:
@@ -91,7 +94,12 @@ def wait_for_hub(url: str, hub: subprocess.Popen[bytes], log_name: str) -> None:
 
 
 def stop(process: subprocess.Popen[Any] | None) -> None:
-    """SIGTERM (the hub then stops its proxy and the users' servers), SIGKILL if it lingers."""
+    """SIGTERM (the hub then stops its proxy and the users' servers), SIGKILL if it lingers.
+
+    The hub and the services run in sessions of their own, so that a terminal's Ctrl-C reaches
+    only this launcher, and each of them gets one signal: a second one while the hub stops
+    would start its shutdown again, cutting the first short.
+    """
     if process is None or process.poll() is not None:
         return
     process.terminate()
@@ -102,17 +110,17 @@ def stop(process: subprocess.Popen[Any] | None) -> None:
         process.wait()
 
 
-def wait_for_signal() -> None:
-    """Until Ctrl-C or SIGTERM (SIGTERM is turned into the KeyboardInterrupt of Ctrl-C)."""
+def wait_for_signal(*processes: subprocess.Popen[Any]) -> None:
+    """Until Ctrl-C or SIGTERM, or until one of the processes ends by itself."""
+    stop = threading.Event()
 
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
+    def handler(signum: int, frame: object) -> None:
+        stop.set()
 
-    signal.signal(signal.SIGTERM, interrupt)
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
+    # Set here, not inherited: a shell's background job starts with SIGINT ignored.
+    signal.signal(signal.SIGINT, handler)
+    signal.signal(signal.SIGTERM, handler)
+    while not stop.wait(1.0) and all(p.poll() is None for p in processes):
         pass
 
 
@@ -120,7 +128,8 @@ BANNER = """\
 A JupyterHub for ctadata on this machine (a DEMO: any password, no isolation between users)
 
   hub log              {folder}/jupyterhub.log
-  services             {services}  (log: {folder}/services.log)
+  services             {url}services/downloadservice/, .../certificateservice/
+                       (log: {folder}/services.log)
   storage (shared)     {storage}
   users' homes         {folder}/home/<user>
 
@@ -199,6 +208,7 @@ def main(
                     stdin=subprocess.DEVNULL,
                     stdout=hub_log,
                     stderr=subprocess.STDOUT,
+                    start_new_session=True,  # see stop()
                 )
             wait_for_hub(url, hub, str(folder / "jupyterhub.log"))
             if ready_json:
@@ -209,13 +219,12 @@ def main(
                 print(
                     BANNER.format(
                         folder=folder,
-                        services=ready["downloadservice"],
                         storage=ready["storage_dir"],
                         url=url,
                     ),
                     flush=True,
                 )
-            wait_for_signal()
+            wait_for_signal(hub, services)
         finally:
             stop(hub)
             stop(services)
