@@ -11,6 +11,7 @@ SimpleLocalProcessSpawner (no system users, no isolation), never for production.
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 c = get_config()  # noqa: F821 - provided by traitlets when it loads this file
 
@@ -71,12 +72,20 @@ c.JupyterHub.services.append({"name": "demo-admin", "api_token": env["CTADATA_HU
 c.JupyterHub.spawner_class = "simple"
 c.SimpleLocalProcessSpawner.home_dir_template = str(home / "home" / "{username}")
 c.Spawner.cmd = [str(Path(sys.executable).with_name("jupyterhub-singleuser"))]
-c.Spawner.args = [
-    "--allow-root",  # the demo runs as root, without system users
-    "--LabApp.news_url=None",
-    "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-]
+c.Spawner.args = ["--allow-root"]  # the demo runs as root, without system users
 c.Spawner.default_url = "/lab"
+
+
+def quiet_lab(spawner: Any) -> None:
+    """No "Jupyter news?" prompt, no update check: JupyterLab settings in the new home."""
+    folder = Path(spawner.home_dir, ".jupyter/lab/user-settings/@jupyterlab/apputils-extension")
+    folder.mkdir(parents=True, exist_ok=True)
+    settings = folder / "notification.jupyterlab-settings"
+    if not settings.exists():
+        settings.write_text('{"fetchNews": "false", "checkForUpdates": false}\n')
+
+
+c.Spawner.pre_spawn_hook = quiet_lab
 c.Spawner.http_timeout = 120  # a loaded machine starts JupyterLab slowly
 c.Spawner.start_timeout = 120
 # The server's JUPYTERHUB_API_TOKEN gets the default scopes of a server's token and the
