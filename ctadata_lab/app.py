@@ -21,6 +21,7 @@ from ctadata.config import (
 from ctadata.errors import AuthenticationError
 
 from .handlers import routes
+from .hub_signals import stop_on_sigint
 from .jobclient import JobClient
 from .jobs import KEEP_FINISHED, MAX_FINISHED, Job, JobManager
 from .journal import Journal, journal_path
@@ -152,6 +153,7 @@ class CtadataLab(ExtensionApp):
         self.jobs.restore(records)
         resume_jobs(self, records)
         self.search_slots = threading.BoundedSemaphore(max(1, self.max_concurrent_searches))
+        stop_on_sigint(self.serverapp)
         self.open_files = OpenFiles(
             lambda path, kind: open_remote(self.service_settings, path, kind),
             ttl=self.preview_idle_seconds,

@@ -68,6 +68,16 @@ install_project() {
     rm -f .install-stamp.*
     python -m pip install --quiet --disable-pip-version-check -e ".[$extra]"
     echo "$sources" >".install-stamp.$extra"
-    # ctadata[test] includes ctadata[local].
-    [ "$extra" != test ] || echo "$sources" >.install-stamp.local
+    # ctadata[test] includes ctadata[hub], which includes ctadata[local].
+    [ "$extra" != test ] || echo "$sources" >.install-stamp.hub
+    [ "$extra" = local ] || echo "$sources" >.install-stamp.local
+}
+
+# The demo hub's proxy: configurable-http-proxy (npm), into scripts/proxy/node_modules, where
+# `python -m ctadata.devservice.hub` finds it. jlpm (from jupyterlab) installs it.
+install_proxy() {
+    [ -x scripts/proxy/node_modules/.bin/configurable-http-proxy ] && return
+    need_node
+    echo "Installing configurable-http-proxy (npm) into scripts/proxy ..."
+    (cd scripts/proxy && jlpm install >/dev/null)
 }

@@ -4,13 +4,26 @@
 # Outside a virtual environment, ctadata and JupyterLab go into .venv here.
 #   CTADATA_DEMO_DIR   where storage, state, logs and JupyterLab's workspace live (~/ctadata-demo)
 #   CTADATA_LAB_PORT   JupyterLab's port (8888, or the next free one)
+#
+# `run.sh --hub`: the multi-user deployment instead, on this machine: JupyterHub with its
+# proxy, the services as hub services, users alice, bob (and carol, without the services'
+# scope), each with their own JupyterLab (ctadata/devservice/hub.py; docs/deploy.md).
+#   CTADATA_HUB_PORT   the hub's port (default: a free one)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/common.sh
 use_venv
-install_project local
-
 demo=${CTADATA_DEMO_DIR:-$HOME/ctadata-demo}
+
+if [ "${1:-}" = --hub ]; then
+    install_project hub
+    install_proxy
+    # It prints the hub's URL and the logins last; Ctrl-C stops the hub, the users' servers
+    # and the services.
+    exec python -m ctadata.devservice.hub --dir "$demo/hub" --port "${CTADATA_HUB_PORT:-0}"
+fi
+
+install_project local
 port=${CTADATA_LAB_PORT:-8888}
 mkdir -p "$demo/storage" "$demo/workspace"
 

@@ -12,9 +12,11 @@ command -v chromium >/dev/null || missing+=(chromium)
 { command -v oidc-agent && command -v oidc-gen; } >/dev/null || missing+=(oidc-agent-cli)
 [ ${#missing[@]} = 0 ] || apt_install "${missing[@]}"
 
-# The library, the server extension and the JupyterLab extension built from src/ (jlpm build).
+# The library, the server extension and the JupyterLab extension built from src/ (jlpm build);
+# the demo hub's proxy for the hub tests (tests/test_hub_auth.py, ui-tests/run.sh --hub).
 use_venv
 install_project test
+install_proxy
 
 ruff check .
 ruff format --check .
@@ -23,3 +25,4 @@ jlpm test
 
 python -m pytest -q -p no:cacheprovider
 bash ui-tests/run.sh
+bash ui-tests/run.sh --hub

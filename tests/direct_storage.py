@@ -31,6 +31,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from ctadata.devservice.certs import issue_server_certificate, make_ca
 from ctadata.devservice.storage import BASE_PATH as BASE
 from ctadata.devservice.storage import WebDAVStorage
+from ctadata.devservice.throttle import paced
 
 
 # -- JWT (RS256), just what the tests need -----------------------------------------------------
@@ -222,6 +223,22 @@ class Seen:
     status: int
 
 
+def _cut_after(body: Iterable[bytes], cut: int) -> Iterator[bytes]:
+    """The first `cut` bytes of the body, then a lost connection."""
+    sent = 0
+    try:
+        for chunk in body:
+            piece = chunk[: cut - sent]
+            sent += len(piece)
+            yield piece
+            if sent >= cut:
+                raise ConnectionAbortedError("cut by the test")
+    finally:
+        close = getattr(body, "close", None)
+        if close is not None:
+            close()
+
+
 class Storage:
     """The development storage (wsgidav) at `/pnfs/cta.cscs.ch/`, for bearer JWTs of `keys()`
     only."""
@@ -293,30 +310,12 @@ class Storage:
 
         return serve
 
-    def _shaped(self, body: Iterable[bytes], cut: int | None) -> Iterator[bytes]:
-        """The GET body, throttled, and stopped short when a cut was asked for.
-
-        Each piece leaves no earlier than the rate allows for the bytes up to its end, as on a
-        slow link (the storage reads the file in blocks of a MiB: sending a block first and
-        waiting after would let the first MiB through at once).
-        """
-        sent = 0
-        started = time.monotonic()
-        try:
-            for chunk in body:
-                piece = chunk if cut is None else chunk[: cut - sent]
-                sent += len(piece)
-                if self.throttle:
-                    delay = sent / self.throttle - (time.monotonic() - started)
-                    if delay > 0:
-                        time.sleep(delay)
-                yield piece
-                if cut is not None and sent >= cut:
-                    raise ConnectionAbortedError("cut by the test")
-        finally:
-            close = getattr(body, "close", None)
-            if close is not None:
-                close()
+    def _shaped(self, body: Iterable[bytes], cut: int | None) -> Iterable[bytes]:
+        """The GET body, stopped short when a cut was asked for, and throttled as the
+        development storage's `--throttle` paces it (each piece no earlier than the rate
+        allows for the bytes up to its end)."""
+        pieces = body if cut is None else _cut_after(body, cut)
+        return paced(pieces, self.throttle) if self.throttle else pieces
 
     def close(self) -> None:
         self._storage.stop()

@@ -88,7 +88,10 @@ def start_server(tmp_path: Path) -> Iterator[Callable[[Any], Server]]:
         command += ["--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0"]
         command += ["--ServerApp.allow_root=True"]
         log = open(tmp_path / f"server{len(started)}.log", "w")
-        process = subprocess.Popen(command, env=env, stdout=log, stderr=log)
+        # No terminal on stdin, as a hub's spawner starts it.
+        process = subprocess.Popen(
+            command, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log
+        )
         log.close()
         server = Server(process, f"http://127.0.0.1:{port}/ctadata/", token)
         started.append(server)

@@ -78,17 +78,24 @@ def test_unauthenticated_other_request_is_redirected_to_login(
     assert login.status_code == 200 and "<form" in login.text
 
 
+# The deployed services' words (shared/PROTOCOL.md), also checked against a real hub.
+SCOPE_REFUSED = (
+    "Access denied, token scopes are insufficient. If you need access to this service, "
+    "please contact CTA-CH DC team at EPFL."
+)
+
+
 def test_missing_scope_gets_403_text(dev_service: RunningDevService) -> None:
     with client(dev_service, "noscope") as c:
         r = c.get("list/lst/", headers=JSON)
         assert r.status_code == 403
-        assert "downloadservice" in r.text and r.headers["Content-Type"].startswith("text/")
+        assert r.text == SCOPE_REFUSED and r.headers["Content-Type"].startswith("text/")
     r = httpx.post(
         dev_service.certificateservice + "certificate",
         headers=dev_service.users["noscope"].headers,
         json={},
     )
-    assert r.status_code == 403 and "certificateservice" in r.text
+    assert r.status_code == 403 and r.text == SCOPE_REFUSED
 
 
 def test_token_in_query_and_cookie_are_accepted(dev_service: RunningDevService) -> None:

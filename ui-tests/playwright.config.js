@@ -33,18 +33,7 @@ env('CTADATA_UI_STORAGE', () =>
 
 const python = process.env.CTADATA_UI_PYTHON || 'python';
 
-const chromium = {
-  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync'
-  ]
-};
+const chromium = require('./chromium.js');
 
 function server(name, serverPort) {
   return {

@@ -6,8 +6,16 @@
 # jlpm (comes with jupyterlab), and chromium (`apt-get install chromium`, or set
 # CHROMIUM_PATH). Extra arguments go to `playwright test` (e.g. -g cancel).
 # Screenshots of the main states: ui-tests/screenshots/; report: playwright-report/.
+#
+# `run.sh --hub [ARGS]`: the two-user test on a real JupyterHub (playwright-hub.config.js),
+# which also needs jupyterhub (pip extra `hub`) and configurable-http-proxy (scripts/proxy/).
 set -euo pipefail
 cd "$(dirname "$0")"
+config=playwright.config.js
+if [ "${1:-}" = --hub ]; then
+    config=playwright-hub.config.js
+    shift
+fi
 
 export CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
 if [ ! -x "$CHROMIUM_PATH" ]; then
@@ -43,5 +51,5 @@ trap 'rm -rf "$CTADATA_UI_STORAGE"' EXIT
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 jlpm install
 
-rm -rf screenshots
-jlpm playwright test "$@"
+[ "$config" != playwright.config.js ] || rm -rf screenshots
+jlpm playwright test --config "$config" "$@"

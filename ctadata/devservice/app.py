@@ -7,6 +7,7 @@
 
 It is a development server: tokens come from a small table (users.py), the storage is the local
 WebDAV server of storage.py. Everything else follows docs/protocol.md, routing and quirks included.
+As hub services (tokens checked by a real JupyterHub, hubauth.py), the hub serves `/hub/` itself.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from .base import (
     NotFoundHandler,
     ServiceState,
 )
-from .users import UserTable
+from .users import TokenChecker, UserTable
 from .webdav import WebDAVHandler
 
 LOGIN_PAGE = """<!DOCTYPE html>
@@ -51,14 +52,21 @@ def _safe_next(target: str) -> str:
     return target if target.startswith("/") and not target.startswith("//") else "/hub/login"
 
 
-class LoginHandler(BaseHandler):
+class TableHandler(BaseHandler):
+    """A stand-in for a page of the hub, answered from the user table."""
+
+    def initialize(self, table: UserTable) -> None:
+        self.table = table
+
+
+class LoginHandler(TableHandler):
     """A stand-in for the hub's login page: a token in, a session cookie out."""
 
     def get(self) -> None:
         self.page(200, "")
 
     def post(self) -> None:
-        user = self.state.users.by_token(self.get_body_argument("token", ""))
+        user = self.table.by_token(self.get_body_argument("token", ""))
         if user is None:
             self.page(403, "Unknown or expired token.")
             return
@@ -81,7 +89,7 @@ class LoginHandler(BaseHandler):
         )
 
 
-class HubUserHandler(BaseHandler):
+class HubUserHandler(TableHandler):
     """`GET /hub/api/user`: the owner of a token, as JupyterHub's REST API tells it."""
 
     def get(self) -> None:
@@ -89,7 +97,7 @@ class HubUserHandler(BaseHandler):
         scheme, _, token = header.partition(" ")
         if scheme.lower() not in ("bearer", "token"):
             token = ""
-        user = self.state.users.by_token(token.strip())
+        user = self.table.by_token(token.strip())
         if user is None:
             self.json(403, {"status": 403, "message": "Missing or invalid credentials."})
             return
@@ -100,7 +108,7 @@ class HubUserHandler(BaseHandler):
 
 
 def make_app(
-    users: UserTable,
+    tokens: TokenChecker,
     storage_url: str,
     state_dir: Path,
     ca_cert: Path,
@@ -111,16 +119,17 @@ def make_app(
     """The application; its httpx client is made here, so call this inside the running loop.
 
     `request_overhead`: seconds every request waits first, as the deployed service's fixed
-    cost; `refuse_open_ranges`: a test mode of `webdav/` (see `ServiceState`)."""
+    cost; `refuse_open_ranges`: a test mode of `webdav/` (see `ServiceState`). With a
+    `UserTable`, it also stands in for the hub's login page and user API."""
     http = httpx.AsyncClient(
         timeout=httpx.Timeout(300, connect=10),
         limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
     )
     state = ServiceState(
-        users, storage_url, state_dir, ca_cert, http, request_overhead, refuse_open_ranges
+        tokens, storage_url, state_dir, ca_cert, http, request_overhead, refuse_open_ranges
     )
     ds, cs = DOWNLOAD_PREFIX, CERTIFICATE_PREFIX
-    routes = [
+    routes: list[tuple] = [
         (rf"{ds}/?", download.IndexHandler),
         (rf"{ds}/health", download.HealthHandler),
         (rf"{ds}/storage-status", download.StorageStatusHandler),
@@ -131,9 +140,13 @@ def make_app(
         (rf"{cs}/health", certificate_service.HealthHandler),
         (rf"{cs}/certificate", certificate_service.CertificateHandler),
         (rf"{cs}/main-certificate", certificate_service.MainCertificateHandler),
-        (rf"{HUB_PREFIX}/login", LoginHandler),
-        (rf"{HUB_PREFIX}/api/user", HubUserHandler),
     ]
+    if isinstance(tokens, UserTable):
+        table = {"table": tokens}
+        routes += [
+            (rf"{HUB_PREFIX}/login", LoginHandler, table),
+            (rf"{HUB_PREFIX}/api/user", HubUserHandler, table),
+        ]
     return tornado.web.Application(
         routes,
         ctadata_state=state,

@@ -4,6 +4,7 @@ Authentication follows the deployed services (docs/protocol.md): the token comes
 cookie, `?token=` or `Authorization: Bearer`, in that order; a missing, unknown or expired token
 gets `401` JSON when the request says `Content-Type: application/json` and a `302` to the hub's
 login page otherwise; a valid token without the service's scope gets `403` with a text body.
+Who holds a token is asked of `ServiceState.tokens`: the user table, or the hub (hubauth.py).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import tornado.web
 
 from ..config import MAX_UPLOAD_BYTES
 from ..pipe import BodyPipe
-from .users import User, UserTable
+from .users import TokenChecker, User
 
 DOWNLOAD_PREFIX = "/services/downloadservice"
 CERTIFICATE_PREFIX = "/services/certificateservice"
@@ -29,13 +30,18 @@ HUB_PREFIX = "/hub"
 SESSION_COOKIE = "ctadata-dev-session"
 UPLOAD_FOLDERS = ("lst", "cta")
 TEXT = "text/html; charset=UTF-8"  # what the deployed (Flask) services send with text bodies
+# The deployed services' answer to a valid token without their scope, word for word.
+SCOPE_REFUSED = (
+    "Access denied, token scopes are insufficient. If you need access to this service, "
+    "please contact CTA-CH DC team at EPFL."
+)
 
 
 @dataclass
 class ServiceState:
     """Shared by all handlers; lives as long as the application."""
 
-    users: UserTable
+    tokens: TokenChecker
     storage_url: str  # ends with /pnfs/cta.cscs.ch/
     state_dir: Path
     ca_cert: Path
@@ -168,16 +174,11 @@ class AuthenticatedHandler(BaseHandler):
 
     async def prepare(self) -> None:
         await super().prepare()
-        user = self.state.users.by_token(self.request_token())
+        user = await self.state.tokens.user_for_token(self.request_token())
         if user is None:
             self.refuse_unauthenticated()
         elif not user.has_scope(self.scope):
-            self.text(
-                403,
-                "Access denied, token scopes are insufficient: this token lacks "
-                f"{self.scope}. If you need access to this service, please contact "
-                "the CTA-CH data centre team.",
-            )
+            self.text(403, SCOPE_REFUSED)
         else:
             self.current_user = user
 

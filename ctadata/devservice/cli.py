@@ -13,7 +13,7 @@ from types import FrameType
 import click
 
 from .server import DevService
-from .users import ADMIN_TOKEN, DEMO_TOKEN
+from .users import ADMIN_TOKEN, DEMO_TOKEN, TokenChecker
 
 BANNER = """\
 ctadata development services (a DEVELOPMENT server, not the CTA-CH production services)
@@ -36,6 +36,8 @@ Press Ctrl-C to stop.
 
 
 def _tokens_text(service: DevService) -> str:
+    if not service.users:
+        return "Users: the hub's; every token is checked with the hub.\n"
     if {u.token for u in service.users} == {DEMO_TOKEN, ADMIN_TOKEN}:
         return (
             f"Users: the built-in demo users, token {DEMO_TOKEN} (user 'CTA Demo')\n"
@@ -56,6 +58,17 @@ def _wait_for_signal() -> None:
     signal.signal(signal.SIGINT, handler)
     while not stop.wait(1.0):  # a timeout keeps the main thread responsive to signals
         pass
+
+
+def _hub_tokens() -> TokenChecker:
+    """The hub's token check, configured as JupyterHub configures its services: by environment."""
+    from .hubauth import HubTokens  # needs jupyterhub, which only this mode does
+
+    api_url = os.environ.get("JUPYTERHUB_API_URL")
+    api_token = os.environ.get("JUPYTERHUB_API_TOKEN")
+    if not api_url or not api_token:
+        raise click.UsageError("--hub-auth needs JUPYTERHUB_API_URL and JUPYTERHUB_API_TOKEN")
+    return HubTokens(api_url, api_token)
 
 
 @click.command("dev-service")
@@ -100,6 +113,17 @@ def _wait_for_signal() -> None:
     help="Tests: answer 400 to a GET through webdav/ with an open-ended Range (bytes=N-),"
     " which the deployed service would hold whole in memory.",
 )
+@click.option(
+    "--throttle",
+    type=click.FloatRange(min=1),
+    help="Bytes per second at most of each download from the storage (default: no limit).",
+)
+@click.option(
+    "--hub-auth",
+    is_flag=True,
+    help="Run as JupyterHub services: check every token with the hub at $JUPYTERHUB_API_URL,"
+    " as the service whose API token is $JUPYTERHUB_API_TOKEN (no user table).",
+)
 @click.option("--ready-json", is_flag=True, help="Print one JSON line with the URLs once serving.")
 def dev_service(
     storage_dir: Path,
@@ -111,6 +135,8 @@ def dev_service(
     no_large_file: bool,
     request_overhead_ms: float,
     refuse_open_ranges: bool,
+    throttle: float | None,
+    hub_auth: bool,
     ready_json: bool,
 ) -> None:
     """Run local development versions of the download and certificate services.
@@ -119,16 +145,19 @@ def dev_service(
     user table, and behave like the CTA-CH services, quirks included. For development and
     tests only.
     """
+    if hub_auth and users_file is not None:
+        raise click.UsageError("--hub-auth and --users exclude each other: the hub has the users")
     service = DevService(
         storage_dir,
         state_dir,
         host=host,
         port=port,
-        users=users_file,
+        users=_hub_tokens() if hub_auth else users_file,
         sample_data=sample_data,
         large_file=not no_large_file,
         request_overhead_ms=request_overhead_ms,
         refuse_open_ranges=refuse_open_ranges,
+        throttle=throttle,
     )
     service.start()
     try:

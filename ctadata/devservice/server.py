@@ -25,7 +25,8 @@ from .base import CERTIFICATE_PREFIX, DOWNLOAD_PREFIX, HUB_PREFIX, UPLOAD_FOLDER
 from .certs import CA_KEY_FILE, ensure_ca
 from .sample_data import make_sample_data
 from .storage import WebDAVStorage
-from .users import User, UserTable
+from .throttle import throttled
+from .users import TokenChecker, User, UserTable
 
 START_TIMEOUT = 30
 
@@ -34,6 +35,15 @@ def _url_host(host: str) -> str:
     if host in ("", "0.0.0.0", "::"):  # noqa: S104 - a wildcard bind is reached via loopback
         return "127.0.0.1"
     return f"[{host}]" if ":" in host else host
+
+
+def _token_checker(users: TokenChecker | str | Path | None) -> TokenChecker:
+    """A users file's table, the built-in table, or the checker given (e.g. the hub's)."""
+    if users is None:
+        return UserTable.default()
+    if isinstance(users, (str, Path)):
+        return UserTable.from_file(users)
+    return users
 
 
 class DevService:
@@ -51,27 +61,27 @@ class DevService:
         *,
         host: str = "127.0.0.1",
         port: int = 0,
-        users: UserTable | str | Path | None = None,
+        users: TokenChecker | str | Path | None = None,
         sample_data: bool = False,
         large_file: bool = True,
         request_overhead_ms: float = 0.0,
         refuse_open_ranges: bool = False,
+        throttle: float | None = None,
     ) -> None:
         self.storage_dir = Path(storage_dir).resolve()
         self._own_state = state_dir is None
         self.state_dir = Path(state_dir).resolve() if state_dir is not None else None
         self.host, self.port = host, port
-        table = users if isinstance(users, UserTable) else None
-        if users is not None and table is None:
-            table = UserTable.from_file(users)
-        self.user_table = table or UserTable.default()
-        self.users: list[User] = self.user_table.users
-        self.token = self.users[0].token
+        self.tokens = _token_checker(users)
+        # Known users and tokens: those of a table; none when the hub checks tokens.
+        self.users: list[User] = self.tokens.users if isinstance(self.tokens, UserTable) else []
+        self.token = self.users[0].token if self.users else None
         self._sample_data, self._large_file = sample_data, large_file
         if request_overhead_ms < 0:
             raise ValueError("request_overhead_ms must be 0 or more milliseconds")
         self.request_overhead = request_overhead_ms / 1000
         self.refuse_open_ranges = refuse_open_ranges
+        self._throttle = throttle  # bytes per second of the storage's GET bodies
         self._storage: WebDAVStorage | None = None
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -134,7 +144,8 @@ class DevService:
     def start(self) -> DevService:
         self._prepare_dirs()
         ensure_ca(self.ca_cert.parent)
-        self._storage = WebDAVStorage(self.storage_dir).start()
+        wrap = throttled(self._throttle) if self._throttle else None
+        self._storage = WebDAVStorage(self.storage_dir, wrap=wrap).start()
         self._thread = threading.Thread(target=self._run, name="devservice", daemon=True)
         self._thread.start()
         if not self._ready.wait(START_TIMEOUT) or self._error is not None:
@@ -163,7 +174,7 @@ class DevService:
     async def _serve(self) -> None:
         assert self.state_dir is not None
         app = make_app(
-            self.user_table,
+            self.tokens,
             self.storage_url,
             self.state_dir,
             self.ca_cert,

@@ -1,7 +1,8 @@
 """The development service's users: who holds which token, with which scopes, reading where.
 
-The deployed services ask JupyterHub about a token; the development service looks it up in a
-small table instead, read from a JSON file:
+The deployed services ask JupyterHub about a token (as `hubauth.HubTokens` does, when the
+development services run as hub services); by default the development service looks it up in
+a small table instead, read from a JSON file:
 
     {"users": [{"name": "CTA Demo", "token": "...",
                 "scopes": ["access:services!service=downloadservice",
@@ -20,7 +21,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from ..paths import user_folder_name
 
@@ -78,6 +79,14 @@ class User:
         )
 
 
+class TokenChecker(Protocol):
+    """Who holds a token, with the scopes that concern the services: a table, or the hub."""
+
+    async def user_for_token(self, token: str | None) -> User | None:
+        """The token's user, or None when the token is missing, unknown or expired."""
+        ...
+
+
 class UserTable:
     """Tokens to users. Lookups compare in constant time, as a token check should."""
 
@@ -97,6 +106,9 @@ class UserTable:
         if found is None or found.expired(now):
             return None
         return found
+
+    async def user_for_token(self, token: str | None) -> User | None:
+        return self.by_token(token)
 
     def by_name(self, name: str) -> User | None:
         return next((u for u in self.users if u.name == name), None)
