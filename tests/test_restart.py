@@ -27,8 +27,11 @@ from tests.jupyter_process import incomplete
 MiB = 1024 * 1024
 
 
-def test_sigkill_mid_transfer_then_restart(start_server, dev_service) -> None:
-    """20 downloads of different sizes at once; SIGKILL; a new server resumes and lists them."""
+def test_sigkill_mid_transfer_then_restart(start_server, spawn_dev_service) -> None:
+    """20 downloads of different sizes at once; SIGKILL; a new server resumes and lists them.
+    The storage sends each body at 4 MiB/s, so that some are under way when the test looks,
+    however slowly a loaded machine lets it look."""
+    dev_service = spawn_dev_service(args=("--throttle", str(4 * MiB)))
     folder = f"lst/kill{secrets.token_hex(3)}"
     contents = {f"f{i:02d}.bin": os.urandom(MiB // 2 + i * 700_001) for i in range(20)}
     for name, data in contents.items():
