@@ -25,6 +25,10 @@ MiB = 1024 * 1024
 # machine stretches that, so the ceiling is generous, yet far below what a cancel that never
 # reaches the socket waits for (the 10 s connect timeout, then the 120 s read timeout).
 CANCEL_CEILING = 5.0
+# How long a stop (SIGTERM) may take in a test: 1 to 2 s idle, within the 5 s promised; the
+# ceiling allows for a loaded machine, far below the 120 s read timeout that a stop which does
+# not reach the transfers' sockets waits for.
+STOP_CEILING = 15.0
 
 
 @dataclass
