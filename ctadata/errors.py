@@ -62,6 +62,11 @@ class PermissionDenied(StorageException):
     """The token is valid but may not do this (missing scope, write outside the user folder)."""
 
 
+class NoServiceAccess(PermissionDenied):
+    """The token may not use the service at all: it lacks the service's scope, which the hub's
+    admins grant (docs/deploy.md). Nothing the user does with paths changes that."""
+
+
 class NotFound(StorageException):
     """The remote path (or the folder an upload goes into) does not exist."""
 

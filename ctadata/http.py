@@ -21,6 +21,7 @@ from .errors import (
     AuthenticationError,
     CtadataError,
     InvalidPath,
+    NoServiceAccess,
     NotFound,
     PermissionDenied,
     StorageException,
@@ -107,6 +108,11 @@ def response_reason(response: httpx.Response, token: str | None = None) -> str:
     return short_reason(body, token, sent_token(response)) or response.reason_phrase
 
 
+# What the deployed service's 403 says when the token lacks its scope (PROTOCOL.md), as against
+# a 403 about one path.
+SCOPE_REFUSED = "token scopes are insufficient"
+
+
 def check_response(
     response: httpx.Response,
     action: str,
@@ -139,4 +145,6 @@ def check_response(
         403: PermissionDenied,
     }.get(status, StorageException)
     reason = response_reason(response, token)
+    if status == 403 and SCOPE_REFUSED in reason:
+        error_class = NoServiceAccess
     raise error_class(f"{where}: {reason} (HTTP {status})", path=path, status=status)

@@ -8,6 +8,7 @@ from ctadata.errors import (
     CertificateError,
     CtadataError,
     InvalidPath,
+    NoServiceAccess,
     NotFound,
     PermissionDenied,
 )
@@ -41,6 +42,8 @@ def from_ctadata(exc: CtadataError) -> ApiError:
         return ApiError(400, message)
     if isinstance(exc, AuthenticationError):
         return ApiError(401, message)
+    if isinstance(exc, NoServiceAccess):
+        return ApiError(403, message, "no_access")
     if isinstance(exc, PermissionDenied):
         return ApiError(403, message)
     if isinstance(exc, NotFound):

@@ -10,6 +10,7 @@ export type ErrorReason =
   | 'bad_request'
   | 'not_authenticated'
   | 'forbidden'
+  | 'no_access'
   | 'not_found'
   | 'conflict'
   | 'unreachable'
@@ -37,6 +38,7 @@ const REASONS: ReadonlySet<string> = new Set([
   'bad_request',
   'not_authenticated',
   'forbidden',
+  'no_access',
   'not_found',
   'conflict',
   'unreachable'

@@ -133,6 +133,16 @@ function listingNotice(error: CtadataError, trans: TranslationBundle): INotice {
           )
         ]
       };
+    case 'no_access':
+      return {
+        ...notice(trans.__('No access to the CTA data services')),
+        blocking: true,
+        text: [
+          trans.__(
+            "This Jupyter server's token lacks the download service's scope (access:services!service=downloadservice), which the hub's administrators grant. Ask the CTA-CH data centre team for access, then restart your server from the Hub Control Panel."
+          )
+        ]
+      };
     case 'forbidden':
       return {
         ...notice(trans.__('Access denied'), ['root', 'retry']),

@@ -16,6 +16,7 @@ from ctadata import (
     AuthenticationError,
     Cancelled,
     InvalidPath,
+    NoServiceAccess,
     NotFound,
     PermissionDenied,
     StorageException,
@@ -252,9 +253,14 @@ def test_refused_tokens(dev_service, role) -> None:
     assert "not authenticated" in str(caught.value)
 
 
-def test_missing_scope_is_permission_denied(dev_service) -> None:
-    with client_for(dev_service, "noscope") as api, pytest.raises(PermissionDenied):
+def test_missing_scope_is_no_service_access(dev_service) -> None:
+    """A token without the service's scope may do nothing there; a 403 about one path (an area
+    the user may not read) is a plain PermissionDenied."""
+    with client_for(dev_service, "noscope") as api, pytest.raises(NoServiceAccess):
         api.list_dir("lst/")
+    with client_for(dev_service, "alice") as api, pytest.raises(PermissionDenied) as refused:
+        api.list_dir("arc/data/")
+    assert not isinstance(refused.value, NoServiceAccess), refused.value
 
 
 def test_no_token_at_all(dev_service, monkeypatch) -> None:

@@ -147,7 +147,7 @@ def test_refused_token_is_401_and_never_echoed(lab: Lab, caplog, jp_logging_stre
 
 @pytest.mark.parametrize(
     ("lab_traits", "status", "reason"),
-    [({"role": "expired"}, 401, "not_authenticated"), ({"role": "noscope"}, 403, "forbidden")],
+    [({"role": "expired"}, 401, "not_authenticated"), ({"role": "noscope"}, 403, "no_access")],
     indirect=["lab_traits"],
 )
 def test_expired_token_and_missing_scope(lab: Lab, status: int, reason: str) -> None:

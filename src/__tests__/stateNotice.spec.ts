@@ -87,6 +87,7 @@ describe('stateNotice', () => {
   it.each([
     ['not_authenticated', true, ['retry']],
     ['forbidden', false, ['root', 'retry']],
+    ['no_access', true, ['retry']],
     ['not_found', false, ['root', 'retry']],
     ['unreachable', false, ['retry']],
     ['network', false, ['retry']],
@@ -107,7 +108,14 @@ describe('stateNotice', () => {
 
   it('gives each listing error its own title', () => {
     const titles = (
-      ['forbidden', 'not_found', 'unreachable', 'network', 'unknown'] as const
+      [
+        'forbidden',
+        'no_access',
+        'not_found',
+        'unreachable',
+        'network',
+        'unknown'
+      ] as const
     ).map(reason => stateNotice(listingError(reason), trans)?.title);
     expect(new Set(titles).size).toBe(titles.length);
   });

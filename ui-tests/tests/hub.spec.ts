@@ -122,6 +122,7 @@ test.describe.serial('a JupyterHub with two users', () => {
     await openPanel(carol);
     const notice = carol.locator(`${PANEL} .jp-CtadataNotice`);
     await expect(notice).toBeVisible();
+    await expect(notice).toContainText('No access to the CTA data services');
     await expect(notice).toContainText(SCOPE_REFUSED);
     await expect(carol.locator(`${PANEL} .jp-CtadataListing-item`)).toHaveCount(0);
     await shot(carol, 'hub-carol-no-scope', testInfo);
