@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 import click
 
 from ._version import __version__
+from .checksum import SIZE_ONLY, VERIFIED
 from .client import APIClient
 from .criteria import parse_size, parse_time
 from .entry import Entry
@@ -66,7 +67,10 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def print_summary(summary: TransferSummary) -> None:
-    click.echo(f"{summary.files} files, {human_size(summary.bytes)}, {summary.skipped} skipped")
+    checked = f", {summary.check}" if summary.files else ""
+    click.echo(
+        f"{summary.files} files, {human_size(summary.bytes)}, {summary.skipped} skipped{checked}"
+    )
     report_conflicts([r.local for r in summary.conflicts])
 
 
@@ -253,7 +257,8 @@ def get_path(
         if result.conflicts:
             sys.exit(1)
     else:
-        click.echo(f"{Path(to) / Path(path.rstrip('/')).name}: {human_size(result)}")
+        name = Path(to) / Path(path.rstrip("/")).name
+        click.echo(f"{name}: {human_size(result)}, {result.check}")
 
 
 @cli.command("put")
@@ -271,7 +276,8 @@ def put_path(api: APIClient, local_path: str, path: str, recursive: bool, jobs: 
         print_summary(api.upload_dir(local_path, path, concurrency=jobs))
     else:
         answer = api.upload_file(local_path, path)
-        click.echo(f"{answer['path']}: {human_size(int(answer['total_written']))}")
+        checked = VERIFIED if answer["verified"] else SIZE_ONLY
+        click.echo(f"{answer['path']}: {human_size(int(answer['total_written']))}, {checked}")
 
 
 def _show_certificate_answer(answer: dict[str, Any]) -> None:

@@ -26,7 +26,7 @@ from .protocol import (
     missing_parent,
     no_parent_error,
 )
-from .transfer import open_source, upload, with_retries
+from .transfer import open_source, upload, verify_upload, with_retries
 
 T = TypeVar("T")
 
@@ -82,6 +82,10 @@ class APIClient(TransferClient, BaseClient):
         return self.run(self.protocol.stat_flow(path))
 
     # -- one file ---------------------------------------------------------------------------
+    def adler32(self, path: str) -> str | None:
+        """The storage's adler32 of the file `path` (a HEAD through `webdav/`), or None."""
+        return self.run(self.protocol.adler32_flow(path))
+
     def check(self, response: httpx.Response, action: str, path: str) -> None:
         self.protocol.check(response, action, path)
 
@@ -118,13 +122,13 @@ class APIClient(TransferClient, BaseClient):
                 self._parents_made.add(parent)
 
     def _send_file(self, source: LocalPath, remote: str, meter: Meter) -> dict[str, Any]:
-        """One upload; its answer tells the user folder, if it was not known yet."""
+        """One upload, verified; its answer tells the user folder, if it was not known yet."""
         proto = self.protocol
         with self._uploads:
             self._sending += 1
         try:
             with open_source(source, remote) as (opened, size):
-                response = upload(
+                response, sent = upload(
                     self.http,
                     lambda body: proto.upload_request(remote, body, size),
                     self.check,
@@ -134,7 +138,8 @@ class APIClient(TransferClient, BaseClient):
                 )
             answer = proto.upload_answer(response, remote, size)
             self._learn_upload_folder(answer, remote)
-            return answer
+            stored = self.adler32(str(answer["path"]))
+            return answer | {"adler32": sent, "verified": verify_upload(remote, sent, stored)}
         finally:
             with self._uploads:
                 self._sending -= 1

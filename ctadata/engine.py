@@ -19,10 +19,12 @@ from typing import Any, ClassVar
 
 import httpx
 
+from .checksum import Written
 from .criteria import Criteria
 from .entry import Entry
 from .errors import InvalidPath, TransferError
 from .finder import Finder, walk
+from .identity import mtime_ns
 from .local import Adopt, LocalPath, TempHook
 from .paths import clean_remote, complete_upload_path, remote_join, remote_name, with_slash
 from .plan import (
@@ -73,19 +75,30 @@ class TransferClient(Finder):
         temporary file, so the request must honour `Range`."""
 
     @abstractmethod
+    def adler32(self, path: str) -> str | None:
+        """The storage's adler32 of the file `path` (8 hex digits), or None where it keeps none."""
+
+    def _download_digest(self, path: str) -> Callable[[], str | None] | None:
+        """How a download learns the storage's adler32 when its answers do not carry it."""
+        return functools.partial(self.adler32, path)
+
+    @abstractmethod
     def check(self, response: httpx.Response, action: str, path: str) -> None:
         """Raise the matching `CtadataError` unless the response is a success."""
 
     @abstractmethod
     def _upload_one(self, source: LocalPath, remote: str, meter: Meter) -> dict[str, Any]:
-        """Upload one local file; returns at least `{"path": ..., "total_written": N}`."""
+        """Upload one local file, verified; returns at least `{"path": ..., "total_written": N,
+        "adler32": <of the bytes sent>, "verified": <compared with the storage's adler32>}`."""
 
     @abstractmethod
     def mkdirs(self, path: str) -> None:
         """Create the upload directory `path` and its missing parents."""
 
-    def _download_one(self, entry: Entry, target: LocalPath, meter: Meter, replace: bool) -> int:
-        """Download one listed file to `target` atomically; returns bytes written.
+    def _download_one(
+        self, entry: Entry, target: LocalPath, meter: Meter, replace: bool
+    ) -> Written:
+        """Download one listed file to `target` atomically, verified; returns bytes written.
 
         Without `replace`, a file that appears at `target` meanwhile is kept (`ConflictError`).
         Each file of a transfer comes here: a subclass may wrap it, calling `_download`.
@@ -101,7 +114,7 @@ class TransferClient(Finder):
         *,
         adopt: Adopt | None = None,
         on_temp: TempHook | None = None,
-    ) -> int:
+    ) -> Written:
         """`_download_one`, which may continue an earlier run's temporary file (`adopt`)."""
         if entry.size is None:
             raise TransferError(f"{entry.path!r}: the listing gives no size", path=entry.path)
@@ -117,6 +130,8 @@ class TransferClient(Finder):
             replace=replace,
             adopt=adopt,
             on_temp=on_temp,
+            digest=self._download_digest(entry.path),
+            mtime_ns=mtime_ns(entry.mtime),
         )
 
     def _http_client(self) -> httpx.Client:
@@ -176,8 +191,9 @@ class TransferClient(Finder):
         progress_bar: bool | None = None,
         cancel: threading.Event | None = None,
         on_temp: TempHook | None = None,
-    ) -> int:
-        """Download one file to `save_to_fn` (default: its name, here); returns bytes written.
+    ) -> Written:
+        """Download one file to `save_to_fn` (default: its name, here); returns bytes written
+        (`.verified`: checked against the storage's adler32, not only by size).
 
         A different local file already there raises `ConflictError` unless `overwrite`.
         With `root`, `save_to_fn` lies inside it and no link below it is followed.
@@ -187,7 +203,7 @@ class TransferClient(Finder):
             raise InvalidPath(f"{path!r} is a directory: use recursive=True", path=path)
         name = save_to_fn if save_to_fn is not None else remote_name(path)
         target = local_path(root, name, new_file=True)
-        plan = plan_file(target, entry.size, overwrite)
+        plan = plan_file(target, entry, overwrite, functools.partial(self.adler32, entry.path))
         if plan is Plan.CONFLICT:
             refuse_conflicts([target], target)
         meter = self._meter(remote_name(path), progress, cancel, progress_bar, on_temp)
@@ -196,7 +212,7 @@ class TransferClient(Finder):
             written = self._download_one(entry, target, meter, plan is not Plan.NEW)
         finally:
             meter.close()
-        meter.file_done(entry.path)
+        meter.file_done(entry.path, written.verified)
         return written
 
     def fetch_and_save_file_or_dir(
@@ -212,7 +228,7 @@ class TransferClient(Finder):
         progress_bar: bool | None = None,
         cancel: threading.Event | None = None,
         on_temp: TempHook | None = None,
-    ) -> int | TransferSummary:
+    ) -> Written | TransferSummary:
         """A file, or with `recursive` a whole directory, mirrored under `to` (default: here).
 
         A directory `lst/DL1/` lands at `<to>/lst/DL1/...`, as it always did.
@@ -274,7 +290,8 @@ class TransferClient(Finder):
                 raise InvalidPath(f"the listing of {prefix!r} gave {entry.path!r}")
             target = base.child(entry.path[len(prefix) :])
             size, local = entry.size or 0, str(target.path)
-            plan = plan_file(target, entry.size, mode == "overwrite")
+            adler32 = functools.partial(self.adler32, entry.path)
+            plan = plan_file(target, entry, mode == "overwrite", adler32)
             if plan in (Plan.SKIP, Plan.CONFLICT):
                 settled.append(FileResult(entry.path, local, plan.value, size))
                 conflicts += [target] if plan is Plan.CONFLICT else []
@@ -310,7 +327,7 @@ class TransferClient(Finder):
             answer = self._upload_one(source, remote, meter)
         finally:
             meter.close()
-        meter.file_done(remote)
+        meter.file_done(remote, answer["verified"])
         return answer
 
     def upload_dir(
@@ -353,5 +370,6 @@ class TransferClient(Finder):
             self.mkdirs(remote_dir)
         return summary
 
-    def _upload_size(self, source: LocalPath, remote: str, meter: Meter) -> int:
-        return int(self._upload_one(source, remote, meter)["total_written"])
+    def _upload_size(self, source: LocalPath, remote: str, meter: Meter) -> Written:
+        answer = self._upload_one(source, remote, meter)
+        return Written(int(answer["total_written"]), answer["verified"])

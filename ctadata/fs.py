@@ -34,6 +34,7 @@ from webdav4.client import (
 )
 from webdav4.fsspec import WebdavFileSystem, translate_exceptions, translate_info
 
+from .checksum import WANT_DIGEST
 from .client import APIClient
 from .direct.client import DirectClient, RefreshingBearerAuth
 from .engine import TIMEOUT
@@ -52,6 +53,7 @@ from .fs_files import (
     refuse_login_redirect,
 )
 from .http import USER_AGENT, BearerAuth, range_from
+from .identity import mtime_ns
 from .paths import clean_remote
 from .transfer import download, with_retries
 
@@ -275,7 +277,8 @@ class CtadataFileSystem(Failures, WebdavFileSystem, metaclass=_DefaultsAsArgumen
         outfile: Any = None,
         **kwargs: Any,
     ) -> None:
-        """Download one file in one streamed GET: `<lpath>.part`, renamed once complete."""
+        """Download one file in one streamed GET: `<lpath>.part`, renamed once complete and
+        verified (the storage's adler32 comes with the answer)."""
         rpath = self._strip_protocol(rpath)
         if outfile is not None or not isinstance(lpath, str | os.PathLike):
             return super().get_file(rpath, lpath, callback=callback, outfile=outfile, **kwargs)
@@ -290,10 +293,13 @@ class CtadataFileSystem(Failures, WebdavFileSystem, metaclass=_DefaultsAsArgumen
         http = self.client.http
 
         def request_for(offset: int) -> httpx.Request:
-            return http.build_request("GET", url, headers=range_from(offset))
+            return http.build_request("GET", url, headers=range_from(offset) | WANT_DIGEST)
 
+        mtime = mtime_ns(details.get("modified"))
         with self._translated("download", rpath):
-            download(http, request_for, self._check, rpath, Path(lpath), size, meter)
+            download(
+                http, request_for, self._check, rpath, Path(lpath), size, meter, mtime_ns=mtime
+            )
         return None
 
     # -- writing ----------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import hashlib
 import os
 import pickle
 import threading
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,7 +144,7 @@ def test_module_functions_download_and_upload(
     assert Path("run2.h5").read_bytes() == dcache.files["lst/DL1/20241114/run2.h5"]
 
     summary = ctadata.fetch_and_save_file_or_dir("lst/DL1/20241114/", recursive=True)
-    assert (summary.files, summary.skipped) == (4, 0)
+    assert (summary.files, summary.skipped, summary.check) == (4, 0, "verified (adler32)")
     for relative, data in dcache.files.items():
         if relative.startswith("lst/DL1/20241114/"):
             assert (tmp_path / relative).read_bytes() == data
@@ -156,6 +157,8 @@ def test_module_functions_download_and_upload(
         "status": "uploaded",
         "path": "lst/users/alice/run2.h5",
         "total_written": 200_000,
+        "adler32": f"{zlib.adler32(Path('run2.h5').read_bytes()):08x}",
+        "verified": True,  # dCache's checksum, asked with the size (one HEAD)
     }
     stored = dcache.root / "lst/users/alice/run2.h5"
     assert stored.read_bytes() == dcache.files["lst/DL1/20241114/run2.h5"]

@@ -1,0 +1,117 @@
+"""ADLER32 checksums, as dCache keeps them and as rucio and gfal verify transfers with them.
+
+dCache answers `Want-Digest: adler32` (RFC 3230) with `Digest: adler32=<8 hex digits>` on HEAD
+and GET. Transfers compute the same sum with `zlib.adler32` over the blocks they move, while
+they move them (no second read), and compare.
+"""
+
+from __future__ import annotations
+
+import os
+import zlib
+from typing import BinaryIO
+
+import httpx
+
+from .errors import TransferError
+
+WANT_DIGEST = {"Want-Digest": "adler32"}
+VERIFIED = "verified (adler32)"
+SIZE_ONLY = "size only"
+READ_SIZE = 1 << 20
+
+
+def digest_of(headers: httpx.Headers) -> str | None:
+    """The adler32 of a `Digest` header (`adler32=0a1b2c3d`, among others), lowercase."""
+    for part in headers.get("Digest", "").split(","):
+        name, _, value = part.strip().partition("=")
+        value = value.strip().lower()
+        if name.strip().lower() == "adler32" and len(value) == 8:
+            try:
+                int(value, 16)
+            except ValueError:
+                return None
+            return value
+    return None
+
+
+def hex32(value: int) -> str:
+    return f"{value:08x}"
+
+
+class Running:
+    """The adler32 of a file being written at growing offsets: `value` covers `[0, offset)`.
+
+    A write that restarts elsewhere (a retry resuming from the file's size, an earlier run's
+    file taken over) finds the sum of the prefix with `at`, read from the file only when the
+    sum does not already end there.
+    """
+
+    def __init__(self) -> None:
+        self.offset = 0
+        self.value = 1  # adler32 of no bytes
+
+    def at(self, file: BinaryIO, offset: int) -> None:
+        if offset != self.offset:
+            self.value = adler32_of_file(file, offset)
+            self.offset = offset
+
+    def update(self, block: bytes | memoryview) -> None:
+        self.value = zlib.adler32(block, self.value)
+        self.offset += len(block)
+
+    @property
+    def hex(self) -> str:
+        return hex32(self.value)
+
+
+def adler32_of_file(file: BinaryIO, limit: int | None = None) -> int:
+    """The adler32 of the first `limit` bytes (all, if None) of an open file; its position
+    is left where it was."""
+    fd = file.fileno()
+    value, offset = 1, 0
+    while limit is None or offset < limit:
+        want = READ_SIZE if limit is None else min(READ_SIZE, limit - offset)
+        block = os.pread(fd, want, offset)
+        if not block:
+            break
+        value = zlib.adler32(block, value)
+        offset += len(block)
+    return value
+
+
+class ChecksumMismatch(TransferError):
+    """The bytes moved do not have the storage's adler32: a corrupted transfer."""
+
+    @classmethod
+    def of(cls, action: str, path: str, storage: str, local: str) -> ChecksumMismatch:
+        return cls(
+            f"{action} of {path!r}: checksum mismatch: the storage's adler32 is {storage},"
+            f" the transferred bytes' is {local}",
+            path=path,
+        )
+
+
+def check_text(verified: int, files: int) -> str:
+    """How a transfer of `files` files was checked: every file by adler32, none, or some."""
+    if verified and verified == files:
+        return VERIFIED
+    if not verified:
+        return SIZE_ONLY
+    return f"{verified} of {files} files {VERIFIED}, the others {SIZE_ONLY}"
+
+
+class Written(int):
+    """The bytes a file transfer moved (an `int`, as 0.6.0 returned), and `verified`: whether
+    the storage's adler32 was compared (True) or only the size (False)."""
+
+    verified: bool
+
+    def __new__(cls, size: int, verified: bool) -> Written:
+        written = super().__new__(cls, size)
+        written.verified = verified
+        return written
+
+    @property
+    def check(self) -> str:
+        return VERIFIED if self.verified else SIZE_ONLY
