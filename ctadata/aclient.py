@@ -75,6 +75,10 @@ class AsyncAPIClient(BaseClient):
     async def stat(self, path: str) -> Entry:
         return await self.run(self.protocol.stat_flow(path))
 
+    async def adler32(self, path: str) -> str | None:
+        """The storage's adler32 of the file `path` (a HEAD through `webdav/`), or None."""
+        return await self.run(self.protocol.adler32_flow(path))
+
     async def upload_folder(self, hub_user: str | None = None) -> str:
         """The user folder: from an earlier upload's answer, the hub user or the hub's API."""
         if self._upload_folder is None:
