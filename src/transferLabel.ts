@@ -34,7 +34,8 @@ function stateOnly(
     case 'running':
       return percent === null ? trans.__('Running') : `${percent}%`;
     case 'done':
-      return trans.__('Done');
+      // How the files were checked: "verified (adler32)", or "size only".
+      return job.check ? trans.__('Done · %1', job.check) : trans.__('Done');
     case 'failed':
       return trans.__('Failed');
     case 'cancelled':
