@@ -9,17 +9,18 @@ and a streamed upload whose body arrives asynchronously (a browser upload piped 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterable
+from collections.abc import AsyncIterable, AsyncIterator
 from typing import Any, TypeVar
 
 import httpx
 
 from .base_client import BaseClient
+from .checksum import Running
 from .engine import TIMEOUT
 from .entry import Entry
 from .errors import CtadataError, StorageException
 from .protocol import Flow, missing_parent, no_parent_error
-from .transfer import as_ctadata_error, async_with_retries
+from .transfer import as_ctadata_error, async_with_retries, verify_upload
 
 T = TypeVar("T")
 OFF_LOOP_BYTES = 256 * 1024  # answers larger than this are parsed in a thread
@@ -107,8 +108,16 @@ class AsyncAPIClient(BaseClient):
     async def upload_stream(
         self, path: str, body: AsyncIterable[bytes], size: int | None = None
     ) -> dict[str, Any]:
-        """Upload a body that arrives asynchronously; checks the stored size when known."""
-        request = self.protocol.upload_request(path, body, size)
+        """Upload a body that arrives asynchronously; checks the stored size when known, and
+        the storage's adler32 against the one computed as the body went through."""
+        running = Running()
+
+        async def counted() -> AsyncIterator[bytes]:
+            async for block in body:
+                running.update(block)
+                yield block
+
+        request = self.protocol.upload_request(path, counted(), size)
         try:
             response = await self.http.send(request)
         except httpx.TransportError as exc:
@@ -123,4 +132,8 @@ class AsyncAPIClient(BaseClient):
             # it knows where they go (`known_upload_folder`); here it did not.
             raise no_parent_error(path, parent) from exc
         self._learn_upload_folder(answer, path)
-        return answer
+        stored = await self.adler32(str(answer["path"]))
+        return answer | {
+            "adler32": running.hex,
+            "verified": verify_upload(path, running.hex, stored),
+        }

@@ -13,8 +13,6 @@ from typing import BinaryIO
 
 import httpx
 
-from .errors import TransferError
-
 WANT_DIGEST = {"Want-Digest": "adler32"}
 VERIFIED = "verified (adler32)"
 SIZE_ONLY = "size only"
@@ -65,6 +63,20 @@ class Running:
         return hex32(self.value)
 
 
+class Summing:
+    """A file opened for reading whose `read`s sum what they return (`running`): an upload
+    through a library that reads the file itself (webdav4) is summed as it is sent."""
+
+    def __init__(self, file: BinaryIO) -> None:
+        self._file = file
+        self.running = Running()
+
+    def read(self, size: int = -1) -> bytes:
+        block = self._file.read(size)
+        self.running.update(block)
+        return block
+
+
 def adler32_of_file(file: BinaryIO, limit: int | None = None) -> int:
     """The adler32 of the first `limit` bytes (all, if None) of an open file; its position
     is left where it was."""
@@ -78,18 +90,6 @@ def adler32_of_file(file: BinaryIO, limit: int | None = None) -> int:
         value = zlib.adler32(block, value)
         offset += len(block)
     return value
-
-
-class ChecksumMismatch(TransferError):
-    """The bytes moved do not have the storage's adler32: a corrupted transfer."""
-
-    @classmethod
-    def of(cls, action: str, path: str, storage: str, local: str) -> ChecksumMismatch:
-        return cls(
-            f"{action} of {path!r}: checksum mismatch: the storage's adler32 is {storage},"
-            f" the transferred bytes' is {local}",
-            path=path,
-        )
 
 
 def check_text(verified: int, files: int) -> str:

@@ -34,7 +34,7 @@ from webdav4.client import (
 )
 from webdav4.fsspec import WebdavFileSystem, translate_exceptions, translate_info
 
-from .checksum import WANT_DIGEST
+from .checksum import WANT_DIGEST, Summing, digest_of
 from .client import APIClient
 from .direct.client import DirectClient, RefreshingBearerAuth
 from .engine import TIMEOUT
@@ -55,7 +55,8 @@ from .fs_files import (
 from .http import USER_AGENT, BearerAuth, range_from
 from .identity import mtime_ns
 from .paths import clean_remote
-from .transfer import download, with_retries
+from .protocol import UNASKABLE
+from .transfer import download, verify_upload, with_retries
 
 # One HTTP Range request fetches one block. HDF5 readers (h5py, PyTables) do many small reads
 # (superblock, object headers, B-tree nodes, heaps: a few hundred bytes to a few KiB each)
@@ -323,7 +324,33 @@ class CtadataFileSystem(Failures, WebdavFileSystem, metaclass=_DefaultsAsArgumen
             return False
 
     upload_fileobj = put_fileobj = translating(WebdavFileSystem.upload_fileobj, "upload", "rpath")
-    put_file = translating(WebdavFileSystem.put_file, "upload", "rpath")
+    _put_folder = translating(WebdavFileSystem.put_file, "upload", "rpath")
+
+    def put_file(self, lpath: Any, rpath: str, callback: Any = None, **kwargs: Any) -> None:
+        """Upload one file, verified: its adler32, summed as it is sent, against the storage's
+        (`HEAD` with `Want-Digest`; `ChecksumMismatch` if they differ)."""
+        if os.path.isdir(lpath):
+            return self._put_folder(lpath, rpath, callback=callback, **kwargs)
+        rpath = self._strip_protocol(rpath)
+        with open(lpath, "rb") as opened:
+            summing = Summing(opened)
+            kwargs = {"overwrite": True, "size": os.fstat(opened.fileno()).st_size} | kwargs
+            self.upload_fileobj(summing, rpath, callback=callback, **kwargs)
+        verify_upload(rpath, summing.running.hex, self._adler32(rpath))
+        return None
+
+    def _adler32(self, path: str) -> str | None:
+        """The storage's adler32 of the file `path`, or None where it gives none."""
+        url = self.client.join_url(path)
+
+        def attempt() -> httpx.Response:
+            response = self.client.http.head(url, headers=WANT_DIGEST, follow_redirects=self.direct)
+            if response.status_code not in UNASKABLE:
+                self._check(response, "checksum of", path)
+            return response
+
+        return digest_of(with_retries(attempt, path).headers)
+
     pipe_file = translating(WebdavFileSystem.pipe_file, "upload")
     rm_file = _rm = translating(WebdavFileSystem.rm_file, "delete")
 

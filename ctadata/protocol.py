@@ -43,6 +43,7 @@ T = TypeVar("T")
 Flow = Generator[httpx.Request, httpx.Response, T]
 
 UPLOAD_AREAS = ("lst", "cta")
+UNASKABLE = (404, 405, 501)  # a HEAD through `webdav/` is not offered: no checksum to compare
 
 
 class UnknownUploadFolder(NotFound):
@@ -220,8 +221,11 @@ class Protocol:
         return listing
 
     def adler32_flow(self, path: str) -> Flow[str | None]:
-        """The storage's adler32 of the file `path`, or None where it gives none."""
+        """The storage's adler32 of the file `path`, or None where it gives none (or where the
+        service cannot be asked: no HEAD through its `webdav/`)."""
         response = yield self.digest_request(path)
+        if response.status_code in UNASKABLE:
+            return None
         self.check(response, "checksum of", path)
         return digest_of(response.headers)
 

@@ -18,9 +18,10 @@ from typing import BinaryIO, TypeVar
 
 import httpx
 
-from .checksum import ChecksumMismatch, Running, Written, digest_of
+from .checksum import Running, Written, digest_of
 from .errors import (
     Cancelled,
+    ChecksumMismatch,
     CtadataError,
     ServiceUnreachable,
     StorageException,

@@ -16,7 +16,8 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from ctadata.checksum import SIZE_ONLY, VERIFIED, ChecksumMismatch
+from ctadata import ChecksumMismatch
+from ctadata.checksum import SIZE_ONLY, VERIFIED
 from ctadata.cli import cli
 from ctadata.local import LocalPath
 from ctadata.progress import Meter
@@ -165,3 +166,21 @@ def test_fsspec_get_is_verified(dev_service, remote, tmp_path) -> None:
     with pytest.raises(ChecksumMismatch):
         fs.get(path, str(tmp_path / "twice.bin"))
     assert not Path(tmp_path / "twice.bin").exists()
+
+
+def test_fsspec_put_is_verified(client, dev_service, tmp_path) -> None:
+    fs = fsspec.filesystem(
+        "ctadata",
+        token=token_of(dev_service, "alice"),
+        downloadservice=dev_service.downloadservice,
+        skip_instance_cache=True,
+    )
+    folder = client.upload_folder(dev_service.users["alice"].name)
+    source = tmp_path / "put.bin"
+    source.write_bytes(os.urandom(150_000))
+    fs.put(str(source), f"{folder}fs-put.bin")
+    stored = dev_service.storage_dir / folder / "fs-put.bin"
+    assert stored.read_bytes() == source.read_bytes()
+    lie(dev_service, f"{folder}fs-put-lied.bin", 1)
+    with pytest.raises(ChecksumMismatch, match=adler(source.read_bytes())):
+        fs.put(str(source), f"{folder}fs-put-lied.bin")

@@ -15,6 +15,7 @@ import re
 import secrets
 import signal
 import time
+import zlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -348,10 +349,13 @@ def test_browser_upload_is_streamed_into_new_folders(lab: Lab) -> None:
         "status": "uploaded",
         "path": f"lst/users/{folder.name}/browser/new/dir/file.bin",
         "total_written": total,
+        "adler32": f"{zlib.adler32(b''.join(chunks)):08x}",
+        "verified": True,
     }
     assert (folder / "browser/new/dir/file.bin").read_bytes() == b"".join(chunks)
     (job,) = lab.call("GET", "transfers")["transfers"]
     assert job["kind"] == "browser-upload" and job["state"] == "done"
+    assert job["check"] == "verified (adler32)"
     assert job["bytes_done"] == job["bytes_total"] == total and job["path"] == answer["path"]
     # Without a Content-Length (chunked), and an empty file.
     response = lab.request("PUT", "upload", params={"path": "browser/chunked.bin"}, content=body())
