@@ -14,6 +14,7 @@ import os
 import threading
 from abc import abstractmethod
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -282,16 +283,12 @@ class TransferClient(Finder):
         prefix = with_slash(clean_remote(path))
         base = local_path(root, local_dir)
         meter = self._meter(remote_name(prefix), progress, cancel, progress_bar, on_temp)
+        workers = concurrency or self.concurrency
         tasks: list[Task] = []
         settled: list[FileResult] = []
         conflicts: list[LocalPath] = []
-        for entry in walk(self.entries, prefix, Criteria(type="file")):
-            if not entry.path.startswith(prefix):
-                raise InvalidPath(f"the listing of {prefix!r} gave {entry.path!r}")
-            target = base.child(entry.path[len(prefix) :])
+        for entry, target, plan in self._plan_files(prefix, base, mode == "overwrite", workers):
             size, local = entry.size or 0, str(target.path)
-            adler32 = functools.partial(self.adler32, entry.path)
-            plan = plan_file(target, entry, mode == "overwrite", adler32)
             if plan in (Plan.SKIP, Plan.CONFLICT):
                 settled.append(FileResult(entry.path, local, plan.value, size))
                 conflicts += [target] if plan is Plan.CONFLICT else []
@@ -301,7 +298,29 @@ class TransferClient(Finder):
             tasks.append(Task(entry.path, local, size, run))
         if mode == "error" and conflicts:
             refuse_conflicts(conflicts, base)
-        return run_tasks(tasks, settled, concurrency or self.concurrency, meter)
+        return run_tasks(tasks, settled, workers, meter)
+
+    def _plan_files(
+        self, prefix: str, base: LocalPath, overwrite: bool, workers: int
+    ) -> list[tuple[Entry, LocalPath, Plan]]:
+        """Each remote file below `prefix`, its local target below `base`, and what to do.
+
+        Planned `workers` at a time: a local file of the listed size costs a HEAD for the
+        storage's adler32 and a read of the local file.
+        """
+        pairs = []
+        for entry in walk(self.entries, prefix, Criteria(type="file")):
+            if not entry.path.startswith(prefix):
+                raise InvalidPath(f"the listing of {prefix!r} gave {entry.path!r}")
+            pairs.append((entry, base.child(entry.path[len(prefix) :])))
+
+        def plan(pair: tuple[Entry, LocalPath]) -> tuple[Entry, LocalPath, Plan]:
+            entry, target = pair
+            adler32 = functools.partial(self.adler32, entry.path)
+            return entry, target, plan_file(target, entry, overwrite, adler32)
+
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            return list(pool.map(plan, pairs))
 
     # -- uploads ----------------------------------------------------------------------------
     def upload_file(
