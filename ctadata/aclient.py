@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import httpx
 
 from .base_client import BaseClient
-from .checksum import Running
+from .checksum import Running, Uploaded
 from .engine import TIMEOUT
 from .entry import Entry
 from .errors import CtadataError, StorageException
@@ -107,7 +107,7 @@ class AsyncAPIClient(BaseClient):
 
     async def upload_stream(
         self, path: str, body: AsyncIterable[bytes], size: int | None = None
-    ) -> dict[str, Any]:
+    ) -> Uploaded:
         """Upload a body that arrives asynchronously; checks the stored size when known, and
         the storage's adler32 against the one computed as the body went through."""
         running = Running()
@@ -133,7 +133,4 @@ class AsyncAPIClient(BaseClient):
             raise no_parent_error(path, parent) from exc
         self._learn_upload_folder(answer, path)
         stored = await self.adler32(str(answer["path"]))
-        return answer | {
-            "adler32": running.hex,
-            "verified": verify_upload(path, running.hex, stored),
-        }
+        return Uploaded(answer, running.hex, verify_upload(path, running.hex, stored))

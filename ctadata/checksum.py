@@ -102,6 +102,20 @@ def check_text(verified: int, files: int) -> str:
     return f"{verified} of {files} files {VERIFIED}, the others {SIZE_ONLY}"
 
 
+class Uploaded(dict):
+    """The service's answer to an upload (a dict, as 0.6.0 returned), with `adler32`: of the
+    bytes sent, and `verified`: whether the storage's was there to match it."""
+
+    def __init__(self, answer: dict, adler32: str, verified: bool) -> None:
+        super().__init__(answer)
+        self.adler32 = adler32
+        self.verified = verified
+
+    @property
+    def check(self) -> str:
+        return VERIFIED if self.verified else SIZE_ONLY
+
+
 class Written(int):
     """The bytes a file transfer moved (an `int`, as 0.6.0 returned), and `verified`: whether
     the storage's adler32 was compared (True) or only the size (False)."""

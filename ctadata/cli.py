@@ -14,7 +14,6 @@ from typing import Any, ClassVar
 import click
 
 from ._version import __version__
-from .checksum import SIZE_ONLY, VERIFIED
 from .client import APIClient
 from .criteria import parse_size, parse_time
 from .entry import Entry
@@ -276,8 +275,8 @@ def put_path(api: APIClient, local_path: str, path: str, recursive: bool, jobs: 
         print_summary(api.upload_dir(local_path, path, concurrency=jobs))
     else:
         answer = api.upload_file(local_path, path)
-        checked = VERIFIED if answer["verified"] else SIZE_ONLY
-        click.echo(f"{answer['path']}: {human_size(int(answer['total_written']))}, {checked}")
+        size = human_size(int(answer["total_written"]))
+        click.echo(f"{answer['path']}: {size}, {answer.check}")
 
 
 def _show_certificate_answer(answer: dict[str, Any]) -> None:

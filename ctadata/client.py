@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import httpx
 
 from .base_client import BaseClient
+from .checksum import Uploaded
 from .engine import TIMEOUT, TransferClient
 from .entry import Entry
 from .errors import CertificateError, StorageException
@@ -94,7 +95,7 @@ class APIClient(TransferClient, BaseClient):
         proto = self.protocol
         return (proto.range_request if resuming else proto.fetch_request)(path, offset)
 
-    def _upload_one(self, source: LocalPath, remote: str, meter: Meter) -> dict[str, Any]:
+    def _upload_one(self, source: LocalPath, remote: str, meter: Meter) -> Uploaded:
         """Upload first; only if the parent folder is missing (409), make it and upload again."""
         try:
             return self._send_file(source, remote, meter)
@@ -121,7 +122,7 @@ class APIClient(TransferClient, BaseClient):
                 self.mkdirs(parent)
                 self._parents_made.add(parent)
 
-    def _send_file(self, source: LocalPath, remote: str, meter: Meter) -> dict[str, Any]:
+    def _send_file(self, source: LocalPath, remote: str, meter: Meter) -> Uploaded:
         """One upload, verified; its answer tells the user folder, if it was not known yet."""
         proto = self.protocol
         with self._uploads:
@@ -139,7 +140,7 @@ class APIClient(TransferClient, BaseClient):
             answer = proto.upload_answer(response, remote, size)
             self._learn_upload_folder(answer, remote)
             stored = self.adler32(str(answer["path"]))
-            return answer | {"adler32": sent, "verified": verify_upload(remote, sent, stored)}
+            return Uploaded(answer, sent, verify_upload(remote, sent, stored))
         finally:
             with self._uploads:
                 self._sending -= 1

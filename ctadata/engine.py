@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 
 import httpx
 
-from .checksum import Written
+from .checksum import Uploaded, Written
 from .criteria import Criteria
 from .entry import Entry
 from .errors import InvalidPath, TransferError
@@ -88,9 +88,9 @@ class TransferClient(Finder):
         """Raise the matching `CtadataError` unless the response is a success."""
 
     @abstractmethod
-    def _upload_one(self, source: LocalPath, remote: str, meter: Meter) -> dict[str, Any]:
-        """Upload one local file, verified; returns at least `{"path": ..., "total_written": N,
-        "adler32": <of the bytes sent>, "verified": <compared with the storage's adler32>}`."""
+    def _upload_one(self, source: LocalPath, remote: str, meter: Meter) -> Uploaded:
+        """Upload one local file, verified; returns at least `{"path": ..., "total_written": N}`
+        as an `Uploaded` (`.adler32`, `.verified`)."""
 
     @abstractmethod
     def mkdirs(self, path: str) -> None:
@@ -332,8 +332,9 @@ class TransferClient(Finder):
         progress: ProgressCallback | None = None,
         progress_bar: bool | None = None,
         cancel: threading.Event | None = None,
-    ) -> dict[str, Any]:
-        """Upload one file; a `path` ending in `/` keeps the local name.
+    ) -> Uploaded:
+        """Upload one file; a `path` ending in `/` keeps the local name. Returns the service's
+        answer (`.verified`: checked against the storage's adler32, not only by size).
 
         With `root`, `local_fn` lies inside it and no link below it is followed.
         """
@@ -346,7 +347,7 @@ class TransferClient(Finder):
             answer = self._upload_one(source, remote, meter)
         finally:
             meter.close()
-        meter.file_done(remote, answer["verified"])
+        meter.file_done(remote, answer.verified)
         return answer
 
     def upload_dir(
@@ -391,4 +392,4 @@ class TransferClient(Finder):
 
     def _upload_size(self, source: LocalPath, remote: str, meter: Meter) -> Written:
         answer = self._upload_one(source, remote, meter)
-        return Written(int(answer["total_written"]), answer["verified"])
+        return Written(int(answer["total_written"]), answer.verified)

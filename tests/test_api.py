@@ -171,9 +171,8 @@ def test_upload_file_into_user_folder(client, dev_service, tmp_path) -> None:
     answer = client.upload_file(source, "")
     folder = client.upload_folder()
     assert folder == "lst/users/alice_smith01/"
-    stored = {"status": "uploaded", "path": folder + "latest.txt", "total_written": 123_456}
-    checked = {"adler32": f"{zlib.adler32(source.read_bytes()):08x}", "verified": True}
-    assert answer == stored | checked
+    assert answer == {"status": "uploaded", "path": folder + "latest.txt", "total_written": 123_456}
+    assert answer.adler32 == f"{zlib.adler32(source.read_bytes()):08x}" and answer.verified
     assert (dev_service.storage_dir / folder / "latest.txt").read_bytes() == source.read_bytes()
 
 

@@ -124,8 +124,8 @@ def test_upload_is_verified(client, dev_service, tmp_path) -> None:
     source = tmp_path / "up.bin"
     source.write_bytes(os.urandom(200_000))
     answer = client.upload_file(source, "checksums-up.bin")
-    assert answer["verified"] is True
-    assert answer["adler32"] == adler(source.read_bytes())
+    assert answer.verified and answer.check == VERIFIED
+    assert answer.adler32 == adler(source.read_bytes())
 
 
 def test_upload_mismatch_fails_naming_both(client, dev_service, tmp_path) -> None:

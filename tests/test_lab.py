@@ -15,7 +15,6 @@ import re
 import secrets
 import signal
 import time
-import zlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -349,8 +348,6 @@ def test_browser_upload_is_streamed_into_new_folders(lab: Lab) -> None:
         "status": "uploaded",
         "path": f"lst/users/{folder.name}/browser/new/dir/file.bin",
         "total_written": total,
-        "adler32": f"{zlib.adler32(b''.join(chunks)):08x}",
-        "verified": True,
     }
     assert (folder / "browser/new/dir/file.bin").read_bytes() == b"".join(chunks)
     (job,) = lab.call("GET", "transfers")["transfers"]

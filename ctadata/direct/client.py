@@ -22,7 +22,7 @@ from xml.etree import ElementTree
 
 import httpx
 
-from ..checksum import WANT_DIGEST, digest_of
+from ..checksum import WANT_DIGEST, Uploaded, digest_of
 from ..engine import TIMEOUT, TransferClient
 from ..entry import Entry, http_date
 from ..errors import InvalidPath, NotFound, StorageException, TokenRefreshed, TransferError
@@ -244,7 +244,7 @@ class DirectClient(TransferClient):
         url = self.url(relative)
         return self._send(lambda: httpx.Request("HEAD", url, headers=WANT_DIGEST), "stat", relative)
 
-    def _upload_one(self, source: LocalPath, remote: str, meter: Meter) -> dict[str, Any]:
+    def _upload_one(self, source: LocalPath, remote: str, meter: Meter) -> Uploaded:
         relative = self.relative(remote)
         if not relative or relative.endswith("/"):
             raise InvalidPath(f"upload path {remote!r} names no file", path=remote)
@@ -259,7 +259,7 @@ class DirectClient(TransferClient):
             )
         verified = verify_upload(relative, sent, digest_of(head.headers))
         answer = {"status": "uploaded", "path": relative, "total_written": size}
-        return answer | {"adler32": sent, "verified": verified}
+        return Uploaded(answer, sent, verified)
 
     def _put(self, url: str, opened: BinaryIO, size: int, relative: str, meter: Meter) -> str:
         """PUT the open file; returns the adler32 of the bytes sent."""
