@@ -9,17 +9,18 @@ and a streamed upload whose body arrives asynchronously (a browser upload piped 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterable
+from collections.abc import AsyncIterable, AsyncIterator
 from typing import Any, TypeVar
 
 import httpx
 
 from .base_client import BaseClient
+from .checksum import Running, Uploaded
 from .engine import TIMEOUT
 from .entry import Entry
 from .errors import CtadataError, StorageException
 from .protocol import Flow, missing_parent, no_parent_error
-from .transfer import as_ctadata_error, async_with_retries
+from .transfer import as_ctadata_error, async_with_retries, verify_upload
 
 T = TypeVar("T")
 OFF_LOOP_BYTES = 256 * 1024  # answers larger than this are parsed in a thread
@@ -75,6 +76,10 @@ class AsyncAPIClient(BaseClient):
     async def stat(self, path: str) -> Entry:
         return await self.run(self.protocol.stat_flow(path))
 
+    async def adler32(self, path: str) -> str | None:
+        """The storage's adler32 of the file `path` (a HEAD through `webdav/`), or None."""
+        return await self.run(self.protocol.adler32_flow(path))
+
     async def upload_folder(self, hub_user: str | None = None) -> str:
         """The user folder: from an earlier upload's answer, the hub user or the hub's API."""
         if self._upload_folder is None:
@@ -102,9 +107,17 @@ class AsyncAPIClient(BaseClient):
 
     async def upload_stream(
         self, path: str, body: AsyncIterable[bytes], size: int | None = None
-    ) -> dict[str, Any]:
-        """Upload a body that arrives asynchronously; checks the stored size when known."""
-        request = self.protocol.upload_request(path, body, size)
+    ) -> Uploaded:
+        """Upload a body that arrives asynchronously; checks the stored size when known, and
+        the storage's adler32 against the one computed as the body went through."""
+        running = Running()
+
+        async def counted() -> AsyncIterator[bytes]:
+            async for block in body:
+                running.update(block)
+                yield block
+
+        request = self.protocol.upload_request(path, counted(), size)
         try:
             response = await self.http.send(request)
         except httpx.TransportError as exc:
@@ -119,4 +132,5 @@ class AsyncAPIClient(BaseClient):
             # it knows where they go (`known_upload_folder`); here it did not.
             raise no_parent_error(path, parent) from exc
         self._learn_upload_folder(answer, path)
-        return answer
+        stored = await self.adler32(str(answer["path"]))
+        return Uploaded(answer, running.hex, verify_upload(path, running.hex, stored))

@@ -72,7 +72,10 @@ def pass_client(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def print_summary(summary: TransferSummary) -> None:
-    click.echo(f"{summary.files} files, {format_size(summary.bytes)}, {summary.skipped} skipped")
+    checked = f", {summary.check}" if summary.files else ""
+    click.echo(
+        f"{summary.files} files, {format_size(summary.bytes)}, {summary.skipped} skipped{checked}"
+    )
     report_conflicts([r.local for r in summary.conflicts])
 
 
@@ -277,7 +280,8 @@ def get_path(
         if result.conflicts:
             sys.exit(1)
     else:
-        click.echo(f"{Path(to) / Path(path.rstrip('/')).name}: {format_size(result)}")
+        name = Path(to) / Path(path.rstrip("/")).name
+        click.echo(f"{name}: {format_size(result)}, {result.check}")
 
 
 @cli.command("put")
@@ -295,7 +299,8 @@ def put_path(api: APIClient, local_path: str, path: str, recursive: bool, jobs: 
         print_summary(api.upload_dir(local_path, path, concurrency=jobs))
     else:
         answer = api.upload_file(local_path, path)
-        click.echo(f"{answer['path']}: {format_size(int(answer['total_written']))}")
+        size = format_size(int(answer["total_written"]))
+        click.echo(f"{answer['path']}: {size}, {answer.check}")
 
 
 def _show_certificate_answer(answer: dict[str, Any]) -> None:

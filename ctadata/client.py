@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import httpx
 
 from .base_client import BaseClient
+from .checksum import Uploaded
 from .engine import TIMEOUT, TransferClient
 from .entry import Entry
 from .errors import CertificateError, StorageException
@@ -26,7 +27,7 @@ from .protocol import (
     missing_parent,
     no_parent_error,
 )
-from .transfer import open_source, upload, with_retries
+from .transfer import open_source, upload, verify_upload, with_retries
 
 T = TypeVar("T")
 
@@ -82,6 +83,10 @@ class APIClient(TransferClient, BaseClient):
         return self.run(self.protocol.stat_flow(path))
 
     # -- one file ---------------------------------------------------------------------------
+    def adler32(self, path: str) -> str | None:
+        """The storage's adler32 of the file `path` (a HEAD through `webdav/`), or None."""
+        return self.run(self.protocol.adler32_flow(path))
+
     def check(self, response: httpx.Response, action: str, path: str) -> None:
         self.protocol.check(response, action, path)
 
@@ -90,7 +95,7 @@ class APIClient(TransferClient, BaseClient):
         after window through `webdav/`, as `fetch/` ignores Range."""
         return self.protocol.download_request(path, offset)
 
-    def _upload_one(self, source: LocalPath, remote: str, meter: Meter) -> dict[str, Any]:
+    def _upload_one(self, source: LocalPath, remote: str, meter: Meter) -> Uploaded:
         """Upload first; only if the parent folder is missing (409), make it and upload again."""
         try:
             return self._send_file(source, remote, meter)
@@ -117,14 +122,14 @@ class APIClient(TransferClient, BaseClient):
                 self.mkdirs(parent)
                 self._parents_made.add(parent)
 
-    def _send_file(self, source: LocalPath, remote: str, meter: Meter) -> dict[str, Any]:
-        """One upload; its answer tells the user folder, if it was not known yet."""
+    def _send_file(self, source: LocalPath, remote: str, meter: Meter) -> Uploaded:
+        """One upload, verified; its answer tells the user folder, if it was not known yet."""
         proto = self.protocol
         with self._uploads:
             self._sending += 1
         try:
             with open_source(source, remote) as (opened, size):
-                response = upload(
+                response, sent = upload(
                     self.http,
                     lambda body: proto.upload_request(remote, body, size),
                     self.check,
@@ -134,7 +139,8 @@ class APIClient(TransferClient, BaseClient):
                 )
             answer = proto.upload_answer(response, remote, size)
             self._learn_upload_folder(answer, remote)
-            return answer
+            stored = self.adler32(str(answer["path"]))
+            return Uploaded(answer, sent, verify_upload(remote, sent, stored))
         finally:
             with self._uploads:
                 self._sending -= 1

@@ -14,15 +14,18 @@ import os
 import threading
 from abc import abstractmethod
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, ClassVar
 
 import httpx
 
+from .checksum import Uploaded, Written
 from .criteria import Criteria
 from .entry import Entry
 from .errors import InvalidPath, TransferError
 from .finder import Finder, walk
+from .identity import mtime_ns
 from .local import Adopt, LocalPath, TempHook
 from .paths import clean_remote, complete_upload_path, remote_join, remote_name, with_slash
 from .plan import (
@@ -74,19 +77,30 @@ class TransferClient(Finder):
         the end (a bounded window): the engine then asks again from where it stopped."""
 
     @abstractmethod
+    def adler32(self, path: str) -> str | None:
+        """The storage's adler32 of the file `path` (8 hex digits), or None where it keeps none."""
+
+    def _download_digest(self, path: str) -> Callable[[], str | None] | None:
+        """How a download learns the storage's adler32 when its answers do not carry it."""
+        return functools.partial(self.adler32, path)
+
+    @abstractmethod
     def check(self, response: httpx.Response, action: str, path: str) -> None:
         """Raise the matching `CtadataError` unless the response is a success."""
 
     @abstractmethod
-    def _upload_one(self, source: LocalPath, remote: str, meter: Meter) -> dict[str, Any]:
-        """Upload one local file; returns at least `{"path": ..., "total_written": N}`."""
+    def _upload_one(self, source: LocalPath, remote: str, meter: Meter) -> Uploaded:
+        """Upload one local file, verified; returns at least `{"path": ..., "total_written": N}`
+        as an `Uploaded` (`.adler32`, `.verified`)."""
 
     @abstractmethod
     def mkdirs(self, path: str) -> None:
         """Create the upload directory `path` and its missing parents."""
 
-    def _download_one(self, entry: Entry, target: LocalPath, meter: Meter, replace: bool) -> int:
-        """Download one listed file to `target` atomically; returns bytes written.
+    def _download_one(
+        self, entry: Entry, target: LocalPath, meter: Meter, replace: bool
+    ) -> Written:
+        """Download one listed file to `target` atomically, verified; returns bytes written.
 
         Without `replace`, a file that appears at `target` meanwhile is kept (`ConflictError`).
         Each file of a transfer comes here: a subclass may wrap it, calling `_download`.
@@ -102,7 +116,7 @@ class TransferClient(Finder):
         *,
         adopt: Adopt | None = None,
         on_temp: TempHook | None = None,
-    ) -> int:
+    ) -> Written:
         """`_download_one`, which may continue an earlier run's temporary file (`adopt`)."""
         if entry.size is None:
             raise TransferError(f"{entry.path!r}: the listing gives no size", path=entry.path)
@@ -117,6 +131,8 @@ class TransferClient(Finder):
             replace=replace,
             adopt=adopt,
             on_temp=on_temp,
+            digest=self._download_digest(entry.path),
+            mtime_ns=mtime_ns(entry.mtime),
         )
 
     def _http_client(self) -> httpx.Client:
@@ -177,8 +193,9 @@ class TransferClient(Finder):
         progress_bar: bool | None = None,
         cancel: threading.Event | None = None,
         on_temp: TempHook | None = None,
-    ) -> int:
-        """Download one file to `save_to_fn` (default: its name, here); returns bytes written.
+    ) -> Written:
+        """Download one file to `save_to_fn` (default: its name, here); returns bytes written
+        (`.verified`: checked against the storage's adler32, not only by size).
 
         A different local file already there raises `ConflictError` unless `overwrite`.
         With `root`, `save_to_fn` lies inside it and no link below it is followed.
@@ -188,7 +205,7 @@ class TransferClient(Finder):
             raise InvalidPath(f"{path!r} is a directory: use recursive=True", path=path)
         name = save_to_fn if save_to_fn is not None else remote_name(path)
         target = local_path(root, name, new_file=True)
-        plan = plan_file(target, entry.size, overwrite)
+        plan = plan_file(target, entry, overwrite, functools.partial(self.adler32, entry.path))
         if plan is Plan.CONFLICT:
             refuse_conflicts([target], target)
         meter = self._meter(remote_name(path), progress, cancel, progress_bar, on_temp)
@@ -197,7 +214,7 @@ class TransferClient(Finder):
             written = self._download_one(entry, target, meter, plan is not Plan.NEW)
         finally:
             meter.close()
-        meter.file_done(entry.path)
+        meter.file_done(entry.path, written.verified)
         return written
 
     def fetch_and_save_file_or_dir(
@@ -213,7 +230,7 @@ class TransferClient(Finder):
         progress_bar: bool | None = None,
         cancel: threading.Event | None = None,
         on_temp: TempHook | None = None,
-    ) -> int | TransferSummary:
+    ) -> Written | TransferSummary:
         """A file, or with `recursive` a whole directory, mirrored under `to` (default: here).
 
         A directory `lst/DL1/` lands at `<to>/lst/DL1/...`, as it always did.
@@ -267,15 +284,12 @@ class TransferClient(Finder):
         prefix = with_slash(clean_remote(path))
         base = local_path(root, local_dir)
         meter = self._meter(remote_name(prefix), progress, cancel, progress_bar, on_temp)
+        workers = concurrency or self.concurrency
         tasks: list[Task] = []
         settled: list[FileResult] = []
         conflicts: list[LocalPath] = []
-        for entry in walk(self.entries, prefix, Criteria(type="file")):
-            if not entry.path.startswith(prefix):
-                raise InvalidPath(f"the listing of {prefix!r} gave {entry.path!r}")
-            target = base.child(entry.path[len(prefix) :])
+        for entry, target, plan in self._plan_files(prefix, base, mode == "overwrite", workers):
             size, local = entry.size or 0, str(target.path)
-            plan = plan_file(target, entry.size, mode == "overwrite")
             if plan in (Plan.SKIP, Plan.CONFLICT):
                 settled.append(FileResult(entry.path, local, plan.value, size))
                 conflicts += [target] if plan is Plan.CONFLICT else []
@@ -285,7 +299,29 @@ class TransferClient(Finder):
             tasks.append(Task(entry.path, local, size, run))
         if mode == "error" and conflicts:
             refuse_conflicts(conflicts, base)
-        return run_tasks(tasks, settled, concurrency or self.concurrency, meter)
+        return run_tasks(tasks, settled, workers, meter)
+
+    def _plan_files(
+        self, prefix: str, base: LocalPath, overwrite: bool, workers: int
+    ) -> list[tuple[Entry, LocalPath, Plan]]:
+        """Each remote file below `prefix`, its local target below `base`, and what to do.
+
+        Planned `workers` at a time: a local file of the listed size costs a HEAD for the
+        storage's adler32 and a read of the local file.
+        """
+        pairs = []
+        for entry in walk(self.entries, prefix, Criteria(type="file")):
+            if not entry.path.startswith(prefix):
+                raise InvalidPath(f"the listing of {prefix!r} gave {entry.path!r}")
+            pairs.append((entry, base.child(entry.path[len(prefix) :])))
+
+        def plan(pair: tuple[Entry, LocalPath]) -> tuple[Entry, LocalPath, Plan]:
+            entry, target = pair
+            adler32 = functools.partial(self.adler32, entry.path)
+            return entry, target, plan_file(target, entry, overwrite, adler32)
+
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            return list(pool.map(plan, pairs))
 
     # -- uploads ----------------------------------------------------------------------------
     def upload_file(
@@ -297,8 +333,9 @@ class TransferClient(Finder):
         progress: ProgressCallback | None = None,
         progress_bar: bool | None = None,
         cancel: threading.Event | None = None,
-    ) -> dict[str, Any]:
-        """Upload one file; a `path` ending in `/` keeps the local name.
+    ) -> Uploaded:
+        """Upload one file; a `path` ending in `/` keeps the local name. Returns the service's
+        answer (`.verified`: checked against the storage's adler32, not only by size).
 
         With `root`, `local_fn` lies inside it and no link below it is followed.
         """
@@ -311,7 +348,7 @@ class TransferClient(Finder):
             answer = self._upload_one(source, remote, meter)
         finally:
             meter.close()
-        meter.file_done(remote)
+        meter.file_done(remote, answer.verified)
         return answer
 
     def upload_dir(
@@ -354,5 +391,6 @@ class TransferClient(Finder):
             self.mkdirs(remote_dir)
         return summary
 
-    def _upload_size(self, source: LocalPath, remote: str, meter: Meter) -> int:
-        return int(self._upload_one(source, remote, meter)["total_written"])
+    def _upload_size(self, source: LocalPath, remote: str, meter: Meter) -> Written:
+        answer = self._upload_one(source, remote, meter)
+        return Written(int(answer["total_written"]), answer.verified)

@@ -79,6 +79,18 @@ class TransferError(StorageException):
     """A transfer did not complete: short read, connection lost, disk full, ..."""
 
 
+class ChecksumMismatch(TransferError):
+    """The bytes moved do not have the storage's adler32 (`ctadata.checksum`): corrupted."""
+
+    @classmethod
+    def of(cls, action: str, path: str, storage: str, local: str) -> ChecksumMismatch:
+        return cls(
+            f"{action} of {path!r}: checksum mismatch: the storage's adler32 is {storage},"
+            f" the transferred bytes' is {local}",
+            path=path,
+        )
+
+
 class ServiceUnreachable(TransferError):
     """The service could not be reached at all (connection refused, DNS, timeout)."""
 

@@ -35,6 +35,7 @@ from webdav4.client import (
 )
 from webdav4.fsspec import WebdavFileSystem, translate_exceptions, translate_info
 
+from .checksum import WANT_DIGEST, Summing, digest_of
 from .client import APIClient
 from .config import default_range_window
 from .direct.client import DirectClient, RefreshingBearerAuth, rest_of_file
@@ -55,8 +56,10 @@ from .fs_files import (
     refuse_login_redirect,
 )
 from .http import USER_AGENT, BearerAuth, byte_range, windows
+from .identity import mtime_ns
 from .paths import clean_remote
-from .transfer import download, with_retries
+from .protocol import UNASKABLE
+from .transfer import download, verify_upload, with_retries
 
 # One HTTP Range request fetches one block. HDF5 readers (h5py, PyTables) do many small reads
 # (superblock, object headers, B-tree nodes, heaps: a few hundred bytes to a few KiB each)
@@ -281,7 +284,8 @@ class CtadataFileSystem(Failures, WebdavFileSystem, metaclass=_DefaultsAsArgumen
         outfile: Any = None,
         **kwargs: Any,
     ) -> None:
-        """Download one file in one streamed GET: `<lpath>.part`, renamed once complete."""
+        """Download one file in one streamed GET: `<lpath>.part`, renamed once complete and
+        verified (the storage's adler32 comes with the answer)."""
         rpath = self._strip_protocol(rpath)
         if outfile is not None or not isinstance(lpath, str | os.PathLike):
             return super().get_file(rpath, lpath, callback=callback, outfile=outfile, **kwargs)
@@ -292,23 +296,40 @@ class CtadataFileSystem(Failures, WebdavFileSystem, metaclass=_DefaultsAsArgumen
         size = details["size"]
         callback.set_size(size)
         meter = CallbackMeter(rpath, callback)
+        request_for, digest = self._download_requests(rpath)
+        mtime = mtime_ns(details.get("modified"))
         with self._translated("download", rpath):
-            request_for = self._download_requests(rpath)
-            download(self.client.http, request_for, self._check, rpath, Path(lpath), size, meter)
+            download(
+                self.client.http,
+                request_for,
+                self._check,
+                rpath,
+                Path(lpath),
+                size,
+                meter,
+                digest=digest,
+                mtime_ns=mtime,
+            )
         return None
 
-    def _download_requests(self, path: str) -> Callable[[int], httpx.Request]:
-        """The GET of `path` from a byte on: in service mode `fetch/` for the whole file, and
-        the rest window by window through `webdav/` (`Protocol.download_request`); in direct
-        mode one GET of the rest (dCache streams)."""
+    def _download_requests(
+        self, path: str
+    ) -> tuple[Callable[[int], httpx.Request], Callable[[], str | None] | None]:
+        """The GET of `path` from a byte on, and how to learn the storage's adler32 where the
+        answers do not carry it. In service mode `fetch/` for the whole file, and the rest
+        window by window through `webdav/` (`Protocol.download_request`), the checksum by a HEAD
+        (`fetch/` passes no header on); in direct mode one GET of the rest (dCache streams),
+        which carries the checksum itself."""
         if self.direct:
             url = self.client.join_url(path)
             return lambda offset: self.client.http.build_request(
-                "GET", url, headers=rest_of_file(offset)
-            )
+                "GET", url, headers=rest_of_file(offset) | WANT_DIGEST
+            ), None
         api = self._api()
         api.range_window = self.range_window
-        return functools.partial(api.protocol.download_request, path)
+        return functools.partial(api.protocol.download_request, path), functools.partial(
+            self._adler32, path
+        )
 
     # -- writing ----------------------------------------------------------------------------
     def makedirs(self, path: str, exist_ok: bool = False) -> None:
@@ -331,7 +352,33 @@ class CtadataFileSystem(Failures, WebdavFileSystem, metaclass=_DefaultsAsArgumen
             return False
 
     upload_fileobj = put_fileobj = translating(WebdavFileSystem.upload_fileobj, "upload", "rpath")
-    put_file = translating(WebdavFileSystem.put_file, "upload", "rpath")
+    _put_folder = translating(WebdavFileSystem.put_file, "upload", "rpath")
+
+    def put_file(self, lpath: Any, rpath: str, callback: Any = None, **kwargs: Any) -> None:
+        """Upload one file, verified: its adler32, summed as it is sent, against the storage's
+        (`HEAD` with `Want-Digest`; `ChecksumMismatch` if they differ)."""
+        if os.path.isdir(lpath):
+            return self._put_folder(lpath, rpath, callback=callback, **kwargs)
+        rpath = self._strip_protocol(rpath)
+        with open(lpath, "rb") as opened:
+            summing = Summing(opened)
+            kwargs = {"overwrite": True, "size": os.fstat(opened.fileno()).st_size} | kwargs
+            self.upload_fileobj(summing, rpath, callback=callback, **kwargs)
+        verify_upload(rpath, summing.running.hex, self._adler32(rpath))
+        return None
+
+    def _adler32(self, path: str) -> str | None:
+        """The storage's adler32 of the file `path`, or None where it gives none."""
+        url = self.client.join_url(path)
+
+        def attempt() -> httpx.Response:
+            response = self.client.http.head(url, headers=WANT_DIGEST, follow_redirects=self.direct)
+            if response.status_code not in UNASKABLE:
+                self._check(response, "checksum of", path)
+            return response
+
+        return digest_of(with_retries(attempt, path).headers)
+
     pipe_file = translating(WebdavFileSystem.pipe_file, "upload")
     rm_file = _rm = translating(WebdavFileSystem.rm_file, "delete")
 

@@ -1,7 +1,8 @@
 """What a transfer does with each local file, decided before anything moves.
 
-Downloads: a file not there is new; one of the listed size is the same file (skipped); any
-other is a conflict, never replaced unless overwriting was asked for. Uploads: the walk of a
+Downloads: a file not there is new; the same file (`ctadata.identity`: by adler32, or else size
+and modification time) is skipped; any other is a conflict, never replaced unless overwriting
+was asked for. Uploads: the walk of a
 local folder opens only regular files and folders, and reports everything else by name.
 """
 
@@ -9,13 +10,15 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Literal
 
+from .entry import Entry
 from .errors import ConflictError, InvalidPath
+from .identity import same_file
 from .local import LocalPath
 
 OnConflict = Literal["skip", "overwrite", "error"]
@@ -46,14 +49,16 @@ def local_path(
     return LocalPath.of(path) if new_file else LocalPath(Path(path))
 
 
-def plan_file(target: LocalPath, size: int | None, overwrite: bool) -> Plan:
-    found = target.lstat()
-    if found is None:
+def plan_file(
+    target: LocalPath, entry: Entry, overwrite: bool, storage_adler32: Callable[[], str | None]
+) -> Plan:
+    """What a download of `entry` does at `target`; `storage_adler32()` asks the storage's
+    checksum (only if there is a local file of the listed size, and not `overwrite`)."""
+    if target.lstat() is None:
         return Plan.NEW
     if overwrite:
         return Plan.REPLACE
-    same = stat.S_ISREG(found.st_mode) and found.st_size == size
-    return Plan.SKIP if same else Plan.CONFLICT
+    return Plan.SKIP if same_file(target, entry, storage_adler32) else Plan.CONFLICT
 
 
 def refuse_conflicts(conflicts: Sequence[LocalPath], where: LocalPath) -> None:

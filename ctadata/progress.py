@@ -26,6 +26,7 @@ class Progress:
     files_done: int
     files_total: int
     path: str
+    files_verified: int = 0  # of `files_done`, those checked against the storage's adler32
 
 
 ProgressCallback = Callable[[Progress], None]
@@ -61,6 +62,7 @@ class Meter:
         self.bytes_done = 0
         self.bytes_total: int | None = None
         self.files_done = 0
+        self.files_verified = 0
         self.files_total = 0
         self._lock = threading.Lock()
         self._bar_wanted = interactive() if bar is None else bar
@@ -91,9 +93,11 @@ class Meter:
             if self._bar is not None:
                 self._bar.update(-nbytes)
 
-    def file_done(self, path: str) -> None:
+    def file_done(self, path: str, verified: bool = False) -> None:
+        """One more file moved; `verified`: its adler32 was compared with the storage's."""
         with self._lock:
             self.files_done += 1
+            self.files_verified += verified
         self._notify(path)
 
     def close(self) -> None:
@@ -103,7 +107,14 @@ class Meter:
     def _notify(self, path: str) -> None:
         if self.callback is not None:
             self.callback(
-                Progress(self.bytes_done, self.bytes_total, self.files_done, self.files_total, path)
+                Progress(
+                    self.bytes_done,
+                    self.bytes_total,
+                    self.files_done,
+                    self.files_total,
+                    path,
+                    self.files_verified,
+                )
             )
 
 

@@ -15,6 +15,7 @@ from urllib.parse import quote
 import httpx
 
 from . import jsonitems
+from .checksum import WANT_DIGEST, digest_of
 from .config import Settings
 from .entry import Entry
 from .errors import (
@@ -42,6 +43,7 @@ T = TypeVar("T")
 Flow = Generator[httpx.Request, httpx.Response, T]
 
 UPLOAD_AREAS = ("lst", "cta")
+UNASKABLE = (404, 405, 501)  # a HEAD through `webdav/` is not offered: no checksum to compare
 
 
 class UnknownUploadFolder(NotFound):
@@ -148,6 +150,10 @@ class Protocol:
         of it window after window through `webdav/` (resumed, or retried after a failure)."""
         return self.range_request(path, offset) if offset else self.fetch_request(path)
 
+    def digest_request(self, path: str) -> httpx.Request:
+        """HEAD through `webdav/` asking the storage's adler32 (`fetch/` passes no header on)."""
+        return self.webdav_request("HEAD", path, WANT_DIGEST)
+
     def certificate_request(self, endpoint: str, payload: dict[str, Any]) -> httpx.Request:
         url = self.settings.certificateservice + endpoint
         return httpx.Request("POST", url, json=payload, headers=self._headers())
@@ -223,6 +229,15 @@ class Protocol:
         if listing and (listing[0].is_dir or listing[0].path == ""):
             return listing[1:]
         return listing
+
+    def adler32_flow(self, path: str) -> Flow[str | None]:
+        """The storage's adler32 of the file `path`, or None where it gives none (or where the
+        service cannot be asked: no HEAD through its `webdav/`)."""
+        response = yield self.digest_request(path)
+        if response.status_code in UNASKABLE:
+            return None
+        self.check(response, "checksum of", path)
+        return digest_of(response.headers)
 
     def upload_folder_flow(self, hub_user: str | None, hub_api_url: str | None) -> Flow[str]:
         """`<area>/users/<user>/`: where uploads land (the first area whose `users/` lists).

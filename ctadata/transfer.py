@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import os
 import re
 import time
@@ -18,8 +19,10 @@ from typing import BinaryIO, TypeVar
 
 import httpx
 
+from .checksum import Running, Written, digest_of
 from .errors import (
     Cancelled,
+    ChecksumMismatch,
     CtadataError,
     ServiceUnreachable,
     StorageException,
@@ -112,39 +115,77 @@ def download(
     replace: bool = True,
     adopt: Adopt | None = None,
     on_temp: TempHook | None = None,
-) -> int:
-    """Stream `path` into `target`; the bytes must number `size`, or nothing lands at `target`.
+    digest: Callable[[], str | None] | None = None,
+    mtime_ns: int | None = None,
+) -> Written:
+    """Stream `path` into `target`; the bytes must number `size` and have the storage's
+    adler32, or nothing lands at `target`.
 
     `request_for(offset)` builds the GET. A retry resumes from the temporary file with a Range
     request; a server that answers 200 instead of 206 ignored it, so the file restarts. A 206
     that stops short of the end (a bounded window) is followed by a request for the next bytes.
+    The storage's adler32 comes with the answers (a `Digest` header) or else from `digest()`
+    (None: the storage gives none; the size check stands). On a mismatch the file is fetched
+    once more, from nothing; a second mismatch raises `ChecksumMismatch`.
     Without `replace`, a file that appeared at `target` meanwhile is kept (`ConflictError`).
     `adopt`: continue in an earlier run's temporary file (`TempFile`); `on_temp` replaces the
-    meter's hook for this file.
+    meter's hook for this file; `mtime_ns`: the storage's modification time, given to the file.
     """
     local = target if isinstance(target, LocalPath) else LocalPath.of(target)
+    fetch = functools.partial(
+        _fetch, client, request_for, check, path, local, size, meter, digest, replace, mtime_ns
+    )
+    try:
+        return fetch(adopt, on_temp)
+    except ChecksumMismatch:
+        meter.rewind(size)
+        return fetch(None, on_temp)
+
+
+def _fetch(
+    client: httpx.Client,
+    request_for: Callable[[int], httpx.Request],
+    check: Checker,
+    path: str,
+    local: LocalPath,
+    size: int,
+    meter: Meter,
+    digest: Callable[[], str | None] | None,
+    replace: bool,
+    mtime_ns: int | None,
+    adopt: Adopt | None,
+    on_temp: TempHook | None,
+) -> Written:
+    """One fetch of `download`: the temporary file is renamed into place only if verified."""
     try:
         temp = TempFile(local, on_temp or meter.on_temp, adopt=adopt)
     except OSError as exc:
         raise local_error(exc, local, path) from exc
+    running = Running()
+    given: list[str] = []  # the storage's adler32, from the first answer that carried one
     with temp:
         if temp.size():
             meter.advance(temp.size(), path)  # what an earlier run wrote counts as done
 
         def attempt() -> None:
+            assert temp.file is not None
             offset = temp.size()
             if offset and offset == size:
+                running.at(temp.file, offset)
                 return  # all there (a run stopped before its commit); a Range past it is a 416
             with contextlib.closing(client.send(request_for(offset), stream=True)) as response:
                 check(response, "download", path)
+                if not given and (found := digest_of(response.headers)):
+                    given.append(found)
                 if offset and response.status_code != 206:
                     meter.rewind(offset)
                     offset = 0
                 elif response.status_code == 206:
                     _check_range(response, offset, path)
+                running.at(temp.file, offset)
                 windows = _windows(client, request_for, check, response, path)
                 with contextlib.closing(windows) as chunks:
-                    _write_body(chunks, temp, offset, size, path, meter)
+                    _write_body(chunks, temp, offset, size, path, meter, running)
 
         try:
             with_retries(attempt, path, meter.cancel)
@@ -159,13 +200,19 @@ def download(
                 f"download of {path!r} incomplete: received {received} of {size} bytes",
                 path=path,
             )
+        expected = given[0] if given else (digest() if digest is not None else None)
+        if expected is not None and expected != running.hex:
+            raise ChecksumMismatch.of("download", path, expected, running.hex)
         try:
+            if mtime_ns is not None:
+                assert temp.file is not None
+                os.utime(temp.file.fileno(), ns=(mtime_ns, mtime_ns))
             temp.commit(replace)
         except OSError as exc:
             if isinstance(exc, CtadataError):
                 raise
             raise local_error(exc, local, path) from exc
-    return size
+    return Written(size, expected is not None)
 
 
 def _check_range(response: httpx.Response, offset: int, path: str) -> None:
@@ -209,7 +256,13 @@ def _windows(
 
 
 def _write_body(
-    chunks: Iterator[bytes], temp: TempFile, offset: int, size: int, path: str, meter: Meter
+    chunks: Iterator[bytes],
+    temp: TempFile,
+    offset: int,
+    size: int,
+    path: str,
+    meter: Meter,
+    running: Running,
 ) -> None:
     out = temp.file
     assert out is not None
@@ -227,6 +280,7 @@ def _write_body(
                     path=path,
                 )
             out.write(chunk)
+            running.update(chunk)
             meter.advance(len(chunk), path)
         out.flush()
     except OSError as exc:
@@ -248,29 +302,42 @@ def upload(
     source: BinaryIO,
     path: str,
     meter: Meter,
-) -> httpx.Response:
-    """Stream the open local file `source` as a request body, in blocks; retried from the start."""
+) -> tuple[httpx.Response, str]:
+    """Stream the open local file `source` as a request body, in blocks; retried from the start.
 
-    def attempt() -> httpx.Response:
+    Returns the answer and the adler32 of the bytes sent (computed as they went).
+    """
+
+    def attempt() -> tuple[httpx.Response, str]:
         counted = 0
+        running = Running()
 
         def body() -> Iterator[bytes]:
             nonlocal counted
             source.seek(0)
             while block := source.read(READ_SIZE):
                 meter.advance(len(block), path)
+                running.update(block)
                 counted += len(block)
                 yield block
 
         try:
             response = client.send(request_for(body()))
             check(response, "upload", path)
-            return response
+            return response, running.hex
         except BaseException:
             meter.rewind(counted)
             raise
 
     return with_retries(attempt, path, meter.cancel)
+
+
+def verify_upload(path: str, sent: str, stored: str | None) -> bool:
+    """Whether the storage's adler32 of an upload (`stored`; None: it gives none) was compared;
+    a different one raises `ChecksumMismatch`."""
+    if stored is not None and stored != sent:
+        raise ChecksumMismatch.of("upload", path, stored, sent)
+    return stored is not None
 
 
 @contextlib.contextmanager

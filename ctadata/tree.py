@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
+from .checksum import Written, check_text
 from .errors import Cancelled, ConflictError, CtadataError, TransferError
 from .progress import Meter
 
@@ -19,6 +20,7 @@ class FileResult:
     status: str  # "done" | "skipped" | "conflict" | "failed"
     bytes: int = 0
     error: str | None = None
+    verified: bool = False  # done, and its adler32 compared with the storage's
 
 
 @dataclass
@@ -51,8 +53,15 @@ class TransferSummary:
     def failed(self) -> list[FileResult]:
         return self._with("failed")
 
+    @property
+    def check(self) -> str:
+        """How the files moved were checked: "verified (adler32)", "size only", or some of each."""
+        done = self._with("done")
+        return check_text(sum(r.verified for r in done), len(done))
+
     def __str__(self) -> str:
         text = f"{self.files} files, {self.bytes} bytes, {self.skipped} skipped"
+        text += f", {self.check}" if self.files else ""
         if conflicts := self.conflicts:
             text += f", {len(conflicts)} conflicts (kept, differ from the remote files):"
             text += "".join(f"\n  {r.local}" for r in conflicts)
@@ -63,12 +72,13 @@ class TransferSummary:
 
 @dataclass(frozen=True)
 class Task:
-    """One file to move; `run` returns the bytes moved and raises a CtadataError on failure."""
+    """One file to move; `run` returns the bytes moved (`Written`), raises a CtadataError on
+    failure."""
 
     path: str
     local: str
     size: int
-    run: Callable[[], int]
+    run: Callable[[], Written]
 
 
 def run_tasks(
@@ -111,5 +121,5 @@ def _run_one(task: Task, meter: Meter) -> FileResult:
         return FileResult(task.path, task.local, "conflict", 0, str(exc))
     except CtadataError as exc:
         return FileResult(task.path, task.local, "failed", 0, str(exc))
-    meter.file_done(task.path)
-    return FileResult(task.path, task.local, "done", moved)
+    meter.file_done(task.path, moved.verified)
+    return FileResult(task.path, task.local, "done", int(moved), verified=moved.verified)

@@ -27,6 +27,7 @@ from typing import Any
 
 import httpx
 
+from ctadata.checksum import Uploaded
 from ctadata.client import APIClient
 from ctadata.entry import Entry
 from ctadata.errors import Cancelled
@@ -113,7 +114,7 @@ class JobClient(APIClient):
         hook = functools.partial(self._on_temp, about)
         return self._download(entry, target, meter, replace, adopt=adopt, on_temp=hook)
 
-    def _upload_one(self, source: LocalPath, remote: str, meter: Meter) -> dict[str, Any]:
+    def _upload_one(self, source: LocalPath, remote: str, meter: Meter) -> Uploaded:
         self.workspace.refuse_hidden(source.path)
         return super()._upload_one(source, remote, meter)
 

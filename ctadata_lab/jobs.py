@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
+from ctadata.checksum import check_text
 from ctadata.errors import Cancelled, ConflictError, CtadataError, scrub
 from ctadata.progress import Progress
 
@@ -120,6 +121,7 @@ class Job:
         self.bytes_done = 0
         self.bytes_total = bytes_total
         self.files_done = 0
+        self.files_verified = 0  # of `files_done`, those whose adler32 matched the storage's
         self.files_total = files_total
         self.error: str | None = None
         self.conflicts: list[str] | None = None  # local files that differ, workspace-relative
@@ -159,6 +161,7 @@ class Job:
             if snapshot.files_done < self.files_done:
                 return
             self.files_done = snapshot.files_done
+            self.files_verified = snapshot.files_verified
         self.bytes_total = snapshot.bytes_total
         self.files_total = snapshot.files_total
         self._set_bytes(snapshot.bytes_done)
@@ -220,6 +223,12 @@ class Job:
         elapsed = time.monotonic() - since
         return max(0.0, (self.bytes_done - then) / elapsed) if elapsed > 0 else 0.0
 
+    def check(self) -> str | None:
+        """How a finished transfer's files were checked: "verified (adler32)", "size only"."""
+        if self.state != DONE or not self.files_done:
+            return None
+        return check_text(self.files_verified, self.files_done)
+
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> Job:
         """A finished job as a journal kept it (a previous run of the server)."""
@@ -233,6 +242,7 @@ class Job:
         job.resumed = record.get("resumed") is True
         for name in ("bytes_done", "bytes_total", "files_done", "files_total", "error"):
             setattr(job, name, record.get(name))
+        job.files_verified = int(record.get("files_verified") or 0)  # absent from older journals
         job.state = record.get("state") if record.get("state") in FINISHED else FAILED
         now = datetime.now(timezone.utc)
         job.created = parse_iso(record.get("created")) or now
@@ -260,6 +270,8 @@ class Job:
             "rate": round(self.rate(), 1),
             "files_done": self.files_done,
             "files_total": self.files_total,
+            "files_verified": self.files_verified,
+            "check": self.check(),
             "error": self.error,
             "resumed": self.resumed,
             "created": _iso(self.created),

@@ -7,10 +7,13 @@ sends, which targets overlap, and how many jobs may wait.
 
 from __future__ import annotations
 
-import stat
+import asyncio
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+from ctadata.entry import Entry
+from ctadata.identity import same_file
+from ctadata.local import LocalPath
 from ctadata.paths import complete_upload_path, remote_join
 
 from . import transfers
@@ -42,7 +45,7 @@ async def plan_download(
     if entry.is_dir and target.exists() and not target.is_dir():
         raise ApiError(409, f"{local!r} exists in the workspace and is not a folder")
     # "skip" makes a job all the same: it ends `done`, the kept file in its `conflicts`.
-    if not entry.is_dir and on_conflict == "ask" and differs(target, entry.size):
+    if not entry.is_dir and on_conflict == "ask" and await differs(lab, target, entry):
         raise ApiError(409, f"{local!r} exists in the workspace and differs; ask to overwrite it")
     refuse_overlap(lab.jobs.jobs(), local)
     job = Job(
@@ -90,13 +93,18 @@ async def plan_upload(
     return job, transfers.upload(lab, source, remote)
 
 
-def differs(target: Path, size: int | None) -> bool:
-    """Something is at `target` that is not a file of `size` bytes (a link counts)."""
-    try:
-        found = target.lstat()
-    except FileNotFoundError:
+async def differs(lab: CtadataLab, target: Path, entry: Entry) -> bool:
+    """Something is at `target` that is not the storage's file `entry` (a link counts), by the
+    library's rule (`ctadata.identity`), whose reading of the local file runs off the loop."""
+    local = LocalPath.beneath(lab.workspace.root, target)
+    if local.lstat() is None:
         return False
-    return not (stat.S_ISREG(found.st_mode) and found.st_size == size)
+    loop = asyncio.get_running_loop()
+
+    def storage_adler32() -> str | None:
+        return asyncio.run_coroutine_threadsafe(lab.aclient.adler32(entry.path), loop).result()
+
+    return not await asyncio.to_thread(same_file, local, entry, storage_adler32)
 
 
 def refuse_overlap(jobs: list[Job], local: str) -> None:

@@ -65,6 +65,9 @@ export interface ITransfer {
   error: string | null;
   /** Taken up again by a restarted server (a download continues where it stopped). */
   resumed?: boolean;
+  /** Once done: "verified (adler32)", "size only", or how many files were which. */
+  check?: string | null;
+  files_verified?: number;
   created: string;
   finished: string | null;
   /** Workspace files that differ from the storage's (downloads; at most 200 listed). */

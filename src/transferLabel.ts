@@ -34,7 +34,7 @@ function stateOnly(
     case 'running':
       return percent === null ? trans.__('Running') : `${percent}%`;
     case 'done':
-      return keptLabel(job, trans);
+      return doneLabel(job, trans);
     case 'failed':
       return trans.__('Failed');
     case 'cancelled':
@@ -49,12 +49,18 @@ function stateOnly(
 /**
  * A finished download that kept differing workspace files ("Skip") says so.
  */
-function keptLabel(job: ITransfer, trans: TranslationBundle): string {
+function doneLabel(job: ITransfer, trans: TranslationBundle): string {
   const kept = job.conflicts_total ?? job.conflicts?.length ?? 0;
-  if (!kept) {
-    return trans.__('Done');
+  if (kept && !job.recursive) {
+    return trans.__('Skipped: yours kept');
   }
-  return job.recursive
-    ? trans._n('Done · %1 kept', 'Done · %1 kept', kept)
-    : trans.__('Skipped: yours kept');
+  // How the files were checked ("verified (adler32)", or "size only"), then what was kept.
+  const parts = [trans.__('Done')];
+  if (job.check) {
+    parts.push(job.check);
+  }
+  if (kept) {
+    parts.push(trans._n('%1 kept', '%1 kept', kept));
+  }
+  return parts.join(' · ');
 }

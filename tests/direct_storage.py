@@ -264,6 +264,10 @@ class Storage:
         with self._lock:
             self._cuts[f"{BASE}/{path}"] = after
 
+    def lie_about_digest(self, path: str, times: int) -> None:
+        """The next `times` adler32 answers for `path` (below the base) are wrong."""
+        self._storage.digests.lie(path, times)
+
     def tokens_used(self, method: str | None = None) -> list[str | None]:
         return [s.token for s in self.seen if method is None or s.method == method]
 

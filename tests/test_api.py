@@ -6,6 +6,7 @@ import hashlib
 import os
 import ssl
 import threading
+import zlib
 from pathlib import Path
 
 import pytest
@@ -189,6 +190,7 @@ def test_upload_file_into_user_folder(client, dev_service, tmp_path) -> None:
     folder = client.upload_folder()
     assert folder == "lst/users/alice_smith01/"
     assert answer == {"status": "uploaded", "path": folder + "latest.txt", "total_written": 123_456}
+    assert answer.adler32 == f"{zlib.adler32(source.read_bytes()):08x}" and answer.verified
     assert (dev_service.storage_dir / folder / "latest.txt").read_bytes() == source.read_bytes()
 
 

@@ -9,6 +9,7 @@ import hashlib
 import os
 import pickle
 import threading
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,13 @@ import pytest
 from ctadata import direct
 from ctadata.direct import DirectClient, OidcAgentTokens, StaticToken
 from ctadata.direct.agent import AgentSettings, start_agent, stop_agent
-from ctadata.errors import AuthenticationError, NotFound, ServiceUnreachable, StorageException
+from ctadata.errors import (
+    AuthenticationError,
+    ChecksumMismatch,
+    NotFound,
+    ServiceUnreachable,
+    StorageException,
+)
 from ctadata.progress import Progress
 from tests.direct_storage import Issuer, Storage, make_tls, verify_jwt
 from tests.helpers import temp_files
@@ -133,6 +140,21 @@ def test_listing_has_the_services_shape(dcache: World) -> None:
     assert missing.value.status == 404
 
 
+def test_downloads_are_verified_by_the_digest_of_their_gets(dcache: World, tmp_path: Path) -> None:
+    """The door's GET carries the adler32 (no HEAD); a lie once is fetched again, twice fails."""
+    path = "lst/DL1/20241114/run2.h5"
+    client = DirectClient(progress_bar=False)
+    dcache.storage.lie_about_digest(path, 1)
+    assert client.fetch_and_save_file(path, tmp_path / "once.h5").verified
+    assert (tmp_path / "once.h5").read_bytes() == dcache.files[path]
+    asked = [s.method for s in dcache.storage.seen if s.path.endswith(path)]
+    assert asked == ["PROPFIND", "GET", "GET"]  # its entry, then two fetches, no HEAD
+    dcache.storage.lie_about_digest(path, 2)
+    with pytest.raises(ChecksumMismatch, match="checksum mismatch"):
+        client.fetch_and_save_file(path, tmp_path / "twice.h5")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["once.h5"]
+
+
 def test_module_functions_download_and_upload(
     dcache: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -143,7 +165,7 @@ def test_module_functions_download_and_upload(
     assert Path("run2.h5").read_bytes() == dcache.files["lst/DL1/20241114/run2.h5"]
 
     summary = ctadata.fetch_and_save_file_or_dir("lst/DL1/20241114/", recursive=True)
-    assert (summary.files, summary.skipped) == (4, 0)
+    assert (summary.files, summary.skipped, summary.check) == (4, 0, "verified (adler32)")
     for relative, data in dcache.files.items():
         if relative.startswith("lst/DL1/20241114/"):
             assert (tmp_path / relative).read_bytes() == data
@@ -157,6 +179,9 @@ def test_module_functions_download_and_upload(
         "path": "lst/users/alice/run2.h5",
         "total_written": 200_000,
     }
+    # dCache's checksum, asked with the stored size (one HEAD)
+    assert answer.adler32 == f"{zlib.adler32(Path('run2.h5').read_bytes()):08x}"
+    assert answer.verified
     stored = dcache.root / "lst/users/alice/run2.h5"
     assert stored.read_bytes() == dcache.files["lst/DL1/20241114/run2.h5"]
 

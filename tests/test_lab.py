@@ -353,6 +353,7 @@ def test_browser_upload_is_streamed_into_new_folders(lab: Lab) -> None:
     assert (folder / "browser/new/dir/file.bin").read_bytes() == b"".join(chunks)
     (job,) = lab.call("GET", "transfers")["transfers"]
     assert job["kind"] == "browser-upload" and job["state"] == "done"
+    assert job["check"] == "verified (adler32)"
     assert job["bytes_done"] == job["bytes_total"] == total and job["path"] == answer["path"]
     # Without a Content-Length (chunked), and an empty file.
     response = lab.request("PUT", "upload", params={"path": "browser/chunked.bin"}, content=body())

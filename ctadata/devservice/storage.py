@@ -7,7 +7,7 @@ does the access checks, as the deployed services do in front of dCache.
 
 It also counts the response body bytes it sends for GET requests, readable with `stats` or over
 HTTP (`GET /_stats`, `POST /_stats/reset`), so that tests can prove a random access read only
-part of a file.
+part of a file; and it can lie about checksums (`ctadata.devservice.digests`, `/_digest_lies`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import json
 import logging
 import os
 import threading
-import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,8 @@ from cheroot import wsgi
 from cheroot.ssl.builtin import BuiltinSSLAdapter
 from wsgidav.fs_dav_provider import FileResource, FilesystemProvider
 from wsgidav.wsgidav_app import WsgiDAVApp
+
+from .digests import LIES_PATH, Digests
 
 BASE_PATH = "/pnfs/cta.cscs.ch"
 STATS_PATH = "/_stats"
@@ -121,28 +122,22 @@ class _LengthCheckedInput:
         return self._stream.readline(size)
 
 
-def adler32_of(path: Path) -> str:
-    """The file's adler32 as dCache writes it in a `Digest` header: 8 lowercase hex digits."""
-    value = 1
-    with path.open("rb") as f:
-        while block := f.read(1 << 20):
-            value = zlib.adler32(block, value)
-    return f"{value:08x}"
-
-
 class StorageMiddleware:
     """The bits of dCache behaviour wsgidav lacks, and the byte counter."""
 
-    def __init__(self, app: WSGIApp, root: Path, stats: TransferStats) -> None:
+    def __init__(self, app: WSGIApp, root: Path, stats: TransferStats, digests: Digests) -> None:
         self._app = app
         self._root = root.resolve()
         self._stats = stats
+        self._digests = digests
         self._mkcol = threading.Lock()
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path == STATS_PATH or path.startswith(STATS_PATH + "/"):
             return self._serve_stats(environ, start_response)
+        if path == LIES_PATH:
+            return self._serve_lies(environ, start_response)
         method = environ["REQUEST_METHOD"]
         length = environ.get("CONTENT_LENGTH", "")
         if method == "PUT" and length.isdigit():
@@ -179,23 +174,30 @@ class StorageMiddleware:
         )
         return [body]
 
+    def _serve_lies(self, environ: Environ, start_response: StartResponse) -> list[bytes]:
+        length = environ.get("CONTENT_LENGTH", "")
+        body = environ["wsgi.input"].read(int(length)) if length.isdigit() else b""
+        status, answer = self._digests.serve(environ["REQUEST_METHOD"], body)
+        text = json.dumps(answer).encode()
+        start_response(
+            status, [("Content-Type", "application/json"), ("Content-Length", str(len(text)))]
+        )
+        return [text]
+
     def _digest_header(self, environ: Environ) -> str | None:
         """`Digest: adler32=...` when asked for with `Want-Digest` and the target is a file."""
         wanted = environ.get("HTTP_WANT_DIGEST", "").lower()
         if "adler32" not in wanted:
             return None
-        target = self._local_file(environ["PATH_INFO"])
-        return f"adler32={adler32_of(target)}" if target is not None else None
-
-    def _local_file(self, path_info: str) -> Path | None:
         # PEP 3333 hands the path over as latin-1 decoded bytes; the names on disk are UTF-8.
-        path = path_info.encode("latin-1").decode("utf-8", errors="replace")
+        path = environ["PATH_INFO"].encode("latin-1").decode("utf-8", errors="replace")
         if not path.startswith(BASE_PATH + "/"):
             return None
-        target = (self._root / path[len(BASE_PATH) + 1 :]).resolve()
+        relative = path[len(BASE_PATH) + 1 :]
+        target = (self._root / relative).resolve()
         if not target.is_relative_to(self._root) or not target.is_file():
             return None
-        return target
+        return self._digests.header(target, relative.strip("/"))
 
 
 class _DrainedAfter:
@@ -290,6 +292,7 @@ class WebDAVStorage:
         self.wrap = wrap
         self.tls = tls
         self.stats = TransferStats()
+        self.digests = Digests()
         self._server: wsgi.Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -306,7 +309,7 @@ class WebDAVStorage:
     def start(self) -> WebDAVStorage:
         self.root.mkdir(parents=True, exist_ok=True)
         app: WSGIApp = StorageMiddleware(
-            WsgiDAVApp(_wsgidav_config(self.root)), self.root, self.stats
+            WsgiDAVApp(_wsgidav_config(self.root)), self.root, self.stats, self.digests
         )
         if self.wrap is not None:
             app = self.wrap(app)

@@ -22,6 +22,7 @@ from xml.etree import ElementTree
 
 import httpx
 
+from ..checksum import WANT_DIGEST, Uploaded, digest_of
 from ..engine import TIMEOUT, TransferClient
 from ..entry import Entry, http_date
 from ..errors import InvalidPath, NotFound, StorageException, TokenRefreshed, TransferError
@@ -29,7 +30,7 @@ from ..http import USER_AGENT, BearerAuth, check_response, sent_token
 from ..local import LocalPath
 from ..paths import clean_remote, with_slash
 from ..progress import Meter
-from ..transfer import open_source, upload, with_retries
+from ..transfer import open_source, upload, verify_upload, with_retries
 from .tokens import TokenSource, token_source
 
 DEFAULT_DCACHE_URL = "https://dcache.cta.cscs.ch:2880"
@@ -229,29 +230,46 @@ class DirectClient(TransferClient):
 
     # -- one file ---------------------------------------------------------------------------
     def _download_request(self, path: str, offset: int) -> httpx.Request:
-        return httpx.Request("GET", self.url(path), headers=rest_of_file(offset))
+        return httpx.Request("GET", self.url(path), headers=rest_of_file(offset) | WANT_DIGEST)
 
-    def _upload_one(self, source: LocalPath, remote: str, meter: Meter) -> dict[str, Any]:
+    def _download_digest(self, path: str) -> None:
+        """None: the GETs ask for the adler32 themselves (`Want-Digest`); no HEAD is needed."""
+        return None
+
+    def adler32(self, path: str) -> str | None:
+        return digest_of(self._head(self.relative(path)).headers)
+
+    def _head(self, relative: str) -> httpx.Response:
+        """HEAD of a file, with its adler32 asked for."""
+        url = self.url(relative)
+        return self._send(lambda: httpx.Request("HEAD", url, headers=WANT_DIGEST), "stat", relative)
+
+    def _upload_one(self, source: LocalPath, remote: str, meter: Meter) -> Uploaded:
         relative = self.relative(remote)
         if not relative or relative.endswith("/"):
             raise InvalidPath(f"upload path {remote!r} names no file", path=remote)
         url = self.url(relative)
         with open_source(source, relative) as (opened, size):
-            self._put(url, opened, size, relative, meter)
-        stored = self.stat(relative).size
-        if stored != size:
+            sent = self._put(url, opened, size, relative, meter)
+        head = self._head(relative)
+        stored = head.headers.get("Content-Length")
+        if stored != str(size):
             raise TransferError(
                 f"upload of {relative!r}: dCache stored {stored} of {size} bytes", path=relative
             )
-        return {"status": "uploaded", "path": relative, "total_written": size}
+        verified = verify_upload(relative, sent, digest_of(head.headers))
+        answer = {"status": "uploaded", "path": relative, "total_written": size}
+        return Uploaded(answer, sent, verified)
 
-    def _put(self, url: str, opened: BinaryIO, size: int, relative: str, meter: Meter) -> None:
+    def _put(self, url: str, opened: BinaryIO, size: int, relative: str, meter: Meter) -> str:
+        """PUT the open file; returns the adler32 of the bytes sent."""
+
         def request_for(body: Iterator[bytes]) -> httpx.Request:
             headers = {"Content-Length": str(size), "Content-Type": "application/octet-stream"}
             return httpx.Request("PUT", url, headers=headers, content=body)
 
         try:
-            upload(self.http, request_for, self.check, opened, relative, meter)
+            return upload(self.http, request_for, self.check, opened, relative, meter)[1]
         except httpx.StreamError as exc:  # a redirect of the PUT: the body cannot be replayed
             raise TransferError(
                 f"upload of {relative!r}: dCache redirected it; redirected uploads are not"

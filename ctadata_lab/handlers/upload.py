@@ -107,6 +107,8 @@ class BrowserUploadHandler(CtadataHandler):
         elif upload.exception() is not None:
             self.job.fail_from(upload.exception())
         else:
+            self.job.files_done = 1
+            self.job.files_verified = int(upload.result().verified)
             self.job.finish(DONE)
 
     async def data_received(self, chunk: bytes) -> None:

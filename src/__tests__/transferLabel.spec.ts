@@ -29,6 +29,15 @@ describe('transferStateLabel', () => {
     ).toBe('Done · 1 kept');
   });
 
+  it('says how a finished transfer was checked', () => {
+    const verified = job({ state: 'done', check: 'verified (adler32)' });
+    expect(transferStateLabel(verified, 100, trans)).toBe(
+      'Done · verified (adler32)'
+    );
+    const sizeOnly = job({ state: 'done', check: 'size only' });
+    expect(transferStateLabel(sizeOnly, 100, trans)).toBe('Done · size only');
+  });
+
   it('says a resumed transfer was resumed, in every state', () => {
     const resumed = { resumed: true };
     expect(
