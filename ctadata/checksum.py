@@ -9,9 +9,9 @@ zlib's, vectorised: 24 times faster here, so that verifying costs about 1 % of a
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from typing import BinaryIO
 
-import httpx
 from zlib_ng.zlib_ng import adler32
 
 WANT_DIGEST = {"Want-Digest": "adler32"}
@@ -20,7 +20,7 @@ SIZE_ONLY = "size only"
 READ_SIZE = 1 << 20
 
 
-def digest_of(headers: httpx.Headers) -> str | None:
+def digest_of(headers: Mapping[str, str]) -> str | None:
     """The adler32 of a `Digest` header (`adler32=0a1b2c3d`, among others), lowercase."""
     for part in headers.get("Digest", "").split(","):
         name, _, value = part.strip().partition("=")

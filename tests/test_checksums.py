@@ -108,7 +108,7 @@ def test_without_a_storage_checksum_the_size_check_stands(client, remote, tmp_pa
     http = client.http
     written = download(
         http,
-        lambda offset: client.protocol.fetch_request(path, offset),
+        lambda offset: client.protocol.download_request(path, offset),
         client.check,
         path,
         tmp_path / "data.bin",
