@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import io
 import json
+import select
+import socket
 import ssl
 import subprocess
 import sys
@@ -143,6 +145,11 @@ class HostileService:
         """What it was asked so far: "endpoint first-segment" -> count."""
         return Counter(httpx.get(self.downloadservice + "_requests").json())
 
+    @property
+    def stalling(self) -> int:
+        """The reads of `stall/h5.h5` stalling now (the client has not closed them)."""
+        return httpx.get(self.downloadservice + "_stalling").json()
+
     def stop(self) -> None:
         self.process.kill()
         self.process.wait(10)
@@ -154,6 +161,7 @@ class HostileService:
 class State:
     requests: Counter = field(default_factory=Counter)
     stop_stalling: threading.Event = field(default_factory=threading.Event)
+    stalling: set[int] = field(default_factory=set)  # the threads stalling a webdav read
 
 
 def handler_for(service: State) -> type[BaseHTTPRequestHandler]:
@@ -203,12 +211,22 @@ def handler_for(service: State) -> type[BaseHTTPRequestHandler]:
                 return
             self.wfile.write(b"\x89HDF")
             self.wfile.flush()
-            service.stop_stalling.wait()
+            service.stalling.add(threading.get_ident())
+            try:
+                while not service.stop_stalling.wait(0.05):
+                    readable, _, _ = select.select([self.connection], [], [], 0)
+                    if readable and not self.connection.recv(1, socket.MSG_PEEK):
+                        return  # the client closed the connection
+            finally:
+                service.stalling.discard(threading.get_ident())
 
         def do_GET(self) -> None:
             endpoint, path = self.route()
             if endpoint == "_requests":
                 self.send_json(200, service.requests)
+                return
+            if endpoint == "_stalling":
+                self.send_json(200, len(service.stalling))
                 return
             service.requests[f"{endpoint} {path.split('/', 1)[0]}"] += 1
             if endpoint == "list":

@@ -63,18 +63,19 @@ def test_a_stalled_file_holds_up_no_other_file(lab: Lab) -> None:
     assert took < 10, took  # on the old code: until the stalled read gave up (minutes)
 
 
-async def stopped_within(seconds: float, path: str) -> float:
-    """How long until `path` has no preview process left, at most `seconds`."""
+async def stopped_within(seconds: float, lab: Lab) -> float:
+    """How long until no read of the stalled file is left (no preview process, no
+    connection to the service), at most `seconds`."""
     started = time.monotonic()
-    while readers := readers_of(path):
-        assert time.monotonic() - started < seconds, readers
+    while readers_of(STALLED) or await asyncio.to_thread(lambda: lab.service.stalling):
+        assert time.monotonic() - started < seconds, readers_of(STALLED)
         await asyncio.sleep(0.02)  # the server runs in this loop: let it
     return time.monotonic() - started
 
 
 def test_a_read_whose_browser_left_stops_within_two_seconds(lab: Lab) -> None:
     lab.run(abandoned_after(lab, 2, file=STALLED))
-    took = lab.run(stopped_within(2, STALLED))
+    took = lab.run(stopped_within(2, lab))
     print(f"stalled read stopped {took:.2f} s after its browser left")
 
 
@@ -85,7 +86,7 @@ def test_a_stalled_read_gives_up_with_a_504(lab: Lab) -> None:
     took = time.monotonic() - started
     assert STALLED in message and "more than 2 s" in message
     assert 2 <= took < 15, took
-    lab.run(stopped_within(2, STALLED))
+    lab.run(stopped_within(2, lab))
 
 
 def test_sigterm_stops_the_server_within_five_seconds_beside_stalled_previews(
