@@ -99,7 +99,9 @@ def _run(call: Callable[[], Any], source: Any = None) -> tuple[Any, Failure | No
         cause = getattr(source, "error", None)
         if isinstance(cause, ApiError | CtadataError):
             return None, _failure(cause)
-        if isinstance(exc, OSError):
+        if isinstance(exc, OSError | RuntimeError):  # HDF5's errors, as h5py raises them
+            if "memory allocation failed" in str(exc):  # HDF5 past the process's bound
+                return None, Failure(413, _MEMORY_MESSAGE, "too_large")
             return None, Failure(415, f"the file cannot be read there: {exc}", "damaged_file")
         traceback.print_exc()  # into the server's log: a bug of ours, not the file's fault
         return None, Failure(500, "internal error of the ctadata preview", "internal_error")

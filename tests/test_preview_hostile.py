@@ -16,12 +16,16 @@ import pytest
 from tests import hostile_files as hf
 from tests.lab_harness import Lab, traits
 
-pytestmark = [
-    pytest.mark.filterwarnings("error::jupyter_server.utils.JupyterServerAuthWarning"),
-    traits(preview_max_answer_bytes=8 * hf.MiB),
-]
+pytestmark = pytest.mark.filterwarnings("error::jupyter_server.utils.JupyterServerAuthWarning")
 
 DIR = "lst/hostile/"
+LIMIT = 8 * hf.MiB
+
+
+@pytest.fixture
+def lab_traits(lab_traits, request: pytest.FixtureRequest) -> dict:
+    """conftest's, with this module's bound of one answer; a test's own `traits` on top."""
+    return lab_traits | {"preview_max_answer_bytes": LIMIT} | getattr(request, "param", {})
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +46,8 @@ def files(dev_service, secret) -> Path:
     hf.external_link(root / "elink.h5", path)
     hf.virtual(root / "vds.h5", path)
     hf.bomb(root / "bomb.h5")
-    hf.huge_attribute(root / "attribute.h5", 16 * hf.MiB)
+    hf.huge_attribute(root / "attribute.h5", 2 * LIMIT)
+    hf.huge_attribute(root / "hugest.h5", 96 * hf.MiB)
     hf.deep(root / "deep.h5")
     hf.corrupt_superblock(root / "corrupt.h5")
     hf.self_link(root / "selflink.h5")
@@ -124,6 +129,15 @@ def test_a_huge_attribute_is_413_the_others_are_read(lab: Lab, files) -> None:
     ) == {"small": 1}
     assert b'"name":"huge"' in get(lab, "meta", "attribute.h5", 200, path="/")
     refused(lab, "attr", "attribute.h5", 404, "not_found", path="/", attr_keys="nope")
+
+
+@traits(preview_max_memory=8 * 64 * hf.MiB)  # each open file's process: 64 MiB more at most
+def test_an_attribute_past_the_memory_bound_is_413(lab: Lab, files) -> None:
+    message = refused(lab, "meta", "hugest.h5", 413, "too_large", path="/")
+    assert "more memory than the preview may use" in message
+    refused(lab, "attr", "hugest.h5", 413, "too_large", path="/")
+    params = {"file": DIR + "hugest.h5", "attr_keys": "small"}
+    assert lab.call("GET", "h5grove/attr/", params=params) == {"small": 1}  # the reader lives
 
 
 def test_deeply_nested_groups(lab: Lab, files) -> None:
