@@ -3,8 +3,10 @@
 Opening a remote HDF5 file costs a few round trips (its size, the superblock, the root group);
 the preview then asks for one node after another. Each (path, kind) keeps one open file, in
 its own process (preview_worker.py), for `ttl` seconds after its last use, at most `max_open`
-at once (least recently used closed first). The cache belongs to one Jupyter server, which is
-one user's (on the hub) and reads with that user's token: files are never shared between users.
+at once (least recently used idle one closed first; when all are busy, a new file is a 429:
+the processes, and so the preview's memory, are bounded). The cache belongs to one Jupyter
+server, which is one user's (on the hub) and reads with that user's token: files are never
+shared between users.
 
 The event loop only sends work to a file's process and waits for its answer, so nothing is
 shared between files: a file whose storage stalls holds up only its own requests. A request
@@ -142,6 +144,14 @@ class OpenFiles:
     def _entry(self, key: tuple[str, str]) -> _Entry:
         entry = self._entries.get(key)
         if entry is None or entry.ended:
+            self._close_extra(room=1)
+            if len(self._entries) >= self.max_open:  # all busy: no more processes, no more memory
+                raise ApiError(
+                    429,
+                    f"the preview is reading {len(self._entries)} files already, its most at once:"
+                    " try again when they are done",
+                    "too_many_previews",
+                )
             entry = self._entries[key] = _Entry(*self._starter(*key))
             if self._sweeper is None:
                 loop = asyncio.get_running_loop()
@@ -159,9 +169,10 @@ class OpenFiles:
             del self._entries[key]
         entry.end(failure)
 
-    def _close_extra(self) -> None:
+    def _close_extra(self, room: int = 0) -> None:
+        """Close the least recently used idle files past `max_open` (less `room`)."""
         idle = [(k, e) for k, e in self._entries.items() if e.users == 0]
-        for key, entry in idle[: max(len(self._entries) - self.max_open, 0)]:
+        for key, entry in idle[: max(len(self._entries) + room - self.max_open, 0)]:
             self._forget(key, entry)
 
     def sweep(self) -> None:

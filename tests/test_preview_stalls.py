@@ -89,6 +89,20 @@ def test_a_stalled_read_gives_up_with_a_504(lab: Lab) -> None:
     lab.run(stopped_within(2, lab))
 
 
+@traits(preview_max_open_files=1)
+def test_past_the_open_files_busy_at_once_a_new_file_is_429(lab: Lab) -> None:
+    async def beside_a_stall() -> None:
+        stalled = asyncio.ensure_future(abandoned_after(lab, 20, file=STALLED))
+        while not readers_of(STALLED):
+            await asyncio.sleep(0.05)
+        response = await lab.arequest("GET", "h5grove/meta/", params={"file": "h5/ok.h5"})
+        assert response.status_code == 429, response.text
+        assert response.json()["reason"] == "too_many_previews"
+        stalled.cancel()
+
+    lab.run(beside_a_stall())
+
+
 def test_sigterm_stops_the_server_within_five_seconds_beside_stalled_previews(
     start_server,
 ) -> None:
