@@ -2,10 +2,10 @@
 
 The file is read in place, so only the first rows of a table are read: their bytes are taken
 from the table's data area and given to astropy as a table of that many rows (scaling, units
-and column formats applied by astropy), never the whole table. A table with variable-length
-columns needs its heap too, which astropy reads whole with the table: it is read only when
-both fit in the bound of one answer (else a 413). A header that contradicts the file (data
-past its end, a column astropy cannot make) is a 415, as for a file that is not FITS.
+and column formats applied by astropy), never the whole table. For variable-length columns,
+only the arrays those rows point to are read from the heap, into a heap of their own (at most
+the bound of one answer, else a 413). A header that contradicts the file (data past its end,
+a column astropy cannot make) is a 415, as for a file that is not FITS.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 from astropy.io import fits
+from astropy.io.fits.column import _FormatP
 
 from .errors import ApiError
 
@@ -81,18 +82,44 @@ def _first_rows(hdus: fits.HDUList, index: int, hdu: Any, rows: int, limit: int)
     if source.compression is None and end > source.size:
         raise malformed(f"HDU {index} declares data up to byte {end:,}, past the end of the file")
     count = min(rows, height)
-    if heap:  # variable-length columns point into the heap: astropy reads it with the table
-        if width * height + heap > limit:
-            raise too_large(f"HDU {index}'s table with its heap", width * height + heap, limit)
-        return hdu.data[:count]
     if count * width > limit:
         raise too_large(f"the first {count} rows of HDU {index}", count * width, limit)
     source.seek(info["datLoc"])
     raw = source.read(count * width)
     header["NAXIS2"] = count
+    if heap:
+        heap_at = info["datLoc"] + header.pop("THEAP", width * height)
+        raw, own_heap = _with_own_heap(hdu, raw, count, source, heap_at, limit)
+        header["PCOUNT"] = len(own_heap)
+        raw += own_heap
     padding = b"\0" * (-len(raw) % FITS_BLOCK)
     part = type(hdu).fromstring(header.tostring().encode("ascii") + raw + padding)
     return part.data if part.data is not None else []
+
+
+def _with_own_heap(
+    hdu: Any, raw: bytes, count: int, source: Any, heap_at: int, limit: int
+) -> tuple[bytes, bytes]:
+    """`count` rows (`raw`) whose variable-length arrays are read from the heap at `heap_at`
+    into a heap of their own, their descriptors pointing there: the rows and that heap."""
+    layout = hdu.columns.dtype.newbyteorder(">")  # FITS is big-endian
+    rows = np.frombuffer(raw, layout, count).copy()
+    places = []  # (column, row, offset in the heap, bytes)
+    for name, form in zip(layout.names, hdu.columns._recformats, strict=True):
+        if isinstance(form, _FormatP):  # P and Q: (item count, heap offset) descriptors
+            itemsize = max(np.dtype(form.dtype).itemsize, 1)
+            places += [(name, n, int(d[1]), int(d[0]) * itemsize) for n, d in enumerate(rows[name])]
+    size = sum(length for *_, length in places)
+    if size > limit:
+        raise too_large(f"the arrays of the first {count} rows", size, limit)
+    heap = bytearray()
+    for name, n, offset, length in places:
+        if offset < 0 or length < 0:
+            raise malformed(f"column {name} points outside its heap")
+        source.seek(heap_at + offset)
+        rows[name][n, 1] = len(heap)
+        heap += source.read(length)
+    return rows.tobytes(), bytes(heap)
 
 
 def _count(header: fits.Header, key: str) -> int:

@@ -25,7 +25,7 @@ from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
 from .errors import ApiError
-from .preview_worker import Failure
+from .preview_worker import Failure, prepare
 from .remote_readers import FORMAT_NAMES
 
 T = TypeVar("T")
@@ -64,6 +64,7 @@ class OpenFiles:
         self.timeout = timeout
         self._entries: OrderedDict[tuple[str, str], _Entry] = OrderedDict()
         self._sweeper: asyncio.TimerHandle | None = None
+        self._prepared: asyncio.Future[None] | None = None
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -71,6 +72,9 @@ class OpenFiles:
     async def use(self, key: tuple[str, str], work: Callable[[Any], T], gone: asyncio.Event) -> T:
         """`work(open file)` run in the process of the file `key` = (path, kind)."""
         deadline = time.monotonic() + self.timeout
+        if self._prepared is None:  # once, away from the event loop
+            self._prepared = asyncio.ensure_future(asyncio.to_thread(prepare))
+        await asyncio.shield(self._prepared)
         while True:
             entry = self._entry(key)
             entry.users += 1

@@ -43,6 +43,14 @@ class Failure:
         return ApiError(self.status, self.message, self.reason)
 
 
+def prepare() -> None:
+    """Have the forkserver running, its readers imported (seconds, blocking): one process that
+    does nothing is forked once it is ready."""
+    ready = _context.Process(target=int, name="ctadata-preview warm-up", daemon=True)
+    ready.start()
+    ready.join()
+
+
 def start(
     settings: Settings, path: str, kind: str, memory: int, limit: int
 ) -> tuple[Any, Connection]:

@@ -10,9 +10,11 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
+import httpx
 import numpy as np
 import pytest
 
+from ctadata.fs import DEFAULT_BLOCK_SIZE as BLOCK
 from tests import hostile_files as hf
 from tests.lab_harness import Lab, traits
 
@@ -177,9 +179,16 @@ def test_a_fits_gz_bomb_is_413(lab: Lab, files) -> None:
     assert "decompresses to more than 8,388,608 bytes" in message
 
 
-def test_variable_length_columns_are_read_only_within_the_bound(lab: Lab, files) -> None:
-    message = refused(lab, "fits", "heap.fits", 413, "too_large", rows="1")
-    assert "with its heap" in message
+def test_variable_length_columns_read_only_the_first_rows_arrays(
+    lab: Lab, files, dev_service
+) -> None:
+    """`rows=1` of a table with a 16 MB heap reads its first array, not the heap."""
+    httpx.post(dev_service.stats_url + "/reset").raise_for_status()
+    answer = lab.call("GET", "fits", params={"file": DIR + "heap.fits", "rows": "1"})
+    assert answer["hdus"][1]["rows"] == [["<4096 float32>"]]
+    assert httpx.get(dev_service.stats_url).json()["bytes_sent"] <= 2 * BLOCK
+    message = refused(lab, "fits", "heap.fits", 413, "too_large", rows="1000")
+    assert "the arrays of the first 1000 rows" in message
     answer = lab.call("GET", "fits", params={"file": DIR + "smallheap.fits", "rows": "2"})
     assert answer["hdus"][1]["rows"] == [[[0.0] * 8], [[0.0] * 8]]
 
