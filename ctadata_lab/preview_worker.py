@@ -11,7 +11,6 @@ browser leaves, when the read stalls past the deadline, or on shutdown.
 from __future__ import annotations
 
 import multiprocessing
-import resource
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,11 +23,19 @@ from ctadata.errors import CtadataError
 
 from .errors import ApiError, from_ctadata
 
-_context = multiprocessing.get_context("forkserver")
 # The readers, imported once in the forkserver: a new file's process starts in milliseconds.
-_context.set_forkserver_preload(
-    ["ctadata.fs", "ctadata_lab.remote_readers", "ctadata_lab.h5content", "ctadata_lab.fitsinfo"]
-)
+# (Windows has no forkserver: there each process imports them itself.)
+_FORKSERVER = "forkserver" in multiprocessing.get_all_start_methods()
+_context = multiprocessing.get_context("forkserver" if _FORKSERVER else "spawn")
+if _FORKSERVER:
+    _context.set_forkserver_preload(
+        [
+            "ctadata.fs",
+            "ctadata_lab.remote_readers",
+            "ctadata_lab.h5content",
+            "ctadata_lab.fitsinfo",
+        ]
+    )
 
 
 @dataclass(frozen=True)
@@ -129,9 +136,11 @@ _MEMORY_MESSAGE = (
 def _bound_memory(extra: int) -> None:
     """Let the process grow by `extra` bytes of address space at most (MemoryError past it)."""
     try:
+        import resource  # Unix
+
         with open("/proc/self/statm") as statm:  # Linux; elsewhere the process is not bounded
             used = int(statm.read().split()[0]) * resource.getpagesize()
-    except OSError:
+    except (ImportError, OSError):
         return
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     limit = used + extra if hard == resource.RLIM_INFINITY else min(used + extra, hard)
