@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import threading
+from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Int, Unicode, default
+from traitlets import Float, Int, Unicode, default
 
 from ctadata.aclient import AsyncAPIClient
 from ctadata.config import (
@@ -20,13 +22,13 @@ from ctadata.config import (
 )
 from ctadata.errors import AuthenticationError
 
+from . import preview_worker
 from .handlers import routes
 from .hub_signals import stop_on_sigint
 from .jobclient import JobClient
 from .jobs import KEEP_FINISHED, MAX_FINISHED, Job, JobManager
 from .journal import Journal, journal_path
 from .openfiles import OpenFiles
-from .remote_readers import open_remote
 from .resume import resume_jobs
 from .workspace import Workspace
 
@@ -85,7 +87,26 @@ class CtadataLab(ExtensionApp):
         help="A remote file opened for the preview is closed after this idle time.",
     )
     preview_max_open_files = Int(
-        8, config=True, help="Remote files held open for the preview at once (32 MiB cache each)."
+        8,
+        config=True,
+        help="Remote files held open for the preview at once, each in a process of its own.",
+    )
+    preview_max_answer_bytes = Int(
+        64 * 1024 * 1024,
+        config=True,
+        help="Most bytes one preview answer reads (decompressed) or sends; past it, a 413 that"
+        " asks for a slice.",
+    )
+    preview_max_memory = Int(
+        2 * 1024**3,
+        config=True,
+        help="Most memory the preview's processes may take together (each open file gets its"
+        " share): a file needing more gets a 413.",
+    )
+    preview_timeout_seconds = Float(
+        30,
+        config=True,
+        help="A preview read not answered within this time is stopped, with a 504.",
     )
 
     @default("downloadservice_url")
@@ -155,9 +176,10 @@ class CtadataLab(ExtensionApp):
         self.search_slots = threading.BoundedSemaphore(max(1, self.max_concurrent_searches))
         stop_on_sigint(self.serverapp)
         self.open_files = OpenFiles(
-            lambda path, kind: open_remote(self.service_settings, path, kind),
+            self._start_preview,
             ttl=self.preview_idle_seconds,
             max_open=self.preview_max_open_files,
+            timeout=self.preview_timeout_seconds,
         )
         self.log.info(
             "ctadata_lab: download service %s, certificate service %s, token %s",
@@ -165,6 +187,11 @@ class CtadataLab(ExtensionApp):
             self.certificateservice_url,
             "present" if self.token else "missing",
         )
+
+    def _start_preview(self, path: str, kind: str) -> tuple[Any, Connection]:
+        memory = self.preview_max_memory // max(self.preview_max_open_files, 1)
+        limit = self.preview_max_answer_bytes
+        return preview_worker.start(self.service_settings, path, kind, memory, limit)
 
     def initialize_handlers(self) -> None:
         self.handlers.extend(routes("ctadata"))

@@ -2,27 +2,55 @@
 
 The file is read in place, so only the first rows of a table are read: their bytes are taken
 from the table's data area and given to astropy as a table of that many rows (scaling, units
-and column formats applied by astropy), never the whole table.
+and column formats applied by astropy), never the whole table. For variable-length columns,
+only the arrays those rows point to are read from the heap, into a heap of their own (at most
+the bound of one answer, else a 413). A header that contradicts the file (data past its end,
+a column astropy cannot make) is a 415, as for a file that is not FITS.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
 import numpy as np
 from astropy.io import fits
+from astropy.io.fits.column import _FormatP
+
+from .errors import ApiError
 
 MAX_ROWS = 1000
 FITS_BLOCK = 2880
 SHOWN_CELL_ITEMS = 16  # an array cell longer than this is summarized, not listed
 
 
-def summary(hdus: fits.HDUList, rows: int) -> dict[str, Any]:
-    return {"hdus": [_hdu(hdus, index, hdu, rows) for index, hdu in enumerate(hdus)]}
+def summary(hdus: fits.HDUList, rows: int, limit: int) -> dict[str, Any]:
+    """The HDUs with their headers and first `rows` rows; at most `limit` bytes read or sent."""
+    try:
+        answer = {"hdus": [_hdu(hdus, index, hdu, rows, limit) for index, hdu in enumerate(hdus)]}
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError) as exc:
+        raise malformed(f"{type(exc).__name__}: {exc}") from None
+    size = len(json.dumps(answer))
+    if size > limit:
+        raise too_large("the answer", size, limit)
+    return answer
 
 
-def _hdu(hdus: fits.HDUList, index: int, hdu: Any, rows: int) -> dict[str, Any]:
+def malformed(why: str) -> ApiError:
+    return ApiError(415, f"the FITS file is malformed ({why})", "not_fits")
+
+
+def too_large(what: str, size: int, limit: int) -> ApiError:
+    return ApiError(
+        413,
+        f"{what} is {size:,} bytes, more than the preview reads at once ({limit:,}): ask for"
+        " fewer rows, or download the file",
+        "too_large",
+    )
+
+
+def _hdu(hdus: fits.HDUList, index: int, hdu: Any, rows: int, limit: int) -> dict[str, Any]:
     header = hdu.header
     described: dict[str, Any] = {
         "index": index,
@@ -35,7 +63,7 @@ def _hdu(hdus: fits.HDUList, index: int, hdu: Any, rows: int) -> dict[str, Any]:
         described["columns"] = [
             {"name": c.name, "format": str(c.format), "unit": c.unit} for c in hdu.columns
         ]
-        table = _first_rows(hdus, index, hdu, rows)
+        table = _first_rows(hdus, index, hdu, rows, limit)
         names = [c.name for c in hdu.columns]
         described["rows"] = [[_json(row[name]) for name in names] for row in table]
     elif header.get("NAXIS", 0) > 0:
@@ -44,20 +72,61 @@ def _hdu(hdus: fits.HDUList, index: int, hdu: Any, rows: int) -> dict[str, Any]:
     return described
 
 
-def _first_rows(hdus: fits.HDUList, index: int, hdu: Any, rows: int) -> Any:
+def _first_rows(hdus: fits.HDUList, index: int, hdu: Any, rows: int, limit: int) -> Any:
     """The table's first `rows` rows, reading only their bytes (no heap: no variable arrays)."""
     header = hdu.header.copy()
-    count = min(rows, header.get("NAXIS2", 0))
-    if header.get("PCOUNT", 0):
-        return hdu.data[:count]  # variable-length columns point into the heap: astropy reads it
+    width, height, heap = (_count(header, key) for key in ("NAXIS1", "NAXIS2", "PCOUNT"))
     info = hdus.fileinfo(index)
     source = info["file"]
+    end = info["datLoc"] + width * height + heap
+    if source.compression is None and end > source.size:
+        raise malformed(f"HDU {index} declares data up to byte {end:,}, past the end of the file")
+    count = min(rows, height)
+    if count * width > limit:
+        raise too_large(f"the first {count} rows of HDU {index}", count * width, limit)
     source.seek(info["datLoc"])
-    raw = source.read(count * header["NAXIS1"])
+    raw = source.read(count * width)
     header["NAXIS2"] = count
+    if heap:
+        heap_at = info["datLoc"] + header.pop("THEAP", width * height)
+        raw, own_heap = _with_own_heap(hdu, raw, count, source, heap_at, limit)
+        header["PCOUNT"] = len(own_heap)
+        raw += own_heap
     padding = b"\0" * (-len(raw) % FITS_BLOCK)
     part = type(hdu).fromstring(header.tostring().encode("ascii") + raw + padding)
     return part.data if part.data is not None else []
+
+
+def _with_own_heap(
+    hdu: Any, raw: bytes, count: int, source: Any, heap_at: int, limit: int
+) -> tuple[bytes, bytes]:
+    """`count` rows (`raw`) whose variable-length arrays are read from the heap at `heap_at`
+    into a heap of their own, their descriptors pointing there: the rows and that heap."""
+    layout = hdu.columns.dtype.newbyteorder(">")  # FITS is big-endian
+    rows = np.frombuffer(raw, layout, count).copy()
+    places = []  # (column, row, offset in the heap, bytes)
+    for name, form in zip(layout.names, hdu.columns._recformats, strict=True):
+        if isinstance(form, _FormatP):  # P and Q: (item count, heap offset) descriptors
+            itemsize = max(np.dtype(form.dtype).itemsize, 1)
+            places += [(name, n, int(d[1]), int(d[0]) * itemsize) for n, d in enumerate(rows[name])]
+    size = sum(length for *_, length in places)
+    if size > limit:
+        raise too_large(f"the arrays of the first {count} rows", size, limit)
+    heap = bytearray()
+    for name, n, offset, length in places:
+        if offset < 0 or length < 0:
+            raise malformed(f"column {name} points outside its heap")
+        source.seek(heap_at + offset)
+        rows[name][n, 1] = len(heap)
+        heap += source.read(length)
+    return rows.tobytes(), bytes(heap)
+
+
+def _count(header: fits.Header, key: str) -> int:
+    value = header.get(key, 0)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise malformed(f"{key} = {value!r} is not a count")
+    return value
 
 
 def _json(value: Any) -> Any:

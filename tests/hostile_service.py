@@ -14,11 +14,18 @@ each tree misbehaves in its own way:
 - `deep/`: each folder holds one more (`d1/d2/...`) without end;
 - `huge<k>/`: 100,000 files (k tells four listings apart, so that none is cached);
 - `hidden/`: `ok.txt` and `.ipython/profile_default/startup/evil.py`.
+
+Its `webdav/` answers `PROPFIND` and ranged `GET`s (what the preview reads files with) for
+`h5/ok.h5` and `h5/other.h5`, small HDF5 files, and `stall/h5.h5`, whose every read sends
+4 bytes, then nothing until the service stops.
 """
 
 from __future__ import annotations
 
+import io
 import json
+import select
+import socket
 import ssl
 import subprocess
 import sys
@@ -30,6 +37,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+import h5py
 import httpx
 
 from tests.conftest import SOURCE_ROOT, ServiceUser
@@ -53,6 +61,26 @@ def content(n: int) -> bytes:
 def entry(href: str, kind: str = "file", size: int | None = 0) -> dict[str, Any]:
     return {"href": href, "type": kind, "size": size, "mtime": MTIME}
 
+
+def small_hdf5() -> bytes:
+    """`h5/ok.h5`: a group and a dataset of 0..99."""
+    buffer = io.BytesIO()
+    with h5py.File(buffer, "w") as h5:
+        h5.create_dataset("group/values", data=list(range(100)))
+    return buffer.getvalue()
+
+
+WEBDAV_FILES: dict[str, bytes | None] = {
+    "h5/ok.h5": small_hdf5(),
+    "h5/other.h5": small_hdf5(),
+    "stall/h5.h5": None,
+}
+STALLED_H5_SIZE = 1024 * 1024
+MULTISTATUS = """<?xml version="1.0" encoding="utf-8"?>
+<d:multistatus xmlns:d="DAV:"><d:response><d:href>{href}</d:href><d:propstat><d:prop>
+<d:resourcetype/><d:getcontentlength>{size}</d:getcontentlength>
+<d:getlastmodified>{mtime}</d:getlastmodified></d:prop><d:status>HTTP/1.1 200 OK</d:status>
+</d:propstat></d:response></d:multistatus>"""
 
 FILES = {"hidden/ok.txt": b"fine\n", "hidden/.ipython/profile_default/startup/evil.py": b"1/0\n"}
 
@@ -117,6 +145,11 @@ class HostileService:
         """What it was asked so far: "endpoint first-segment" -> count."""
         return Counter(httpx.get(self.downloadservice + "_requests").json())
 
+    @property
+    def stalling(self) -> int:
+        """The reads of `stall/h5.h5` stalling now (the client has not closed them)."""
+        return httpx.get(self.downloadservice + "_stalling").json()
+
     def stop(self) -> None:
         self.process.kill()
         self.process.wait(10)
@@ -128,6 +161,7 @@ class HostileService:
 class State:
     requests: Counter = field(default_factory=Counter)
     stop_stalling: threading.Event = field(default_factory=threading.Event)
+    stalling: set[int] = field(default_factory=set)  # the threads stalling a webdav read
 
 
 def handler_for(service: State) -> type[BaseHTTPRequestHandler]:
@@ -137,18 +171,70 @@ def handler_for(service: State) -> type[BaseHTTPRequestHandler]:
         def log_message(self, *args: Any) -> None:  # quiet
             pass
 
-        def do_GET(self) -> None:
+        def route(self) -> tuple[str, str]:
             parts = urlsplit(self.path).path.split("/downloadservice/", 1)
             endpoint, _, path = (parts[-1] if len(parts) == 2 else "").partition("/")
-            path = unquote(path)
+            return endpoint, unquote(path)
+
+        def do_PROPFIND(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            endpoint, path = self.route()
+            service.requests[f"propfind {path.split('/', 1)[0]}"] += 1
+            if endpoint != "webdav" or path not in WEBDAV_FILES:
+                self.send_json(404, {"message": "not found"})
+                return
+            content = WEBDAV_FILES[path]
+            size = STALLED_H5_SIZE if content is None else len(content)
+            href = urlsplit(self.path).path
+            body = MULTISTATUS.format(href=href, size=size, mtime=MTIME).encode()
+            self.send_response(207)
+            self.send_header("Content-Type", "application/xml; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def webdav_get(self, path: str) -> None:
+            if path not in WEBDAV_FILES:
+                self.send_json(404, {"message": "not found"})
+                return
+            content = WEBDAV_FILES[path]
+            size = STALLED_H5_SIZE if content is None else len(content)
+            first, _, last = self.headers["Range"].removeprefix("bytes=").partition("-")
+            start, end = int(first), min(int(last) + 1, size)
+            self.send_response(206)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Length", str(end - start))
+            self.send_header("Content-Range", f"bytes {start}-{end - 1}/{size}")
+            self.end_headers()
+            if content is not None:
+                self.wfile.write(content[start:end])
+                return
+            self.wfile.write(b"\x89HDF")
+            self.wfile.flush()
+            service.stalling.add(threading.get_ident())
+            try:
+                while not service.stop_stalling.wait(0.05):
+                    readable, _, _ = select.select([self.connection], [], [], 0)
+                    if readable and not self.connection.recv(1, socket.MSG_PEEK):
+                        return  # the client closed the connection
+            finally:
+                service.stalling.discard(threading.get_ident())
+
+        def do_GET(self) -> None:
+            endpoint, path = self.route()
             if endpoint == "_requests":
                 self.send_json(200, service.requests)
+                return
+            if endpoint == "_stalling":
+                self.send_json(200, len(service.stalling))
                 return
             service.requests[f"{endpoint} {path.split('/', 1)[0]}"] += 1
             if endpoint == "list":
                 self.list(path)
             elif endpoint == "fetch":
                 self.fetch(path)
+            elif endpoint == "webdav":
+                self.webdav_get(path)
             else:
                 self.send_json(404, {"message": "no such endpoint"})
 

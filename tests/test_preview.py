@@ -6,7 +6,7 @@ The files are real HDF5 and FITS files in the service's storage; the storage's b
 
 from __future__ import annotations
 
-import threading
+import asyncio
 import time
 
 import h5py
@@ -19,7 +19,7 @@ from ctadata.config import Settings
 from ctadata.devservice.sample_data import write_dl1_file
 from ctadata.fs import DEFAULT_BLOCK_SIZE as BLOCK
 from ctadata_lab.openfiles import Abandoned, OpenFiles
-from ctadata_lab.remote_readers import open_remote
+from ctadata_lab.preview_worker import start
 
 from .lab_harness import Lab, traits
 
@@ -179,27 +179,29 @@ def test_fits_headers_columns_and_first_rows(lab: Lab, files, dev_service) -> No
     lab.error("GET", "fits", 400, "bad_request", params={"file": TABLE, "rows": "5000"})
 
 
+def read_forever(h5: h5py.File) -> None:
+    time.sleep(600)
+
+
+def first_events(h5: h5py.File) -> list[int]:
+    return h5[PARAMS][:3]["event_id"].tolist()
+
+
 async def test_a_read_whose_browser_left_stops_and_closes_the_file(files, dev_service) -> None:
-    """The browser leaves while a slice is read: the read stops at its next block."""
+    """The browser leaves while a read runs: its file's process is ended, and opened again."""
     settings = Settings(
         dev_service.downloadservice,
         dev_service.certificateservice,
         dev_service.users["alice"].token,
     )
-    open_files = OpenFiles(lambda path, kind: open_remote(settings, path, kind))
-    gone = threading.Event()
-
-    def read_all_images(h5: h5py.File) -> np.ndarray:
-        gone.set()  # as tornado's on_connection_close does, while the read runs
-        return h5[IMAGES][:]
-
-    counter = Counter(dev_service.stats_url)
+    open_files = OpenFiles(lambda path, kind: start(settings, path, kind, 1 << 30, 1 << 26))
+    gone = asyncio.Event()
+    asyncio.get_running_loop().call_later(1, gone.set)  # as the handler does once it left
     try:
         with pytest.raises(Abandoned):
-            await open_files.use((BIG, "hdf5"), read_all_images, gone)
-        assert counter.sent() <= 2 * BLOCK  # what opening read; not the 15 MB of images
-        assert len(open_files) == 0  # the reader may be halfway: its file was closed
-        table = await open_files.use((BIG, "hdf5"), lambda h5: h5[PARAMS][:3], threading.Event())
-        assert table["event_id"].tolist() == [0, 1, 2]  # opened again for the next request
+            await open_files.use((BIG, "hdf5"), read_forever, gone)
+        assert len(open_files) == 0  # the reader may be halfway: its process was ended
+        table = await open_files.use((BIG, "hdf5"), first_events, asyncio.Event())
+        assert table == [0, 1, 2]  # opened again for the next request
     finally:
         open_files.close_all()

@@ -52,10 +52,28 @@ def extra_sample_data(root: Path) -> None:
     big.mkdir(parents=True, exist_ok=True)
     for i in range(10_000):
         (big / f"file_{i:05d}.dat").write_bytes(b"")
+    write_zeros_hdf5(root / "lst" / "hostile" / "zeros.h5")
     huge = root / "lst" / "huge"
     huge.mkdir(parents=True, exist_ok=True)
     with (huge / "big.bin").open("wb") as f:
         f.truncate(4 * 1024**3)  # sparse: 4 GiB that cost no disk, enough to cancel mid-way
+
+
+def write_zeros_hdf5(path: Path) -> None:
+    """A 1-D dataset of 128 MiB of gzip'd zeros in 130 kB: more than one preview answer."""
+    import zlib
+
+    import h5py
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    chunk = 1024 * 1024  # float64 items: 8 MiB a chunk
+    packed = zlib.compress(bytes(8 * chunk), 9)
+    with h5py.File(path, "w") as h5:
+        zeros = h5.create_dataset(
+            "zeros", (16 * chunk,), "<f8", chunks=(chunk,), compression="gzip"
+        )
+        for n in range(16):
+            zeros.id.write_direct_chunk((n * chunk,), packed)
 
 
 service = DevService(storage, sample_data=True, large_file=False).start()

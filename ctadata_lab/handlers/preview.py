@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import threading
+import asyncio
+import select
 from collections.abc import Callable
 from functools import partial
 from typing import Any, TypeVar
@@ -16,6 +17,7 @@ from ..remote_readers import FITS, HDF5
 from .base import CtadataHandler
 
 T = TypeVar("T")
+WATCH_INTERVAL = 0.25  # seconds between looks at whether the browser left
 
 
 class PreviewHandler(CtadataHandler):
@@ -24,21 +26,37 @@ class PreviewHandler(CtadataHandler):
     kind = HDF5
 
     def initialize(self) -> None:
-        self.gone = threading.Event()
+        self.gone = asyncio.Event()
 
     def on_connection_close(self) -> None:
         self.gone.set()
 
     async def read(self, work: Callable[[Any], T]) -> T | None:
-        """`work(open file)` in a worker thread; None if the browser left meanwhile."""
+        """`work(open file)` in the file's process; None if the browser left meanwhile."""
         path = self.remote_path(self.get_query_argument("file", ""))
         if not path or path.endswith("/"):
             raise bad_request("give the remote file to read as ?file=<path>")
+        watcher = asyncio.ensure_future(self._watch_connection())
         try:
             return await self.lab.open_files.use((path, self.kind), work, self.gone)
         except Abandoned:
             self.log.debug("preview of %r abandoned: the browser went away", path)
             return None
+        finally:
+            watcher.cancel()
+
+    async def _watch_connection(self) -> None:
+        """Set `gone` once the browser has closed the connection. Tornado notices that only
+        when it next reads from the connection, which it does not while a handler runs."""
+        stream = self.request.connection.stream  # type: ignore[union-attr]
+        if not hasattr(select, "poll") or not hasattr(select, "POLLRDHUP"):
+            return  # not Linux: tornado's own on_connection_close only
+        poll = select.poll()
+        poll.register(stream.socket.fileno(), select.POLLRDHUP)
+        while not self.gone.is_set():
+            await asyncio.sleep(WATCH_INTERVAL)
+            if stream.closed() or poll.poll(0):
+                self.gone.set()
 
 
 class H5GroveHandler(PreviewHandler):
@@ -47,7 +65,8 @@ class H5GroveHandler(PreviewHandler):
     @web.authenticated
     async def get(self, endpoint: str) -> None:
         query = {key: self.get_query_arguments(key, strip=False) for key in self.request.arguments}
-        response = await self.read(partial(h5content.answer, endpoint, query=query))
+        limit = self.lab.preview_max_answer_bytes
+        response = await self.read(partial(h5content.answer, endpoint, query=query, limit=limit))
         if response is None:
             return
         # APIHandler.finish sets the content type (JSON unless told): binary slices are not.
@@ -62,8 +81,10 @@ class FitsHandler(PreviewHandler):
     @web.authenticated
     async def get(self) -> None:
         rows = self.get_query_argument("rows", "20")
-        if not rows.isdigit() or int(rows) > fitsinfo.MAX_ROWS:
+        # isdigit() also takes "²" and "①", which int() does not
+        if not (rows.isascii() and rows.isdigit()) or int(rows) > fitsinfo.MAX_ROWS:
             raise bad_request(f"rows must be a whole number up to {fitsinfo.MAX_ROWS}")
-        answer = await self.read(partial(fitsinfo.summary, rows=int(rows)))
+        limit = self.lab.preview_max_answer_bytes
+        answer = await self.read(partial(fitsinfo.summary, rows=int(rows), limit=limit))
         if answer is not None:
             self.finish(answer)

@@ -93,6 +93,19 @@ test('shows why a file cannot be previewed', async ({ page }) => {
   await expect(page.locator(TAB)).toContainText('does not exist');
 });
 
+test('asks for a slice when a dataset is larger than one answer', async ({
+  page
+}) => {
+  await openPanel(page);
+  await goTo(page, 'lst/hostile/');
+  await entry(page, 'lst/hostile/zeros.h5').dblclick();
+  const tab = page.locator(TAB);
+  // h5web asks for the whole 1-D dataset to draw its line plot: 128 MiB, past 64 MiB.
+  await tab.getByRole('treeitem', { name: 'zeros', exact: true }).click();
+  await expect(tab).toContainText('more than the preview reads at once');
+  await expect(tab).toContainText('smaller slice');
+});
+
 test('opens the file in a new notebook that runs', async ({
   page,
   tmpPath
