@@ -57,3 +57,13 @@ def from_ctadata(exc: CtadataError) -> ApiError:
 
 def bad_request(message: str) -> ApiError:
     return ApiError(400, message)
+
+
+def too_large(what: str, limit: int, ask: str) -> ApiError:
+    """413 for a preview answer past its bound: `what` it would hold, and what to `ask` instead."""
+    return ApiError(
+        413,
+        f"{what}, more than the preview reads at once ({limit:,} bytes): {ask}, or download"
+        " the file",
+        "too_large",
+    )

@@ -18,6 +18,7 @@ import numpy as np
 from astropy.io import fits
 from astropy.io.fits.column import _FormatP
 
+from . import errors
 from .errors import ApiError
 
 MAX_ROWS = 1000
@@ -42,12 +43,7 @@ def malformed(why: str) -> ApiError:
 
 
 def too_large(what: str, size: int, limit: int) -> ApiError:
-    return ApiError(
-        413,
-        f"{what} is {size:,} bytes, more than the preview reads at once ({limit:,}): ask for"
-        " fewer rows, or download the file",
-        "too_large",
-    )
+    return errors.too_large(f"{what} is {size:,} bytes", limit, "ask for fewer rows")
 
 
 def _hdu(hdus: fits.HDUList, index: int, hdu: Any, rows: int, limit: int) -> dict[str, Any]:

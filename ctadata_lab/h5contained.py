@@ -25,6 +25,7 @@ from h5grove.content import (
 from h5grove.models import LinkResolution
 from h5grove.utils import NotFoundError, hdf_path_join, parse_slice
 
+from . import errors
 from .errors import ApiError
 
 MAX_SOFT_LINKS = 16  # HDF5's own limit (H5L_NUM_LINKS)
@@ -32,11 +33,8 @@ MAX_MEMBERS = 10_000  # the children listed for one group: more is no tree to br
 
 
 def too_large(what: str, size: int, limit: int) -> ApiError:
-    return ApiError(
-        413,
-        f"{what} is {size:,} bytes, more than the preview reads at once ({limit:,}): ask for a"
-        " smaller slice (selection), or download the file",
-        "too_large",
+    return errors.too_large(
+        f"{what} is {size:,} bytes", limit, "ask for a smaller slice (selection)"
     )
 
 

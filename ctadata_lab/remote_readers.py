@@ -11,6 +11,7 @@ from typing import Any
 from ctadata.config import Settings
 from ctadata.errors import CtadataError, InvalidPath, NotFound
 
+from . import errors
 from .errors import ApiError
 
 HDF5 = "hdf5"
@@ -101,11 +102,10 @@ class BoundedGzip(gzip.GzipFile):
 
     def _check(self, end: int | None) -> None:
         if end is None or end > self.limit:
-            raise ApiError(
-                413,
-                f"the file decompresses to more than {self.limit:,} bytes, more than the"
-                " preview reads at once: download it, or ask for fewer rows",
-                "too_large",
+            raise errors.too_large(
+                f"the file decompresses to more than {self.limit:,} bytes",
+                self.limit,
+                "ask for fewer rows",
             )
 
 
