@@ -19,6 +19,23 @@ import {
 const TRANSFERS = `${PANEL} .jp-CtadataTransfers`;
 
 /**
+ * Which sections of the CTA Storage panel the saved layout has open: what a
+ * reload restores (null before the layout was first saved).
+ */
+async function savedSections(
+  page: IJupyterLabPageFixture
+): Promise<boolean[] | null> {
+  return page.evaluate(async () => {
+    const app = (window as any).jupyterapp;
+    const config = document.getElementById('jupyter-config-data');
+    const id = JSON.parse(config?.textContent ?? '{}').workspace ?? 'default';
+    const saved = await app.serviceManager.workspaces.fetch(id);
+    const left = saved.data['layout-restorer:data']?.left;
+    return left?.widgetStates?.['ctadata-storage']?.expansionStates ?? null;
+  });
+}
+
+/**
  * The height of the transfers list (what is below its header), in px.
  */
 async function listHeight(page: IJupyterLabPageFixture): Promise<number> {
@@ -35,6 +52,8 @@ test('the transfers list stays visible after a reload', async ({ page }) => {
   await toolbarButton(page, 'ctadata:download').click();
   await expect(transfer(page, name).first()).toHaveAttribute('data-state', 'done');
   expect(await listHeight(page)).toBeGreaterThan(80);
+  // JupyterLab saves the layout a moment (750 ms) after it changes: reload once it has.
+  await expect.poll(() => savedSections(page)).toEqual([true, true]);
 
   // Loaded again as a user reloads /lab (Galata's /lab/tree/... would show the file browser).
   await page.goto();
