@@ -80,7 +80,7 @@ test.describe('CTA Storage panel', () => {
     await entry(page, 'lst/').click();
     await page.keyboard.press('Enter');
     await expect(entry(page, 'lst/DL1/')).toBeVisible();
-    // lst/ holds big/, DL1/, huge/, monitoring/, users/ (folders by name).
+    // lst/ holds big/, DL1/, hostile/, huge/, monitoring/, users/ (folders by name).
     await page.keyboard.press('ArrowDown');
     await expect(entry(page, 'lst/big/')).toHaveClass(/jp-mod-selected/);
     await page.keyboard.press('ArrowDown');
@@ -88,7 +88,7 @@ test.describe('CTA Storage panel', () => {
     await expect(entry(page, 'lst/big/')).not.toHaveClass(/jp-mod-selected/);
     await page.keyboard.press('Shift+ArrowDown');
     await expect(entry(page, 'lst/DL1/')).toHaveClass(/jp-mod-selected/);
-    await expect(entry(page, 'lst/huge/')).toHaveClass(/jp-mod-selected/);
+    await expect(entry(page, 'lst/hostile/')).toHaveClass(/jp-mod-selected/);
     await page.keyboard.press('Backspace');
     await expect(entry(page, 'cta/')).toBeVisible();
   });
