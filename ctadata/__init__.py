@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 
 from ._version import __version__
 from .api_names import SERVICE_FUNCTIONS
-from .entry import Entry
 from .errors import (
     AuthenticationError,
     Cancelled,
@@ -33,21 +32,31 @@ from .errors import (
     StorageException,
     TransferError,
 )
-from .progress import Progress
-from .tree import FileResult, TransferSummary
 
-# The client and the module functions (`ctadata.list_dir`, ...) are loaded when first used:
-# they bring httpx, which is most of the import time, and `cta-data --version` needs none of it.
+# The rest is loaded when first used, from the module that defines it: the client and the
+# module functions (`ctadata.list_dir`, ...) bring httpx, the others the standard library's
+# mail and thread-pool modules, and `cta-data --version` needs none of it.
+LAZY = {
+    "Entry": "entry",
+    "Progress": "progress",
+    "FileResult": "tree",
+    "TransferSummary": "tree",
+    "APIClient": "api",
+    **dict.fromkeys(SERVICE_FUNCTIONS, "api"),
+}
 if TYPE_CHECKING:
     from . import api as api
     from .api import APIClient
+    from .entry import Entry
+    from .progress import Progress
+    from .tree import FileResult, TransferSummary
 
 
 def __getattr__(name: str):
-    if name in ("api", "APIClient", *SERVICE_FUNCTIONS):
+    if name == "api" or name in LAZY:
         # Not `from . import api`: that asks this module for `api` first, and so calls us again.
-        api = importlib.import_module(f"{__name__}.api")
-        value = api if name == "api" else getattr(api, name)
+        module = importlib.import_module(f"{__name__}.{LAZY.get(name, name)}")
+        value = module if name == "api" else getattr(module, name)
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

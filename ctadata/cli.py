@@ -15,14 +15,15 @@ import click
 
 from ._version import __version__
 from .criteria import parse_size, parse_time
-from .entry import Entry
 from .errors import ConflictError, CtadataError, TransferError
-from .finder import entry_json
-from .tree import TransferSummary
 from .units import format_size
 
+# Commands import what they use when they run: `cta-data --version` and `--help` load neither
+# the HTTP client nor the walk and transfer modules.
 if TYPE_CHECKING:
     from .client import APIClient
+    from .entry import Entry
+    from .tree import TransferSummary
 
 
 def long_line(entry: Entry) -> str:
@@ -217,6 +218,8 @@ def find_entries(
     A folder that cannot be listed is reported on stderr; the search goes on and ends
     with exit status 1.
     """
+    from .finder import entry_json
+
     if name and iname:
         raise click.UsageError("give --name or --iname, not both")
     failed: list[str] = []
@@ -264,6 +267,8 @@ def get_path(
     api: APIClient, path: str, recursive: bool, jobs: int, to: str, overwrite: bool
 ) -> None:
     """Download a file or (with -r) a directory."""
+    from .tree import TransferSummary
+
     try:
         result = api.fetch_and_save_file_or_dir(
             path, recursive=recursive, to=to, overwrite=overwrite, concurrency=jobs
