@@ -161,7 +161,12 @@ any password.
     type=click.FloatRange(min=1),
     help="Bytes per second at most of each download from the storage (default: no limit).",
 )
-@click.option("--ready-json", is_flag=True, help="Print one JSON line (URLs, dirs) when ready.")
+@click.option(
+    "--ready-json",
+    is_flag=True,
+    help="Print one JSON line when ready: URLs, folders and this demo hub's admin token"
+    " (for the process that started it, as the tests do).",
+)
 def main(
     folder: Path,
     port: int,
