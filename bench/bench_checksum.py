@@ -27,16 +27,16 @@ from common import local_service, touch_memory, write_random_file
 
 CHILD = """
 import resource, sys, time, ctadata
-from ctadata.checksum import Running
+from ctadata.transfer.checksum import Running
 from ctadata.client import APIClient
-import ctadata.transfer
+import ctadata.transfer.one_file
 side, spent = sys.argv[1], {"sum_cpu": 0.0, "sum_wall": 0.0, "ask_wall": 0.0}
 if side == "without":
     class Off:
         hex = None
         def at(self, file, offset): pass
         def update(self, block): pass
-    ctadata.transfer.Running = Off
+    ctadata.transfer.one_file.Running = Off
     APIClient.adler32 = lambda self, path: None
 else:
     update, ask = Running.update, APIClient.adler32

@@ -21,7 +21,7 @@ import numpy as np
 from common import local_service
 
 import ctadata
-from ctadata.fs import CtadataFileSystem
+from ctadata.fs.filesystem import CtadataFileSystem
 
 REMOTE = "lst/bench/fs/run.h5"
 SMALL = "dl1/parameters/intensity"

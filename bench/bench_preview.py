@@ -34,7 +34,7 @@ from bench_lab import jupyter_server
 from common import local_service
 
 from ctadata.devservice.sample_data import N_PIXELS, _parameters, write_dl1_file
-from ctadata.fs import DEFAULT_BLOCK_SIZE
+from ctadata.fs.filesystem import DEFAULT_BLOCK_SIZE
 
 IMAGES = "/dl1/event/telescope/image/LST_LSTCam"
 SLICE = 4096  # events written at once: building the big file never holds it in memory

@@ -38,9 +38,9 @@ from .errors import (
 # mail and thread-pool modules, and `cta-data --version` needs none of it.
 LAZY = {
     "Entry": "entry",
-    "Progress": "progress",
-    "FileResult": "tree",
-    "TransferSummary": "tree",
+    "Progress": "transfer.progress",
+    "FileResult": "transfer.tree",
+    "TransferSummary": "transfer.tree",
     "APIClient": "api",
     **dict.fromkeys(SERVICE_FUNCTIONS, "api"),
 }
@@ -48,8 +48,8 @@ if TYPE_CHECKING:
     from . import api as api
     from .api import APIClient
     from .entry import Entry
-    from .progress import Progress
-    from .tree import FileResult, TransferSummary
+    from .transfer.progress import Progress
+    from .transfer.tree import FileResult, TransferSummary
 
 
 def __getattr__(name: str):
@@ -77,7 +77,7 @@ def open(path: str, mode: str = "rb", **kwargs):
     `cache_options` (how it is read). Writing (`mode="wb"`) works only in your user folder.
     See `ctadata.fs.CtadataFileSystem`, also registered as fsspec's `ctadata://`.
     """
-    from .fs import open_file  # late: webdav4 and fsspec are imported only when used
+    from .fs.filesystem import open_file  # late: webdav4 and fsspec are imported only when used
 
     return open_file(path, mode, **kwargs)
 

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import click
 
 from ._version import __version__
-from .criteria import parse_size, parse_time
 from .errors import ConflictError, CtadataError, TransferError
+from .search.criteria import parse_size, parse_time
 from .units import format_size
 
 # Commands import what they use when they run: `cta-data --version` and `--help` load neither
@@ -23,7 +23,7 @@ from .units import format_size
 if TYPE_CHECKING:
     from .client import APIClient
     from .entry import Entry
-    from .tree import TransferSummary
+    from .transfer.tree import TransferSummary
 
 
 def long_line(entry: Entry) -> str:
@@ -168,7 +168,7 @@ def list_path(api: APIClient, path: str, long: bool) -> None:
 
 
 class _Parsed(click.ParamType):
-    """A click type from one of `ctadata.finder`'s parsers (their ValueError: a usage error)."""
+    """A click type from one of `ctadata.search.finder`'s parsers (ValueError: a usage error)."""
 
     def __init__(self, name: str, parse: Callable[[str], Any]):
         self.name = name
@@ -218,7 +218,7 @@ def find_entries(
     A folder that cannot be listed is reported on stderr; the search goes on and ends
     with exit status 1.
     """
-    from .finder import entry_json
+    from .search.finder import entry_json
 
     if name and iname:
         raise click.UsageError("give --name or --iname, not both")
@@ -267,7 +267,7 @@ def get_path(
     api: APIClient, path: str, recursive: bool, jobs: int, to: str, overwrite: bool
 ) -> None:
     """Download a file or (with -r) a directory."""
-    from .tree import TransferSummary
+    from .transfer.tree import TransferSummary
 
     try:
         result = api.fetch_and_save_file_or_dir(

@@ -1,7 +1,7 @@
 """`APIClient`: the synchronous client of the download and certificate services.
 
 Kernels, scripts and the CLI use it. The protocol itself is in `ctadata.protocol`; this module
-drives its flows with `httpx.Client`; the transfers on top are `ctadata.engine`'s.
+drives its flows with `httpx.Client`; the transfers on top are `ctadata.transfer.engine`'s.
 """
 
 from __future__ import annotations
@@ -14,20 +14,20 @@ from typing import Any, TypeVar
 import httpx
 
 from .base_client import BaseClient
-from .checksum import Uploaded
-from .engine import TIMEOUT, TransferClient
 from .entry import Entry
 from .errors import CertificateError, StorageException
 from .http import BearerAuth
-from .local import LocalPath
-from .progress import Meter
 from .protocol import (
     Flow,
     UnknownUploadFolder,
     missing_parent,
     no_parent_error,
 )
-from .transfer import open_source, upload, verify_upload, with_retries
+from .transfer.checksum import Uploaded
+from .transfer.engine import TIMEOUT, TransferClient
+from .transfer.local import LocalPath
+from .transfer.one_file import open_source, upload, verify_upload, with_retries
+from .transfer.progress import Meter
 
 T = TypeVar("T")
 

@@ -6,9 +6,9 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from .criteria import parse_size
 from .errors import AuthenticationError, register_secret
 from .paths import with_slash
+from .search.criteria import parse_size
 
 DEFAULT_DOWNLOADSERVICE = "https://platform.cta.cscs.ch/services/downloadservice/"
 DEFAULT_CERTIFICATESERVICE = "https://platform.cta.cscs.ch/services/certificateservice/"

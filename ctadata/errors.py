@@ -80,7 +80,7 @@ class TransferError(StorageException):
 
 
 class ChecksumMismatch(TransferError):
-    """The bytes moved do not have the storage's adler32 (`ctadata.checksum`): corrupted."""
+    """The bytes moved lack the storage's adler32 (`ctadata.transfer.checksum`): corrupted."""
 
     @classmethod
     def of(cls, action: str, path: str, storage: str, local: str) -> ChecksumMismatch:

@@ -15,7 +15,6 @@ from urllib.parse import quote
 import httpx
 
 from . import jsonitems
-from .checksum import WANT_DIGEST, digest_of
 from .config import Settings
 from .entry import Entry
 from .errors import (
@@ -38,6 +37,7 @@ from .http import (
     short_reason,
 )
 from .paths import clean_remote, remote_join, user_folder_name
+from .transfer.checksum import WANT_DIGEST, digest_of
 
 T = TypeVar("T")
 Flow = Generator[httpx.Request, httpx.Response, T]

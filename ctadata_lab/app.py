@@ -22,14 +22,14 @@ from ctadata.config import (
 )
 from ctadata.errors import AuthenticationError
 
-from . import preview_worker
 from .handlers import routes
 from .hub_signals import stop_on_sigint
-from .jobclient import JobClient
-from .jobs import KEEP_FINISHED, MAX_FINISHED, Job, JobManager
-from .journal import Journal, journal_path
-from .openfiles import OpenFiles
-from .resume import resume_jobs
+from .preview import preview_worker
+from .preview.openfiles import OpenFiles
+from .transfers.jobclient import JobClient
+from .transfers.jobs import KEEP_FINISHED, MAX_FINISHED, Job, JobManager
+from .transfers.journal import Journal, journal_path
+from .transfers.resume import resume_jobs
 from .workspace import Workspace
 
 

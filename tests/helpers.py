@@ -7,7 +7,7 @@ import socket
 from pathlib import Path
 
 from ctadata import APIClient
-from ctadata.local import TEMP_SUFFIX
+from ctadata.transfer.local import TEMP_SUFFIX
 
 
 def token_of(service, role: str) -> str:

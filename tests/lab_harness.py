@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 
-from ctadata_lab.jobs import FINISHED  # the server's own list: a conflict has ended too
+from ctadata_lab.transfers.jobs import FINISHED  # the server's own list: a conflict has ended too
 
 T = TypeVar("T")
 MiB = 1024 * 1024

@@ -24,8 +24,8 @@ from ctadata import (
     TransferError,
 )
 from ctadata.entry import Entry
-from ctadata.local import LocalPath
-from ctadata.progress import Meter
+from ctadata.transfer.local import LocalPath
+from ctadata.transfer.progress import Meter
 from tests.helpers import client_for, put_remote, temp_files, token_of
 
 WEIRD_NAMES = ["with space.h5", "ünïcødé-ß.h5", "hash#1.h5", "per%25cent.h5", "what?.h5"]

@@ -16,10 +16,10 @@ import pytest
 from ctadata.config import RANGE_WINDOW_VARIABLE, Settings
 from ctadata.devservice.webdav import open_ended
 from ctadata.direct.client import DirectClient
-from ctadata.fs import CtadataFileSystem
-from ctadata.local import LocalPath, temp_name
-from ctadata.progress import Meter
+from ctadata.fs.filesystem import CtadataFileSystem
 from ctadata.protocol import Protocol
+from ctadata.transfer.local import LocalPath, temp_name
+from ctadata.transfer.progress import Meter
 from tests.helpers import client_for
 
 MiB = 1024 * 1024

@@ -17,11 +17,11 @@ import pytest
 from click.testing import CliRunner
 
 from ctadata import ChecksumMismatch
-from ctadata.checksum import SIZE_ONLY, VERIFIED
 from ctadata.cli import cli
-from ctadata.local import LocalPath
-from ctadata.progress import Meter
-from ctadata.transfer import download
+from ctadata.transfer.checksum import SIZE_ONLY, VERIFIED
+from ctadata.transfer.local import LocalPath
+from ctadata.transfer.one_file import download
+from ctadata.transfer.progress import Meter
 from tests.helpers import put_remote, temp_files, token_of
 
 

@@ -22,7 +22,7 @@ import pytest
 from distributed import Client, LocalCluster
 
 from ctadata import APIClient, AuthenticationError
-from ctadata.fs import CtadataFileSystem
+from ctadata.fs.filesystem import CtadataFileSystem
 
 ROOT = "lst/dasktest"
 N_FILES = 200

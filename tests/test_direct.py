@@ -27,7 +27,7 @@ from ctadata.errors import (
     ServiceUnreachable,
     StorageException,
 )
-from ctadata.progress import Progress
+from ctadata.transfer.progress import Progress
 from tests.direct_storage import Issuer, Storage, make_tls, verify_jwt
 from tests.helpers import temp_files
 

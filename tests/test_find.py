@@ -15,11 +15,11 @@ from click.testing import CliRunner
 
 import ctadata
 from ctadata.cli import cli
-from ctadata.criteria import Criteria, parse_size, parse_time
 from ctadata.entry import Entry
 from ctadata.errors import NotFound, PermissionDenied, StorageException
-from ctadata.finder import walk
 from ctadata.limits import MAX_DEPTH
+from ctadata.search.criteria import Criteria, parse_size, parse_time
+from ctadata.search.finder import walk
 
 from .helpers import client_for, token_of
 

@@ -16,7 +16,7 @@ import pytest
 from astropy.io import fits
 
 import ctadata
-from ctadata.fs import DEFAULT_BLOCK_SIZE, CtadataFileSystem
+from ctadata.fs.filesystem import DEFAULT_BLOCK_SIZE, CtadataFileSystem
 from tests.helpers import temp_files
 
 BIG_ROWS = 5_000_000  # 40 MB of float64: the dataset nobody wants to download

@@ -8,8 +8,8 @@ import os
 import pytest
 
 from ctadata import ConflictError
-from ctadata.identity import mtime_ns, same_file
-from ctadata.local import LocalPath
+from ctadata.transfer.identity import mtime_ns, same_file
+from ctadata.transfer.local import LocalPath
 from tests.helpers import put_remote
 
 

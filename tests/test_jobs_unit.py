@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from ctadata_lab.jobs import DONE, SAMPLE_EVERY, Job
+from ctadata_lab.transfers.jobs import DONE, SAMPLE_EVERY, Job
 
 
 def test_progress_is_told_once_per_sample_and_the_end_always() -> None:

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from ctadata.errors import Cancelled
-from ctadata.local import LocalPath, TempFile, TempHook
-from ctadata_lab import journal_file
-from ctadata_lab.journal import Journal, journal_path, stored_records
+from ctadata.transfer.local import LocalPath, TempFile, TempHook
+from ctadata_lab.transfers import journal_file
+from ctadata_lab.transfers.journal import Journal, journal_path, stored_records
 
 JOB = secrets.token_hex(16)
 

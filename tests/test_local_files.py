@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from ctadata import ConflictError, InvalidPath
 from ctadata.cli import cli
-from ctadata.local import (
+from ctadata.transfer.local import (
     NAME_MAX,
     TEMP_SUFFIX,
     LocalPath,

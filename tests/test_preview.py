@@ -17,9 +17,9 @@ from astropy.io import fits
 
 from ctadata.config import Settings
 from ctadata.devservice.sample_data import write_dl1_file
-from ctadata.fs import DEFAULT_BLOCK_SIZE as BLOCK
-from ctadata_lab.openfiles import Abandoned, OpenFiles
-from ctadata_lab.preview_worker import start
+from ctadata.fs.filesystem import DEFAULT_BLOCK_SIZE as BLOCK
+from ctadata_lab.preview.openfiles import Abandoned, OpenFiles
+from ctadata_lab.preview.preview_worker import start
 
 from .lab_harness import Lab, traits
 

@@ -14,7 +14,7 @@ import httpx
 import numpy as np
 import pytest
 
-from ctadata.fs import DEFAULT_BLOCK_SIZE as BLOCK
+from ctadata.fs.filesystem import DEFAULT_BLOCK_SIZE as BLOCK
 from tests import hostile_files as hf
 from tests.lab_harness import Lab, traits
 

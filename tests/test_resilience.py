@@ -16,9 +16,9 @@ from types import SimpleNamespace
 import httpx
 import pytest
 
-import ctadata.transfer
+import ctadata.transfer.one_file
 from ctadata import Progress, TransferError
-from ctadata.progress import Meter
+from ctadata.transfer.progress import Meter
 from tests.conftest import make_users
 from tests.helpers import client_for, put_remote
 
@@ -31,7 +31,7 @@ def port_of(service) -> str:
 
 @pytest.fixture
 def fast_retries(monkeypatch) -> None:
-    monkeypatch.setattr(ctadata.transfer, "BACKOFF_SECONDS", 0.05)
+    monkeypatch.setattr(ctadata.transfer.one_file, "BACKOFF_SECONDS", 0.05)
 
 
 def kill_after(service, nbytes: int, then=None):
@@ -64,7 +64,7 @@ def test_service_killed_mid_download_leaves_no_file(spawn_dev_service, tmp_path,
 @pytest.fixture
 def dying_service(spawn_dev_service, tmp_path, monkeypatch) -> SimpleNamespace:
     """A service holding a 48 MiB file, and `revive()` to start it again on its port."""
-    monkeypatch.setattr(ctadata.transfer, "BACKOFF_SECONDS", 1.0)
+    monkeypatch.setattr(ctadata.transfer.one_file, "BACKOFF_SECONDS", 1.0)
     users, storage = make_users(), tmp_path / "storage"
     service = spawn_dev_service(storage_dir=storage, users=users)
     data = os.urandom(SIZE)
@@ -103,7 +103,7 @@ def test_download_resumes_window_by_window(dying_service, tmp_path):
     window = 4 * 1024 * 1024
     with client_for(dying_service.service, "alice", range_window=window) as api:
         proto = api.protocol
-        ctadata.transfer.download(
+        ctadata.transfer.one_file.download(
             api.http,
             # fetch/ from byte 0; webdav/ windows from the retry on
             functools.partial(proto.download_request, "lst/k/big.bin"),

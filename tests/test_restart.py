@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ctadata_lab.jobs import FINISHED
+from ctadata_lab.transfers.jobs import FINISHED
 from tests import hostile_service
 from tests.helpers import put_remote
 from tests.jupyter_process import incomplete

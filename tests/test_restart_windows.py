@@ -20,9 +20,9 @@ from typing import Any
 
 import pytest
 
-from ctadata.local import temp_name
-from ctadata_lab.jobs import FINISHED
-from ctadata_lab.journal import journal_path, stored_records
+from ctadata.transfer.local import temp_name
+from ctadata_lab.transfers.jobs import FINISHED
+from ctadata_lab.transfers.journal import journal_path, stored_records
 from tests.helpers import client_for, put_remote, temp_files
 from tests.jupyter_process import Server
 

@@ -7,8 +7,8 @@ import threading
 import httpx
 import pytest
 
-from ctadata import transfer
 from ctadata.errors import Cancelled, ServiceUnreachable
+from ctadata.transfer import one_file as transfer
 
 
 def refused(tries: list[int]) -> None:

@@ -18,8 +18,8 @@ import pytest
 
 from ctadata.config import DEFAULT_RANGE_WINDOW
 from ctadata.http import byte_range
-from ctadata.local import LocalPath, temp_name
-from ctadata.progress import Meter
+from ctadata.transfer.local import LocalPath, temp_name
+from ctadata.transfer.progress import Meter
 from tests.helpers import client_for
 
 MiB = 1024 * 1024

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ctadata.progress import Meter
+from ctadata.transfer.progress import Meter
 from ctadata.units import format_size
 
 

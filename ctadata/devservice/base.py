@@ -21,7 +21,7 @@ import httpx
 import tornado.web
 
 from ..config import MAX_UPLOAD_BYTES
-from ..pipe import BodyPipe
+from ..transfer.pipe import BodyPipe
 from .users import TokenChecker, User
 
 DOWNLOAD_PREFIX = "/services/downloadservice"

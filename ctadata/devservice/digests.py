@@ -17,7 +17,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from ..checksum import adler32_of_file, hex32
+from ..transfer.checksum import adler32_of_file, hex32
 
 LIES_PATH = "/_digest_lies"
 

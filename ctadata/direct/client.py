@@ -1,6 +1,6 @@
 """`DirectClient`: the dCache WebDAV storage itself, with an OIDC bearer token.
 
-Another endpoint of the transfer engine (`ctadata.engine.TransferClient`): listing is
+Another endpoint of the transfer engine (`ctadata.transfer.engine.TransferClient`): listing is
 `PROPFIND`, downloads are `GET` (resumed with `Range`), uploads are `PUT`, directories are made
 with `MKCOL`. Trees, concurrency, skipping, progress and cancel are the engine's.
 
@@ -22,15 +22,15 @@ from xml.etree import ElementTree
 
 import httpx
 
-from ..checksum import WANT_DIGEST, Uploaded, digest_of
-from ..engine import TIMEOUT, TransferClient
 from ..entry import Entry, http_date
 from ..errors import InvalidPath, NotFound, StorageException, TokenRefreshed, TransferError
 from ..http import USER_AGENT, BearerAuth, check_response, sent_token
-from ..local import LocalPath
 from ..paths import clean_remote, with_slash
-from ..progress import Meter
-from ..transfer import open_source, upload, verify_upload, with_retries
+from ..transfer.checksum import WANT_DIGEST, Uploaded, digest_of
+from ..transfer.engine import TIMEOUT, TransferClient
+from ..transfer.local import LocalPath
+from ..transfer.one_file import open_source, upload, verify_upload, with_retries
+from ..transfer.progress import Meter
 from .tokens import TokenSource, token_source
 
 DEFAULT_DCACHE_URL = "https://dcache.cta.cscs.ch:2880"

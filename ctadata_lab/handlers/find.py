@@ -21,7 +21,7 @@ from tornado.iostream import StreamClosedError
 
 from ctadata.client import APIClient
 from ctadata.errors import CtadataError
-from ctadata.finder import entry_json, parent_folder
+from ctadata.search.finder import entry_json, parent_folder
 
 from ..errors import ApiError, bad_request
 from .base import CtadataHandler

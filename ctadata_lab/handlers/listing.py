@@ -8,8 +8,8 @@ import json
 from tornado import web
 
 from ctadata.entry import Entry
-from ctadata.finder import entry_json
 from ctadata.paths import with_slash
+from ctadata.search.finder import entry_json
 
 from .base import CtadataHandler
 

@@ -10,10 +10,10 @@ from typing import Any, TypeVar
 
 from tornado import web
 
-from .. import fitsinfo, h5content
 from ..errors import bad_request
-from ..openfiles import Abandoned
-from ..remote_readers import FITS, HDF5
+from ..preview import fitsinfo, h5content
+from ..preview.openfiles import Abandoned
+from ..preview.remote_readers import FITS, HDF5
 from .base import CtadataHandler
 
 T = TypeVar("T")

@@ -9,10 +9,10 @@ from typing import Any
 
 from tornado import web
 
-from .. import transfer_rules
 from ..errors import ApiError, bad_request
-from ..jobs import Job
-from ..transfer_rules import ON_CONFLICT
+from ..transfers import rules as transfer_rules
+from ..transfers.jobs import Job
+from ..transfers.rules import ON_CONFLICT
 from .base import CtadataHandler
 
 

@@ -1,7 +1,7 @@
 """`PUT upload?path=`: a browser upload, streamed through to the download service.
 
 The body is never held whole, in memory or on disk: tornado hands it over in chunks
-(`stream_request_body`), a small bounded queue (`ctadata.pipe.BodyPipe`) passes them to
+(`stream_request_body`), a small bounded queue (`ctadata.transfer.pipe.BodyPipe`) passes them to
 `AsyncAPIClient.upload_stream`, and `data_received` waits while the queue is full, so a slow
 service slows the browser.
 If the upload fails or is cancelled midway, its job says so at once; the answer (the JSON
@@ -16,10 +16,10 @@ import copy
 from tornado import web
 
 from ctadata.paths import remote_join
-from ctadata.pipe import BodyPipe
+from ctadata.transfer.pipe import BodyPipe
 
 from ..errors import ApiError, bad_request
-from ..jobs import CANCELLED, DONE, Job
+from ..transfers.jobs import CANCELLED, DONE, Job
 from .base import CtadataHandler
 
 BLOCK = 1024 * 1024  # the service gets the body in blocks of this size

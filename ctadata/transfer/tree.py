@@ -6,8 +6,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
+from ..errors import Cancelled, ConflictError, CtadataError, TransferError
 from .checksum import Written, check_text
-from .errors import Cancelled, ConflictError, CtadataError, TransferError
 from .progress import Meter
 
 

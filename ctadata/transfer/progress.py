@@ -9,9 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import Cancelled
+from ..errors import Cancelled
+from ..units import format_size
 from .local import TempHook
-from .units import format_size
 
 # tqdm's default layout, with sizes in KiB, MiB... (see `byte_bar`).
 BAR_FORMAT = "{l_bar}{bar}| {done}/{size} [{elapsed}<{remaining}, {speed}]"
@@ -41,7 +41,7 @@ class Meter:
     """Counts bytes and files of one transfer (shared by its worker threads).
 
     It also carries the cancel flag: workers call `advance` between chunks, which raises
-    `Cancelled` once the caller set the event; and the `on_temp` hook (`ctadata.local.TempHook`).
+    `Cancelled` once the caller set the event; and the `on_temp` hook (`local.TempHook`).
     With `suspend` set as well, a cancelled download keeps its temporary file, for a later run
     to continue (a server stopping: `ctadata_lab`).
     """

@@ -12,16 +12,16 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from ctadata.entry import Entry
-from ctadata.identity import same_file
-from ctadata.local import LocalPath
 from ctadata.paths import complete_upload_path, remote_join
+from ctadata.transfer.identity import same_file
+from ctadata.transfer.local import LocalPath
 
-from . import transfers
-from .errors import ApiError, bad_request
+from ..errors import ApiError, bad_request
+from . import work as transfers
 from .jobs import FINISHED, Job, Work
 
 if TYPE_CHECKING:
-    from .app import CtadataLab
+    from ..app import CtadataLab
 
 ON_CONFLICT = ("ask", "skip", "overwrite")
 
@@ -95,7 +95,8 @@ async def plan_upload(
 
 async def differs(lab: CtadataLab, target: Path, entry: Entry) -> bool:
     """Something is at `target` that is not the storage's file `entry` (a link counts), by the
-    library's rule (`ctadata.identity`), whose reading of the local file runs off the loop."""
+    library's rule (`ctadata.transfer.identity`), whose reading
+    of the local file runs off the loop."""
     local = LocalPath.beneath(lab.workspace.root, target)
     if local.lstat() is None:
         return False

@@ -35,19 +35,24 @@ from webdav4.client import (
 )
 from webdav4.fsspec import WebdavFileSystem, translate_exceptions, translate_info
 
-from .checksum import WANT_DIGEST, Summing, digest_of
-from .client import APIClient
-from .config import default_range_window
-from .direct.client import DirectClient, RefreshingBearerAuth, rest_of_file
-from .engine import TIMEOUT
-from .errors import (
+from ..client import APIClient
+from ..config import default_range_window
+from ..direct.client import DirectClient, RefreshingBearerAuth, rest_of_file
+from ..errors import (
     AuthenticationError,
     InvalidPath,
     StorageException,
 )
-from .finder import fsspec_find
-from .fs_errors import Failures, translating
-from .fs_files import (
+from ..http import USER_AGENT, BearerAuth, byte_range, windows
+from ..paths import clean_remote
+from ..protocol import UNASKABLE
+from ..search.finder import fsspec_find
+from ..transfer.checksum import WANT_DIGEST, Summing, digest_of
+from ..transfer.engine import TIMEOUT
+from ..transfer.identity import mtime_ns
+from ..transfer.one_file import download, verify_upload, with_retries
+from .errors import Failures, translating
+from .files import (
     CallbackMeter,
     CtadataFile,
     CtadataUploadFile,
@@ -55,11 +60,6 @@ from .fs_files import (
     range_body,
     refuse_login_redirect,
 )
-from .http import USER_AGENT, BearerAuth, byte_range, windows
-from .identity import mtime_ns
-from .paths import clean_remote
-from .protocol import UNASKABLE
-from .transfer import download, verify_upload, with_retries
 
 # One HTTP Range request fetches one block. HDF5 readers (h5py, PyTables) do many small reads
 # (superblock, object headers, B-tree nodes, heaps: a few hundred bytes to a few KiB each)
@@ -211,7 +211,7 @@ class CtadataFileSystem(Failures, WebdavFileSystem, metaclass=_DefaultsAsArgumen
         detail: bool = False,
         **kwargs: Any,
     ) -> Any:
-        """Everything below `path`, listed by `ctadata.finder`'s concurrent walk."""
+        """Everything below `path`, listed by `ctadata.search.finder`'s concurrent walk."""
         return fsspec_find(self, path, maxdepth, withdirs, detail, **kwargs)
 
     # -- reading ----------------------------------------------------------------------------

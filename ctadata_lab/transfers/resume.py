@@ -10,12 +10,12 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from . import transfers
+from . import work as transfers
 from .jobs import FAILED, QUEUED, Job, Work, parse_iso
 from .journal import remove_temporary_files, temp_path
 
 if TYPE_CHECKING:
-    from .app import CtadataLab
+    from ..app import CtadataLab
 
 log = logging.getLogger(__name__)
 UNREADABLE = "the server stopped during the transfer, and its record cannot be resumed"

@@ -16,7 +16,7 @@ from .jobs import Job, Work
 from .journal import remove_temporary_files
 
 if TYPE_CHECKING:
-    from .app import CtadataLab
+    from ..app import CtadataLab
 
 
 def download(

@@ -28,11 +28,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
+from ..entry import Entry
+from ..errors import CtadataError, StorageException
+from ..limits import MAX_DEPTH
+from ..paths import clean_remote
 from .criteria import Criteria
-from .entry import Entry
-from .errors import CtadataError, StorageException
-from .limits import MAX_DEPTH
-from .paths import clean_remote
 
 T = TypeVar("T")
 DEFAULT_LISTINGS = 8  # listings in flight: enough to hide round trips, gentle on the service

@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Any
 import httpx
 from webdav4.client import ClientError
 
-from .errors import CtadataError, PermissionDenied
-from .fs_files import failed_response
-from .http import check_response
+from ..errors import CtadataError, PermissionDenied
+from ..http import check_response
+from .files import failed_response
 
 if TYPE_CHECKING:
-    from .direct.client import DirectClient
+    from ..direct.client import DirectClient
 
 
 def translating(method: Callable[..., Any], action: str, name: str = "path") -> Any:

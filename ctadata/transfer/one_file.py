@@ -19,8 +19,7 @@ from typing import BinaryIO, TypeVar
 
 import httpx
 
-from .checksum import Running, Written, digest_of
-from .errors import (
+from ..errors import (
     Cancelled,
     ChecksumMismatch,
     CtadataError,
@@ -29,6 +28,7 @@ from .errors import (
     TokenRefreshed,
     TransferError,
 )
+from .checksum import Running, Written, digest_of
 from .local import Adopt, LocalPath, TempFile, TempHook
 from .progress import Meter
 

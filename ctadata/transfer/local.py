@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import ConflictError, InvalidPath
+from ..errors import ConflictError, InvalidPath
 
 NAME_MAX = 255  # bytes, on every file system we write to
 TEMP_SUFFIX = ".ctadata-part"

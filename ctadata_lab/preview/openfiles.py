@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
-from .errors import ApiError
+from ..errors import ApiError
 from .preview_worker import Failure, prepare
 from .remote_readers import FORMAT_NAMES
 

@@ -21,7 +21,7 @@ from typing import Any
 from ctadata.config import Settings
 from ctadata.errors import CtadataError
 
-from .errors import ApiError, from_ctadata
+from ..errors import ApiError, from_ctadata
 
 # The readers, imported once in the forkserver: a new file's process starts in milliseconds.
 # (Windows has no forkserver: there each process imports them itself.)
@@ -31,9 +31,9 @@ if _FORKSERVER:
     _context.set_forkserver_preload(
         [
             "ctadata.fs",
-            "ctadata_lab.remote_readers",
-            "ctadata_lab.h5content",
-            "ctadata_lab.fitsinfo",
+            "ctadata_lab.preview.remote_readers",
+            "ctadata_lab.preview.h5content",
+            "ctadata_lab.preview.fitsinfo",
         ]
     )
 

@@ -25,8 +25,8 @@ from h5grove.content import (
 from h5grove.models import LinkResolution
 from h5grove.utils import NotFoundError, hdf_path_join, parse_slice
 
-from . import errors
-from .errors import ApiError
+from .. import errors
+from ..errors import ApiError
 
 MAX_SOFT_LINKS = 16  # HDF5's own limit (H5L_NUM_LINKS)
 MAX_MEMBERS = 10_000  # the children listed for one group: more is no tree to browse

@@ -14,7 +14,7 @@ marked `resumed` (downloads keep their temporary files, to continue them); other
 jobs (browser uploads, whose bytes came from a browser) have their temporary files removed and
 are kept as failed, so that the panel shows what happened. Temporary files still recorded for
 finished jobs (a stop cut short their end) are removed. Only the transfers' own temporary files
-are ever removed (`ctadata.local.remove_leftover`): a user's file never. Finished jobs past
+are ever removed (`ctadata.transfer.local.remove_leftover`): a user's file never. Finished jobs past
 the hour the API lists them, or past the newest `max_finished`, are dropped. Records that
 cannot be jobs (a journal edited, or of another shape) are set aside in a file next to it,
 with one warning, and the rest is kept.
@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ctadata.errors import Cancelled, InvalidPath
-from ctadata.local import LocalPath, remove_leftover
+from ctadata.transfer.local import LocalPath, remove_leftover
 
 from .jobs import FINISHED, KEEP_FINISHED, MAX_FINISHED, expired, parse_iso, record_problem
 from .journal_file import JournalFile, drop_line, set_line

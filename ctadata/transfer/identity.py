@@ -14,8 +14,8 @@ import stat
 from collections.abc import Callable
 from datetime import datetime
 
+from ..entry import Entry
 from .checksum import adler32_of_file, hex32
-from .entry import Entry
 from .local import LocalPath
 
 NS = 1_000_000_000

@@ -23,8 +23,8 @@ from h5grove.utils import (
     parse_link_resolution_arg,
 )
 
+from ..errors import ApiError, bad_request
 from . import h5contained
-from .errors import ApiError, bad_request
 
 Query = Mapping[str, list[str]]
 MAX_PATHS = 100_000  # the paths listed by `paths/` (h5web's search)

@@ -1,9 +1,9 @@
 """What a transfer does with each local file, decided before anything moves.
 
-Downloads: a file not there is new; the same file (`ctadata.identity`: by adler32, or else size
-and modification time) is skipped; any other is a conflict, never replaced unless overwriting
-was asked for. Uploads: the walk of a
-local folder opens only regular files and folders, and reports everything else by name.
+Downloads: a file not there is new; the same file (`identity.py`: by adler32, or else size and
+modification time) is skipped; any other is a conflict, never replaced unless overwriting was
+asked for. Uploads: the walk of a local folder opens only regular files and folders, and
+reports everything else by name.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Literal
 
-from .entry import Entry
-from .errors import ConflictError, InvalidPath
+from ..entry import Entry
+from ..errors import ConflictError, InvalidPath
 from .identity import same_file
 from .local import LocalPath
 

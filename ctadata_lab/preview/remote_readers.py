@@ -11,8 +11,8 @@ from typing import Any
 from ctadata.config import Settings
 from ctadata.errors import CtadataError, InvalidPath, NotFound
 
-from . import errors
-from .errors import ApiError
+from .. import errors
+from ..errors import ApiError
 
 HDF5 = "hdf5"
 FITS = "fits"
@@ -60,7 +60,9 @@ class RecordingFile:
 def open_remote(settings: Settings, path: str, kind: str, limit: int) -> Handle:
     """The remote file `path` opened by the reader of `kind`; errors as the REST API's.
     A gzip'd FITS file is read decompressed, `limit` bytes at most."""
-    from ctadata.fs import open_file  # late: the filesystem is needed only once previewing
+    from ctadata.fs.filesystem import (
+        open_file,  # late: the filesystem is needed only once previewing
+    )
 
     try:
         raw = open_file(path, token=settings.token, downloadservice=settings.downloadservice)

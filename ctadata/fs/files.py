@@ -14,13 +14,13 @@ from fsspec.spec import AbstractBufferedFile
 from webdav4.client import HTTPError
 from webdav4.fsspec import UploadFile
 
-from .errors import AuthenticationError, StorageException
-from .http import AUTH_HINT, REDIRECT_STATUSES
-from .progress import Meter
-from .transfer import Checker
+from ..errors import AuthenticationError, StorageException
+from ..http import AUTH_HINT, REDIRECT_STATUSES
+from ..transfer.one_file import Checker
+from ..transfer.progress import Meter
 
 if TYPE_CHECKING:
-    from .fs import CtadataFileSystem
+    from .filesystem import CtadataFileSystem
 
 
 class ReadAheadCache(BaseCache):

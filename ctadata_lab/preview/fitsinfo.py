@@ -18,8 +18,8 @@ import numpy as np
 from astropy.io import fits
 from astropy.io.fits.column import _FormatP
 
-from . import errors
-from .errors import ApiError
+from .. import errors
+from ..errors import ApiError
 
 MAX_ROWS = 1000
 FITS_BLOCK = 2880

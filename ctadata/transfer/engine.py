@@ -3,7 +3,7 @@
 A subclass says how to list (`entries`, `stat`), ask for a file (`_download_request`, `check`),
 upload one (`_upload_one`) and make directories (`mkdirs`); everything users call on top of
 that (single files, trees, concurrency, skipping, progress, cancel) is written once, here, and
-`find` in `ctadata.finder`.
+`find` in `ctadata.search.finder`.
 `ctadata.APIClient` is the download-service endpoint; `ctadata.direct` is dCache itself.
 """
 
@@ -20,14 +20,16 @@ from typing import Any, ClassVar
 
 import httpx
 
+from ..entry import Entry
+from ..errors import InvalidPath, TransferError
+from ..paths import clean_remote, complete_upload_path, remote_join, remote_name, with_slash
+from ..search.criteria import Criteria
+from ..search.finder import Finder, walk
+from ..transport import TLSOnDemandTransport
 from .checksum import Uploaded, Written
-from .criteria import Criteria
-from .entry import Entry
-from .errors import InvalidPath, TransferError
-from .finder import Finder, walk
 from .identity import mtime_ns
 from .local import Adopt, LocalPath, TempHook
-from .paths import clean_remote, complete_upload_path, remote_join, remote_name, with_slash
+from .one_file import download
 from .plan import (
     OnConflict,
     Plan,
@@ -40,8 +42,6 @@ from .plan import (
     walk_upload,
 )
 from .progress import Meter, ProgressCallback
-from .transfer import download
-from .transport import TLSOnDemandTransport
 from .tree import FileResult, Task, TransferSummary, run_tasks
 
 TIMEOUT = httpx.Timeout(120.0, connect=10.0)

@@ -27,16 +27,16 @@ from typing import Any
 
 import httpx
 
-from ctadata.checksum import Uploaded
 from ctadata.client import APIClient
 from ctadata.entry import Entry
 from ctadata.errors import Cancelled
-from ctadata.local import Adopt, LocalPath
-from ctadata.progress import Meter
+from ctadata.transfer.checksum import Uploaded
+from ctadata.transfer.local import Adopt, LocalPath
+from ctadata.transfer.progress import Meter
 
+from ..workspace import Workspace
 from .jobs import Job
 from .journal import Journal
-from .workspace import Workspace
 
 # httpcore's trace events that hand over a new connection's stream (`return_value`)
 OPENED = (".connect_tcp.complete", ".connect_unix_socket.complete", ".start_tls.complete")

@@ -19,9 +19,9 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from ctadata.checksum import check_text
 from ctadata.errors import Cancelled, ConflictError, CtadataError, scrub
-from ctadata.progress import Progress
+from ctadata.transfer.checksum import check_text
+from ctadata.transfer.progress import Progress
 
 if TYPE_CHECKING:
     from .journal import Journal
@@ -126,7 +126,7 @@ class Job:
         self.error: str | None = None
         self.conflicts: list[str] | None = None  # local files that differ, workspace-relative
         self.resumed = False  # started again after a restart of the server
-        self.redo: dict[str, Any] = {}  # what starting it again needs (`ctadata_lab.resume`)
+        self.redo: dict[str, Any] = {}  # what starting it again needs (`resume.py`)
         # An earlier run's temporary files, by target path: journal records to continue from
         self.partials: dict[str, dict[str, Any]] = {}
         self.created = datetime.now(timezone.utc)

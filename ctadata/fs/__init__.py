@@ -1,0 +1,10 @@
+"""`ctadata://`: the storage as an fsspec filesystem, its files read in place.
+
+`filesystem.py` is the filesystem (`CtadataFileSystem`, fsspec's `ctadata://`), `files.py` its
+open files and their read-ahead cache, `errors.py` how its failures become `ctadata` errors.
+Importing it imports webdav4 and fsspec, so `import ctadata` leaves it for the first use.
+"""
+
+from .filesystem import CtadataFileSystem, open_file
+
+__all__ = ["CtadataFileSystem", "open_file"]
