@@ -31,6 +31,7 @@ from ..transfer.engine import TIMEOUT, TransferClient
 from ..transfer.local import LocalPath
 from ..transfer.one_file import open_source, upload, verify_upload, with_retries
 from ..transfer.progress import Meter
+from ..transport import TLSOnDemandTransport
 from .tokens import TokenSource, token_source
 
 DEFAULT_DCACHE_URL = "https://dcache.cta.cscs.ch:2880"
@@ -114,13 +115,13 @@ class DirectClient(TransferClient):
     def _http_client(self) -> httpx.Client:
         # dCache may redirect a read to a pool: follow it (httpx drops the Authorization
         # header when the redirect leaves the door's origin).
+        limits = httpx.Limits(max_connections=max(10, 2 * self.concurrency))
         return httpx.Client(
             timeout=TIMEOUT,
-            limits=httpx.Limits(max_connections=max(10, 2 * self.concurrency)),
+            transport=TLSOnDemandTransport(limits, verify=self.verify()),
             follow_redirects=True,
             auth=BearerAuth(self.tokens.token),
             headers={"User-Agent": USER_AGENT},
-            verify=self.verify(),
         )
 
     def verify(self) -> ssl.SSLContext | bool:

@@ -28,6 +28,7 @@ from ..errors import (
     TokenRefreshed,
     TransferError,
 )
+from ..transport import RAW_BODY, body_pieces
 from .checksum import Running, Written, digest_of
 from .local import Adopt, LocalPath, TempFile, TempHook
 from .progress import Meter
@@ -35,6 +36,9 @@ from .progress import Meter
 RETRIES = 3
 BACKOFF_SECONDS = 0.5
 READ_SIZE = 1024 * 1024
+# A file at least this large is read raw (`ctadata.transport.RawBody`), on a connection of its
+# own: smaller ones keep the pooled connections, whose reuse matters more to them.
+RAW_FROM_SIZE = 4 * 1024 * 1024
 _CONTENT_RANGE = re.compile(r"bytes (?P<first>\d+)-(?P<last>\d+)/(?P<total>\d+)")
 
 T = TypeVar("T")
@@ -173,7 +177,8 @@ def _fetch(
             if offset and offset == size:
                 running.at(temp.file, offset)
                 return  # all there (a run stopped before its commit); a Range past it is a 416
-            with contextlib.closing(client.send(request_for(offset), stream=True)) as response:
+            request = _raw(request_for(offset), size)
+            with contextlib.closing(client.send(request, stream=True)) as response:
                 check(response, "download", path)
                 if not given and (found := digest_of(response.headers)):
                     given.append(found)
@@ -183,7 +188,7 @@ def _fetch(
                 elif response.status_code == 206:
                     _check_range(response, offset, path)
                 running.at(temp.file, offset)
-                windows = _windows(client, request_for, check, response, path)
+                windows = _windows(client, request_for, check, response, path, size)
                 with contextlib.closing(windows) as chunks:
                     _write_body(chunks, temp, offset, size, path, meter, running)
 
@@ -234,29 +239,39 @@ def _content_range(response: httpx.Response) -> tuple[int, int, int] | None:
     return int(match["first"]), int(match["last"]) + 1, int(match["total"])
 
 
+def _raw(request: httpx.Request, size: int) -> httpx.Request:
+    """A large file's GET asks for its body raw (read into one reused buffer)."""
+    if size >= RAW_FROM_SIZE:
+        request.extensions[RAW_BODY] = True
+    return request
+
+
 def _windows(
     client: httpx.Client,
     request_for: Callable[[int], httpx.Request],
     check: Checker,
     first: httpx.Response,
     path: str,
-) -> Iterator[bytes]:
+    size: int,
+) -> Iterator[bytes | memoryview]:
     """The body of `first` and, while a 206 stops short of the end of the file (a bounded
     window), the bodies of the requests for the next bytes, each checked to start where the
-    last one ended. The caller closes `first`; the later answers are closed here."""
-    yield from first.iter_bytes()
+    last one ended. The caller closes `first`; the later answers are closed here. The pieces
+    may be views of a reused buffer: each is used before the next is asked for."""
+    yield from body_pieces(first)
     span = _content_range(first) if first.status_code == 206 else None
     while span is not None and span[1] < span[2]:
         end = span[1]
-        with contextlib.closing(client.send(request_for(end), stream=True)) as response:
+        request = _raw(request_for(end), size)
+        with contextlib.closing(client.send(request, stream=True)) as response:
             check(response, "download", path)
             _check_range(response, end, path)
             span = _content_range(response)
-            yield from response.iter_bytes()
+            yield from body_pieces(response)
 
 
 def _write_body(
-    chunks: Iterator[bytes],
+    chunks: Iterator[bytes | memoryview],
     temp: TempFile,
     offset: int,
     size: int,
@@ -264,25 +279,31 @@ def _write_body(
     meter: Meter,
     running: Running,
 ) -> None:
+    """Write the pieces at `offset` on, each straight from its buffer (`os.pwrite`)."""
     out = temp.file
     assert out is not None
+    fd = out.fileno()
     try:
-        out.seek(offset)
-        out.truncate()
+        if os.fstat(fd).st_size != offset:
+            # Only when needed: on ext4, truncating a file to 0 bytes makes its close write all
+            # of it out at once (auto_da_alloc), measured 0.4 s of a 1 GiB download.
+            os.ftruncate(fd, offset)
         written = offset
         for chunk in chunks:
-            written += len(chunk)
-            if written > size:
+            n = len(chunk)
+            if written + n > size:
                 # The fetch quirk: a missing file comes as 200 with an error page.
                 raise TransferError(
                     f"download of {path!r}: the service sent more than the {size} bytes"
                     " the listing gave (an error page instead of the file?)",
                     path=path,
                 )
-            out.write(chunk)
+            done = os.pwrite(fd, chunk, written)
+            while done < n:  # a short write (a signal): the rest
+                done += os.pwrite(fd, chunk[done:], written + done)
+            written += n
             running.update(chunk)
-            meter.advance(len(chunk), path)
-        out.flush()
+            meter.advance(n, path)
     except OSError as exc:
         raise local_error(exc, temp.target, path) from exc
 
