@@ -116,12 +116,14 @@ class DirectClient(TransferClient):
         # dCache may redirect a read to a pool: follow it (httpx drops the Authorization
         # header when the redirect leaves the door's origin).
         limits = httpx.Limits(max_connections=max(10, 2 * self.concurrency))
+        verify = self.verify()
         return httpx.Client(
             timeout=TIMEOUT,
-            transport=TLSOnDemandTransport(limits, verify=self.verify()),
+            transport=TLSOnDemandTransport(limits, verify=verify),
             follow_redirects=True,
             auth=BearerAuth(self.tokens.token),
             headers={"User-Agent": USER_AGENT},
+            verify=verify,  # for a proxy's transport, should the environment name one
         )
 
     def verify(self) -> ssl.SSLContext | bool:
