@@ -7,10 +7,10 @@ import { Clipboard } from '@jupyterlab/apputils';
 
 import { CertificateKey, IEntry, ITransfer } from './apiTypes';
 import { CERTIFICATE_KEYS } from './certificateDialog';
-import { DownloadActions } from './downloadActions';
-import { TransferNotifier } from './notices';
+import { DownloadActions } from './transfers/downloadActions';
+import { TransferNotifier } from './transfers/notices';
 import { ICommandContext } from './tokens';
-import { UploadActions } from './uploadActions';
+import { UploadActions } from './transfers/uploadActions';
 import { pythonSnippet } from './workspace';
 
 export class StorageActions {

@@ -22,14 +22,14 @@ import { CommandToolbarButton } from '@jupyterlab/ui-components';
 import { StorageActions } from './actions';
 import { CtadataClient } from './api';
 import { addCommands } from './commands';
-import { openOnDragHover } from './dropzone';
-import { StorageModel } from './model';
-import { StoragePanel } from './panel';
+import { openOnDragHover } from './browser/dropzone';
+import { StorageModel } from './browser/model';
+import { StoragePanel } from './browser/panel';
 import { addPreviewCommands, opensPreview } from './preview/commands';
 import { StorageSettings } from './settings';
-import { TransferStatus } from './statusbar';
+import { TransferStatus } from './transfers/statusbar';
 import { CommandIDs, PLUGIN_ID } from './tokens';
-import { TransferModel } from './transferModel';
+import { TransferModel } from './transfers/transferModel';
 
 const plugin: JupyterFrontEndPlugin<void> = {
   id: PLUGIN_ID,

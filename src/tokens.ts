@@ -12,7 +12,7 @@ import {
 } from '@jupyterlab/filebrowser';
 import { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 
-import type { StoragePanel } from './panel';
+import type { StoragePanel } from './browser/panel';
 
 /**
  * The id of the plugin, which is also that of its settings (schema/plugin.json).

@@ -1,0 +1,237 @@
+/**
+ * Downloads from the storage into the workspace: where they go, what to do
+ * with files that are already there, and opening a file in JupyterLab.
+ */
+import { Notification } from '@jupyterlab/apputils';
+import { PathExt } from '@jupyterlab/coreutils';
+
+import { IDownloadRequest, IEntry, ITransfer, OnConflict } from '../apiTypes';
+import { askConflict, jobConflict } from './conflictDialog';
+import { asError } from '../errors';
+import { ProgressNotice, TransferNotifier } from './notices';
+import { parentDir } from '../paths';
+import { ICommandContext } from '../tokens';
+import {
+  ensureDirectory,
+  refreshFileBrowsers,
+  workspaceFolder
+} from '../workspace';
+
+/**
+ * Files bigger than this are not opened in JupyterLab (they would be loaded
+ * whole into the browser); download them instead.
+ */
+export const MAX_OPEN_BYTES = 100 * 1000 * 1000;
+
+export class DownloadActions {
+  constructor(
+    private _ctx: ICommandContext,
+    private _notifier: TransferNotifier
+  ) {}
+
+  /**
+   * The workspace folder downloads go to: the setting, else the folder the
+   * file browser shows.
+   */
+  defaultDownloadFolder(): string {
+    const setting = this._ctx.settings.downloadFolder.trim();
+    if (setting) {
+      return workspaceFolder(setting);
+    }
+    const browser =
+      this._ctx.defaultBrowser ??
+      this._ctx.browserFactory?.tracker.currentWidget;
+    return browser ? this._contents.localPath(browser.model.path) : '';
+  }
+
+  /**
+   * Whether JupyterLab knows how to open a file of that name.
+   */
+  canOpen(entry: IEntry): boolean {
+    if (entry.type === 'directory') {
+      return true;
+    }
+    if ((entry.size ?? 0) > MAX_OPEN_BYTES) {
+      return false;
+    }
+    return this._ctx.docRegistry.getFileTypesForPath(entry.name).length > 0;
+  }
+
+  /**
+   * Download remote entries into a workspace folder.
+   */
+  async download(entries: IEntry[], to: string): Promise<ITransfer[]> {
+    if (!entries.length) {
+      return [];
+    }
+    await ensureDirectory(this._contents, to);
+    const choose = this._conflictAsker(entries.length > 1, to);
+    const jobs: ITransfer[] = [];
+    for (const entry of entries) {
+      const request: IDownloadRequest = {
+        kind: 'download',
+        path: entry.path,
+        to,
+        recursive: entry.type === 'directory',
+        overwrite: false
+      };
+      let job = await this._tryStart(request);
+      const choice = job === 'conflict' ? await choose(entry.name) : null;
+      if (choice) {
+        // "skip" too makes a job: the transfers list and its toast say what was kept.
+        job = await this._tryStart({ ...request, on_conflict: choice });
+      }
+      if (job && job !== 'conflict') {
+        jobs.push(job);
+      }
+    }
+    if (jobs.length) {
+      this._ctx.panel.showTransfers();
+    }
+    return jobs;
+  }
+
+  /**
+   * Download a file to the cache folder of the workspace, then open it.
+   */
+  async open(entry: IEntry): Promise<void> {
+    const { trans, panel, docManager, settings } = this._ctx;
+    if (entry.type === 'directory') {
+      await panel.model.cd(entry.path);
+      return;
+    }
+    if (!docManager) {
+      return;
+    }
+    const folder = PathExt.join(
+      workspaceFolder(settings.cacheFolder),
+      parentDir(entry.path)
+    );
+    await ensureDirectory(this._contents, folder);
+    const notice = new ProgressNotice(trans.__('Opening %1…', entry.name));
+    try {
+      const job = await panel.transfers.startTransfer({
+        kind: 'download',
+        path: entry.path,
+        to: folder,
+        recursive: false,
+        overwrite: true
+      });
+      const end = await panel.transfers.whenFinished(job.id);
+      if (end.state !== 'done') {
+        throw new Error(
+          end.error ?? trans.__('The download was %1.', end.state)
+        );
+      }
+      void notice.dismiss();
+      this._refreshFileBrowsers();
+      docManager.openOrReveal(end.local || PathExt.join(folder, entry.name));
+    } catch (error) {
+      void notice.update({
+        message: trans.__(
+          'Could not open %1: %2',
+          entry.name,
+          asError(error).message
+        ),
+        type: 'error',
+        autoClose: false
+      });
+    }
+  }
+
+  /**
+   * A download ended: held by conflicts, ask what to do; done, show it in
+   * the file browsers.
+   */
+  finished(job: ITransfer): void {
+    if (job.state === 'conflict') {
+      void this._resolveConflict(job);
+    } else if (job.state === 'done') {
+      this._refreshFileBrowsers();
+    }
+  }
+
+  /**
+   * Start a download; a conflict is returned, other failures are reported.
+   */
+  private async _tryStart(
+    request: IDownloadRequest
+  ): Promise<ITransfer | 'conflict' | null> {
+    try {
+      return await this._notifier.start(request);
+    } catch (error) {
+      const err = asError(error);
+      // A first try's conflict is asked about; a conflict after the answer is an error.
+      if (err.reason === 'conflict' && !request.on_conflict) {
+        return 'conflict';
+      }
+      Notification.error(
+        this._ctx.trans.__(
+          'Could not download %1: %2',
+          request.path,
+          err.message
+        ),
+        { autoClose: false }
+      );
+      return null;
+    }
+  }
+
+  /**
+   * What to do with a conflicting download ("overwrite", "skip", or null:
+   * nothing): without asking when the settings say so, else asked, once for
+   * all when the user says so.
+   */
+  private _conflictAsker(
+    several: boolean,
+    to: string
+  ): (name: string) => Promise<OnConflict | null> {
+    let forAll: OnConflict | null | undefined = undefined;
+    return async name => {
+      if (forAll !== undefined) {
+        return forAll;
+      }
+      if (!this._ctx.settings.confirmOverwrite) {
+        return 'overwrite';
+      }
+      const conflict = {
+        folder: to || '/',
+        paths: [PathExt.join(to, name)],
+        total: 1
+      };
+      const answer = await askConflict(conflict, this._ctx.trans, several);
+      if (answer.forAll) {
+        forAll = answer.choice;
+      }
+      return answer.choice;
+    };
+  }
+
+  /**
+   * A download ended in `conflict` (nothing written): ask, then download
+   * again overwriting or skipping the differing files, or do nothing.
+   */
+  private async _resolveConflict(job: ITransfer): Promise<void> {
+    const choice = this._ctx.settings.confirmOverwrite
+      ? (await askConflict(jobConflict(job), this._ctx.trans)).choice
+      : 'overwrite';
+    if (choice === null || job.local === null) {
+      return;
+    }
+    const to = PathExt.dirname(job.local);
+    await this._tryStart({
+      kind: 'download',
+      path: job.path,
+      to: to === '.' ? '' : to,
+      recursive: job.recursive,
+      overwrite: false,
+      on_conflict: choice
+    });
+  }
+
+  private _refreshFileBrowsers(): void {
+    refreshFileBrowsers(this._ctx.defaultBrowser, this._ctx.browserFactory);
+  }
+
+  private readonly _contents = this._ctx.app.serviceManager.contents;
+}
