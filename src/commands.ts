@@ -152,8 +152,7 @@ export function addCommands(
     ...toolbarButton(trans.__('Filter CTA Storage Listing'), filterIcon),
     execute: () => {
       app.shell.activateById(panel.id);
-      panel.browser.filter.input.focus();
-      panel.browser.filter.input.select();
+      panel.focusFilter();
     }
   });
 

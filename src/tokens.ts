@@ -12,7 +12,8 @@ import {
 } from '@jupyterlab/filebrowser';
 import { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 
-import type { StoragePanel } from './browser/panel';
+import type { StorageModel } from './browser/model';
+import type { TransferModel } from './transfers/transferModel';
 
 /**
  * The id of the plugin, which is also that of its settings (schema/plugin.json).
@@ -59,11 +60,37 @@ export interface IStorageSettings {
 }
 
 /**
+ * What the commands ask of the CTA Storage panel (the widget implements it).
+ */
+export interface IStoragePanel {
+  /**
+   * The panel's id in the shell, to activate it.
+   */
+  readonly id: string;
+  /**
+   * The storage listing and the upload folder.
+   */
+  readonly model: StorageModel;
+  /**
+   * The transfers of the server extension and of this tab.
+   */
+  readonly transfers: TransferModel;
+  /**
+   * Expand the transfers section, with room to show its list.
+   */
+  showTransfers(): void;
+  /**
+   * Put the focus in the filter box, its text selected.
+   */
+  focusFilter(): void;
+}
+
+/**
  * What the actions and the commands work with.
  */
 export interface ICommandContext {
   app: JupyterFrontEnd;
-  panel: StoragePanel;
+  panel: IStoragePanel;
   trans: TranslationBundle;
   translator: ITranslator;
   settings: IStorageSettings;

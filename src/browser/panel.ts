@@ -9,6 +9,7 @@ import { AccordionPanel, Widget } from '@lumino/widgets';
 
 import { BrowserSection } from './browser';
 import { ctaStorageIcon } from '../icons';
+import { IStoragePanel } from '../tokens';
 import { Listing } from './listing';
 import { StorageModel } from './model';
 import { TransferModel } from '../transfers/transferModel';
@@ -20,7 +21,7 @@ const SIZES = [3, 1];
 /** Below this share of the height, the transfers list is no longer seen. */
 const MIN_SHARE = 0.05;
 
-export class StoragePanel extends SidePanel {
+export class StoragePanel extends SidePanel implements IStoragePanel {
   constructor(options: StoragePanel.IOptions) {
     super({ translator: options.translator });
     this.addClass('jp-CtadataPanel');
@@ -71,6 +72,11 @@ export class StoragePanel extends SidePanel {
       this._accordion?.expand(1);
     }
     this.keepTransfersVisible();
+  }
+
+  focusFilter(): void {
+    this.browser.filter.input.focus();
+    this.browser.filter.input.select();
   }
 
   /**
