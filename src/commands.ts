@@ -59,10 +59,9 @@ export function addCommands(
   ctx: ICommandContext,
   actions: StorageActions
 ): void {
-  const { app, panel, trans, palette } = ctx;
+  const { app, panel, model, transfers, trans, palette } = ctx;
   const { commands } = app;
   const { downloads, uploads } = actions;
-  const model = panel.model;
   const selected = () => model.selectedItems;
   const ready = () =>
     !!model.config?.token_present &&
@@ -303,14 +302,14 @@ export function addCommands(
   commands.addCommand(CommandIDs.cancelAllTransfers, {
     describedBy: ARGS,
     label: trans.__('Cancel All CTA Storage Transfers'),
-    isEnabled: () => panel.transfers.hasActive,
-    execute: () => panel.transfers.cancelAll()
+    isEnabled: () => transfers.hasActive,
+    execute: () => transfers.cancelAll()
   });
 
   commands.addCommand(CommandIDs.clearTransfers, {
     describedBy: ARGS,
     label: trans.__('Clear Finished CTA Storage Transfers'),
-    execute: () => panel.transfers.dismissFinished()
+    execute: () => transfers.dismissFinished()
   });
 
   // Enablement follows the selection, the configuration and the transfers.
@@ -326,7 +325,7 @@ export function addCommands(
   model.selectionChanged.connect(notify);
   model.configChanged.connect(notify);
   model.changed.connect(notify);
-  panel.transfers.changed.connect(notify);
+  transfers.changed.connect(notify);
 
   // The palette: every command.
   for (const command of Object.values(CommandIDs)) {

@@ -68,14 +68,6 @@ export interface IStoragePanel {
    */
   readonly id: string;
   /**
-   * The storage listing and the upload folder.
-   */
-  readonly model: StorageModel;
-  /**
-   * The transfers of the server extension and of this tab.
-   */
-  readonly transfers: TransferModel;
-  /**
    * Expand the transfers section, with room to show its list.
    */
   showTransfers(): void;
@@ -86,18 +78,33 @@ export interface IStoragePanel {
 }
 
 /**
- * What the actions and the commands work with.
+ * What the actions work with: the models, not the panel (which is built
+ * after them, with the actions).
  */
-export interface ICommandContext {
+export interface IActionContext {
   app: JupyterFrontEnd;
-  panel: IStoragePanel;
+  /**
+   * The storage listing and the upload folder.
+   */
+  model: StorageModel;
+  /**
+   * The transfers of the server extension and of this tab.
+   */
+  transfers: TransferModel;
   trans: TranslationBundle;
-  translator: ITranslator;
   settings: IStorageSettings;
   docManager: IDocumentManager | null;
   docRegistry: DocumentRegistry;
   defaultBrowser: IDefaultFileBrowser | null;
   browserFactory: IFileBrowserFactory | null;
+}
+
+/**
+ * What the commands work with: the actions' context and the panel.
+ */
+export interface ICommandContext extends IActionContext {
+  panel: IStoragePanel;
+  translator: ITranslator;
   palette: ICommandPalette | null;
   /**
    * Load the configuration and the listing again.

@@ -5,6 +5,7 @@
 import { ITranslator } from '@jupyterlab/translation';
 import { SidePanel } from '@jupyterlab/ui-components';
 import { Message } from '@lumino/messaging';
+import { ISignal } from '@lumino/signaling';
 import { AccordionPanel, Widget } from '@lumino/widgets';
 
 import { BrowserSection } from './browser';
@@ -49,6 +50,7 @@ export class StoragePanel extends SidePanel implements IStoragePanel {
     if (!options.transfers.transfers.length) {
       this._accordion?.collapse(1);
     }
+    options.transfersStarted?.connect(() => this.showTransfers(), this);
     // Opened by a click on its header, it gets room if it had none.
     this._accordion?.expansionToggled.connect(() =>
       this.keepTransfersVisible()
@@ -120,6 +122,10 @@ export namespace StoragePanel {
   export interface IOptions extends BrowserSection.IOptions {
     transfers: TransferModel;
     translator?: ITranslator;
+    /**
+     * Transfers the user asked for have started: the transfers section opens.
+     */
+    transfersStarted?: ISignal<unknown, void>;
     /**
      * The panel was shown.
      */

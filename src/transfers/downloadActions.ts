@@ -10,7 +10,7 @@ import { askConflict, jobConflict } from './conflictDialog';
 import { asError } from '../errors';
 import { ProgressNotice, TransferNotifier } from './notices';
 import { parentDir } from '../paths';
-import { ICommandContext } from '../tokens';
+import { IActionContext } from '../tokens';
 import {
   ensureDirectory,
   refreshFileBrowsers,
@@ -24,9 +24,13 @@ import {
 export const MAX_OPEN_BYTES = 100 * 1000 * 1000;
 
 export class DownloadActions {
+  /**
+   * `onStarted`: downloads the user asked for have started.
+   */
   constructor(
-    private _ctx: ICommandContext,
-    private _notifier: TransferNotifier
+    private _ctx: IActionContext,
+    private _notifier: TransferNotifier,
+    private _onStarted: () => void
   ) {}
 
   /**
@@ -86,7 +90,7 @@ export class DownloadActions {
       }
     }
     if (jobs.length) {
-      this._ctx.panel.showTransfers();
+      this._onStarted();
     }
     return jobs;
   }
@@ -95,9 +99,9 @@ export class DownloadActions {
    * Download a file to the cache folder of the workspace, then open it.
    */
   async open(entry: IEntry): Promise<void> {
-    const { trans, panel, docManager, settings } = this._ctx;
+    const { trans, model, transfers, docManager, settings } = this._ctx;
     if (entry.type === 'directory') {
-      await panel.model.cd(entry.path);
+      await model.cd(entry.path);
       return;
     }
     if (!docManager) {
@@ -110,14 +114,14 @@ export class DownloadActions {
     await ensureDirectory(this._contents, folder);
     const notice = new ProgressNotice(trans.__('Opening %1…', entry.name));
     try {
-      const job = await panel.transfers.startTransfer({
+      const job = await transfers.startTransfer({
         kind: 'download',
         path: entry.path,
         to: folder,
         recursive: false,
         overwrite: true
       });
-      const end = await panel.transfers.whenFinished(job.id);
+      const end = await transfers.whenFinished(job.id);
       if (end.state !== 'done') {
         throw new Error(
           end.error ?? trans.__('The download was %1.', end.state)

@@ -12,13 +12,17 @@ import { askReplaceUpload } from './dialogs';
 import { asError } from '../errors';
 import { ProgressNotice, TransferNotifier } from './notices';
 import { normalizeDir, parentDir } from '../paths';
-import { ICommandContext } from '../tokens';
+import { IActionContext } from '../tokens';
 import { batchNotice } from './transferMessages';
 
 export class UploadActions {
+  /**
+   * `onStarted`: uploads the user asked for have started.
+   */
   constructor(
-    private _ctx: ICommandContext,
-    private _notifier: TransferNotifier
+    private _ctx: IActionContext,
+    private _notifier: TransferNotifier,
+    private _onStarted: () => void
   ) {}
 
   /**
@@ -26,7 +30,7 @@ export class UploadActions {
    * relative to it), after a check for names that already exist there.
    */
   async uploadFiles(files: IBrowserUpload[], target: string): Promise<void> {
-    const { trans, panel } = this._ctx;
+    const { trans, transfers } = this._ctx;
     const folder = this._uploadFolderOrSay();
     if (folder === null || !files.length) {
       return;
@@ -45,8 +49,8 @@ export class UploadActions {
         where
       )
     );
-    panel.showTransfers();
-    const result = await panel.transfers.uploadFiles(
+    this._onStarted();
+    const result = await transfers.uploadFiles(
       files.map(f => ({ file: f.file, path: dir + f.path })),
       folder
     );
@@ -59,7 +63,7 @@ export class UploadActions {
    * upload folder; the server extension does the transfer.
    */
   async uploadWorkspacePaths(paths: string[], target: string): Promise<void> {
-    const { trans, panel } = this._ctx;
+    const { trans } = this._ctx;
     const folder = this._uploadFolderOrSay();
     if (folder === null) {
       return;
@@ -89,7 +93,7 @@ export class UploadActions {
       }
     }
     if (started) {
-      panel.showTransfers();
+      this._onStarted();
     }
   }
 
@@ -102,7 +106,7 @@ export class UploadActions {
     input.type = 'file';
     input.multiple = true;
     input.webkitdirectory = directory;
-    const target = this._ctx.panel.model.uploadTarget;
+    const target = this._ctx.model.uploadTarget;
     input.addEventListener('change', () => {
       const files = Array.from(input.files ?? []).map(file => ({
         file,
@@ -131,11 +135,10 @@ export class UploadActions {
     names: string[],
     remoteDir: string
   ): Promise<boolean> {
-    const { trans, settings, panel } = this._ctx;
+    const { trans, settings, model } = this._ctx;
     if (!settings.confirmOverwrite || !names.length) {
       return true;
     }
-    const model = panel.model;
     let existing: string[];
     try {
       const listing =
@@ -155,11 +158,11 @@ export class UploadActions {
    * The upload folder; null, said in a notification, when there is none.
    */
   private _uploadFolderOrSay(): string | null {
-    const { trans, panel } = this._ctx;
-    const folder = panel.model.uploadFolder;
+    const { trans, model } = this._ctx;
+    const folder = model.uploadFolder;
     if (!folder) {
       Notification.error(
-        panel.model.config
+        model.config
           ? trans.__(
               'No upload folder is available for your account: uploads are not possible.'
             )
@@ -171,7 +174,7 @@ export class UploadActions {
   }
 
   private _refreshIfShowing(remoteDir: string): void {
-    const model = this._ctx.panel.model;
+    const model = this._ctx.model;
     if (normalizeDir(remoteDir) === model.path) {
       void model.refresh();
     }
