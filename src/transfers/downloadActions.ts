@@ -9,6 +9,7 @@ import { IDownloadRequest, IEntry, ITransfer, OnConflict } from '../apiTypes';
 import { askConflict, jobConflict } from './conflictDialog';
 import { asError } from '../errors';
 import { ProgressNotice, TransferNotifier } from './notices';
+import { busyMessage } from './transferMessages';
 import { parentDir } from '../paths';
 import { IActionContext } from '../tokens';
 import {
@@ -169,12 +170,15 @@ export class DownloadActions {
       if (err.reason === 'conflict' && !request.on_conflict) {
         return 'conflict';
       }
+      // Overlapping a download that runs: replacing cannot help, waiting can.
       Notification.error(
-        this._ctx.trans.__(
-          'Could not download %1: %2',
-          request.path,
-          err.message
-        ),
+        err.reason === 'busy'
+          ? busyMessage(request, this._ctx.trans)
+          : this._ctx.trans.__(
+              'Could not download %1: %2',
+              request.path,
+              err.message
+            ),
         { autoClose: false }
       );
       return null;

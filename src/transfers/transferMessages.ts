@@ -5,7 +5,7 @@
 import { PathExt } from '@jupyterlab/coreutils';
 import { TranslationBundle } from '@jupyterlab/translation';
 
-import { ITransfer, TransferRequest } from '../apiTypes';
+import { IDownloadRequest, ITransfer, TransferRequest } from '../apiTypes';
 import { IBatchResult } from './browserUploads';
 import { baseName, parentDir } from '../paths';
 
@@ -36,6 +36,29 @@ export function startedMessage(
         'Uploading %1 to %2',
         PathExt.basename(request.from),
         parentDir(job.path)
+      );
+}
+
+/**
+ * Why a download was refused with the reason `busy`: its target overlaps a
+ * download that has not ended.
+ */
+export function busyMessage(
+  request: IDownloadRequest,
+  trans: TranslationBundle
+): string {
+  const name = baseName(request.path) || request.path;
+  const to = request.to ? request.to + '/' : '/';
+  return request.recursive
+    ? trans.__(
+        'The folder %1 is already being downloaded to %2: wait for that download to end, or cancel it in the transfers list.',
+        name,
+        to
+      )
+    : trans.__(
+        'The file %1 is already being downloaded to %2: wait for that download to end, or cancel it in the transfers list.',
+        name,
+        to
       );
 }
 

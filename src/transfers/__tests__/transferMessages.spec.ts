@@ -2,12 +2,38 @@ import { nullTranslator } from '@jupyterlab/translation';
 
 import {
   batchNotice,
+  busyMessage,
   finishedNotice,
   startedMessage
 } from '../transferMessages';
 import { job } from './jobs';
 
 const trans = nullTranslator.load('ctadata_lab');
+
+describe('busyMessage', () => {
+  const request = {
+    kind: 'download' as const,
+    path: 'lst/DL1/run.h5',
+    to: 'data',
+    recursive: false,
+    overwrite: false
+  };
+
+  it('says that the file is already being downloaded there, and what to do', () => {
+    const message = busyMessage(request, trans);
+    expect(message).toBe(
+      'The file run.h5 is already being downloaded to data/: wait for that download to end, or cancel it in the transfers list.'
+    );
+    expect(message).not.toMatch(/replace|overwrite/i);
+  });
+
+  it('says folder for a folder, and / for the top folder', () => {
+    const folder = { ...request, path: 'lst/DL1/', to: '', recursive: true };
+    expect(busyMessage(folder, trans)).toBe(
+      'The folder DL1 is already being downloaded to /: wait for that download to end, or cancel it in the transfers list.'
+    );
+  });
+});
 
 describe('startedMessage', () => {
   it('says what is downloaded where, the top folder as /', () => {
