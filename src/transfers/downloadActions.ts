@@ -5,7 +5,8 @@
 import { Notification } from '@jupyterlab/apputils';
 import { PathExt } from '@jupyterlab/coreutils';
 
-import { IDownloadRequest, IEntry, ITransfer, OnConflict } from '../apiTypes';
+import { IDownloadRequest, IEntry, ITransfer } from '../apiTypes';
+import { ConflictBatches, ConflictChoice } from './conflictBatches';
 import { askConflict, jobConflict } from './conflictDialog';
 import { asError } from '../errors';
 import { ProgressNotice, TransferNotifier } from './notices';
@@ -63,32 +64,34 @@ export class DownloadActions {
   }
 
   /**
-   * Download remote entries into a workspace folder.
+   * Download remote entries into a workspace folder. Files there that differ
+   * from the storage's are not replaced: such a download ends in the state
+   * `conflict`, and the user is asked then (`finished`).
    */
   async download(entries: IEntry[], to: string): Promise<ITransfer[]> {
     if (!entries.length) {
       return [];
     }
     await ensureDirectory(this._contents, to);
-    const choose = this._conflictAsker(entries.length > 1, to);
+    const batch = this._batches.begin(entries.length);
     const jobs: ITransfer[] = [];
-    for (const entry of entries) {
-      const request: IDownloadRequest = {
-        kind: 'download',
-        path: entry.path,
-        to,
-        recursive: entry.type === 'directory',
-        overwrite: false
-      };
-      let job = await this._tryStart(request);
-      const choice = job === 'conflict' ? await choose(entry.name) : null;
-      if (choice) {
-        // "skip" too makes a job: the transfers list and its toast say what was kept.
-        job = await this._tryStart({ ...request, on_conflict: choice });
+    try {
+      for (const entry of entries) {
+        const job = await this._tryStart({
+          kind: 'download',
+          path: entry.path,
+          to,
+          recursive: entry.type === 'directory',
+          overwrite: false,
+          on_conflict: 'ask'
+        });
+        if (job) {
+          batch.add(job.id);
+          jobs.push(job);
+        }
       }
-      if (job && job !== 'conflict') {
-        jobs.push(job);
-      }
+    } finally {
+      batch.end();
     }
     if (jobs.length) {
       this._onStarted();
@@ -151,25 +154,25 @@ export class DownloadActions {
   finished(job: ITransfer): void {
     if (job.state === 'conflict') {
       void this._resolveConflict(job);
-    } else if (job.state === 'done') {
+      return;
+    }
+    this._batches.forget(job.id);
+    this._answered.delete(job.id);
+    if (job.state === 'done') {
       this._refreshFileBrowsers();
     }
   }
 
   /**
-   * Start a download; a conflict is returned, other failures are reported.
+   * Start a download; null when it could not start (said in a notification).
    */
   private async _tryStart(
     request: IDownloadRequest
-  ): Promise<ITransfer | 'conflict' | null> {
+  ): Promise<ITransfer | null> {
     try {
       return await this._notifier.start(request);
     } catch (error) {
       const err = asError(error);
-      // A first try's conflict is asked about; a conflict after the answer is an error.
-      if (err.reason === 'conflict' && !request.on_conflict) {
-        return 'conflict';
-      }
       // Overlapping a download that runs: replacing cannot help, waiting can.
       Notification.error(
         err.reason === 'busy'
@@ -186,48 +189,31 @@ export class DownloadActions {
   }
 
   /**
-   * What to do with a conflicting download ("overwrite", "skip", or null:
-   * nothing): without asking when the settings say so, else asked, once for
-   * all when the user says so.
-   */
-  private _conflictAsker(
-    several: boolean,
-    to: string
-  ): (name: string) => Promise<OnConflict | null> {
-    let forAll: OnConflict | null | undefined = undefined;
-    return async name => {
-      if (forAll !== undefined) {
-        return forAll;
-      }
-      if (!this._ctx.settings.confirmOverwrite) {
-        return 'overwrite';
-      }
-      const conflict = {
-        folder: to || '/',
-        paths: [PathExt.join(to, name)],
-        total: 1
-      };
-      const answer = await askConflict(conflict, this._ctx.trans, several);
-      if (answer.forAll) {
-        forAll = answer.choice;
-      }
-      return answer.choice;
-    };
-  }
-
-  /**
-   * A download ended in `conflict` (nothing written): ask, then download
-   * again overwriting or skipping the differing files, or do nothing.
+   * A download ended in `conflict` (nothing written): ask (once for its
+   * batch when the user ticks "for all"), then download again overwriting
+   * or skipping the differing files, or do nothing. Without asking when the
+   * settings say so.
    */
   private async _resolveConflict(job: ITransfer): Promise<void> {
-    const choice = this._ctx.settings.confirmOverwrite
-      ? (await askConflict(jobConflict(job), this._ctx.trans)).choice
-      : 'overwrite';
-    if (choice === null || job.local === null) {
+    if (this._answered.delete(job.id)) {
+      // Already answered: a conflict again is only reported (its toast).
+      return;
+    }
+    const { settings, trans } = this._ctx;
+    let choice: ConflictChoice = 'overwrite';
+    if (settings.confirmOverwrite) {
+      choice = await this._batches.decide(job.id, offerForAll =>
+        askConflict(jobConflict(job), trans, offerForAll)
+      );
+    } else {
+      this._batches.forget(job.id);
+    }
+    if (choice === null || choice === 'ask' || job.local === null) {
       return;
     }
     const to = PathExt.dirname(job.local);
-    await this._tryStart({
+    // "skip" too makes a job: the transfers list and its toast say what was kept.
+    const again = await this._tryStart({
       kind: 'download',
       path: job.path,
       to: to === '.' ? '' : to,
@@ -235,6 +221,9 @@ export class DownloadActions {
       overwrite: false,
       on_conflict: choice
     });
+    if (again) {
+      this._answered.add(again.id);
+    }
   }
 
   private _refreshFileBrowsers(): void {
@@ -242,4 +231,7 @@ export class DownloadActions {
   }
 
   private readonly _contents = this._ctx.app.serviceManager.contents;
+  private readonly _batches = new ConflictBatches();
+  /** Jobs started with the user's answer to a conflict. */
+  private readonly _answered = new Set<string>();
 }
