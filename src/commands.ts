@@ -1,7 +1,7 @@
 /**
  * The commands of the CTA Storage panel: their registration, palette
  * entries, context menus and key bindings. What they do is in actions.ts,
- * downloadActions.ts and uploadActions.ts.
+ * transfers/downloadActions.ts and transfers/uploadActions.ts.
  */
 import { FileDialog } from '@jupyterlab/filebrowser';
 import { InputDialog } from '@jupyterlab/apputils';
