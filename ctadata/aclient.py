@@ -18,9 +18,9 @@ from .base_client import BaseClient
 from .entry import Entry
 from .errors import CtadataError, StorageException
 from .protocol import Flow, missing_parent, no_parent_error
+from .retry import TIMEOUT, as_ctadata_error, async_with_retries
 from .transfer.checksum import Running, Uploaded
-from .transfer.engine import TIMEOUT
-from .transfer.one_file import as_ctadata_error, async_with_retries, verify_upload
+from .transfer.one_file import verify_upload
 
 T = TypeVar("T")
 OFF_LOOP_BYTES = 256 * 1024  # answers larger than this are parsed in a thread

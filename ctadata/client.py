@@ -23,10 +23,11 @@ from .protocol import (
     missing_parent,
     no_parent_error,
 )
+from .retry import TIMEOUT, with_retries
 from .transfer.checksum import Uploaded
-from .transfer.engine import TIMEOUT, TransferClient
+from .transfer.engine import TransferClient
 from .transfer.local import LocalPath
-from .transfer.one_file import open_source, upload, verify_upload, with_retries
+from .transfer.one_file import open_source, upload, verify_upload
 from .transfer.progress import Meter
 
 T = TypeVar("T")

@@ -26,11 +26,13 @@ from ..entry import Entry, http_date
 from ..errors import InvalidPath, NotFound, StorageException, TokenRefreshed, TransferError
 from ..http import USER_AGENT, BearerAuth, check_response, sent_token
 from ..paths import clean_remote, with_slash
+from ..retry import TIMEOUT, with_retries
 from ..transfer.checksum import WANT_DIGEST, Uploaded, digest_of
-from ..transfer.engine import TIMEOUT, TransferClient
+from ..transfer.engine import TransferClient
 from ..transfer.local import LocalPath
-from ..transfer.one_file import open_source, upload, verify_upload, with_retries
+from ..transfer.one_file import open_source, upload, verify_upload
 from ..transfer.progress import Meter
+from ..transport import connection_limits
 from .tokens import TokenSource, token_source
 
 DEFAULT_DCACHE_URL = "https://dcache.cta.cscs.ch:2880"
@@ -116,7 +118,7 @@ class DirectClient(TransferClient):
         # header when the redirect leaves the door's origin).
         return httpx.Client(
             timeout=TIMEOUT,
-            limits=httpx.Limits(max_connections=max(10, 2 * self.concurrency)),
+            limits=connection_limits(self.concurrency),
             follow_redirects=True,
             auth=BearerAuth(self.tokens.token),
             headers={"User-Agent": USER_AGENT},

@@ -46,11 +46,11 @@ from ..errors import (
 from ..http import USER_AGENT, BearerAuth, byte_range, windows
 from ..paths import clean_remote
 from ..protocol import UNASKABLE
+from ..retry import TIMEOUT, with_retries
 from ..search.finder import fsspec_find
 from ..transfer.checksum import WANT_DIGEST, Summing, digest_of
-from ..transfer.engine import TIMEOUT
 from ..transfer.identity import mtime_ns
-from ..transfer.one_file import download, verify_upload, with_retries
+from ..transfer.one_file import download, verify_upload
 from .errors import Failures, translating
 from .files import (
     CallbackMeter,

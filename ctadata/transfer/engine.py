@@ -23,9 +23,10 @@ import httpx
 from ..entry import Entry
 from ..errors import InvalidPath, TransferError
 from ..paths import clean_remote, complete_upload_path, remote_join, remote_name, with_slash
+from ..retry import TIMEOUT
 from ..search.criteria import Criteria
 from ..search.finder import Finder, walk
-from ..transport import TLSOnDemandTransport
+from ..transport import TLSOnDemandTransport, connection_limits
 from .checksum import Uploaded, Written
 from .identity import mtime_ns
 from .local import Adopt, LocalPath, TempHook
@@ -44,7 +45,6 @@ from .plan import (
 from .progress import Meter, ProgressCallback
 from .tree import FileResult, Task, TransferSummary, run_tasks
 
-TIMEOUT = httpx.Timeout(120.0, connect=10.0)
 DEFAULT_CONCURRENCY = 4
 
 
@@ -136,8 +136,7 @@ class TransferClient(Finder):
         )
 
     def _http_client(self) -> httpx.Client:
-        limits = httpx.Limits(max_connections=max(10, 2 * self.concurrency))
-        transport = TLSOnDemandTransport(limits)
+        transport = TLSOnDemandTransport(connection_limits(self.concurrency))
         return httpx.Client(timeout=TIMEOUT, transport=transport, follow_redirects=False)
 
     # -- plumbing ---------------------------------------------------------------------------
