@@ -22,6 +22,7 @@ from .protocol import (
     UnknownUploadFolder,
     missing_parent,
     no_parent_error,
+    run_flow,
 )
 from .retry import TIMEOUT, with_retries
 from .transfer.checksum import Uploaded
@@ -63,14 +64,11 @@ class APIClient(TransferClient, BaseClient):
         self._sending = 0
 
     def run(self, flow: Flow[T]) -> T:
-        """Drive a protocol flow: send each request it yields, hand back each response."""
-        try:
-            request = next(flow)
-            while True:
-                response = with_retries(lambda r=request: self.http.send(r), request.url.path)
-                request = flow.send(response)
-        except StopIteration as stop:
-            return stop.value
+        """Drive a protocol flow: send each request it yields (retried after transient
+        failures), hand back each response."""
+        return run_flow(
+            flow, lambda request: with_retries(lambda: self.http.send(request), request.url.path)
+        )
 
     # -- listing ----------------------------------------------------------------------------
     def list_dir(self, path: str) -> list[dict[str, Any]]:

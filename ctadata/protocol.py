@@ -8,7 +8,7 @@ I/O. Multi-step operations are generator "flows" that yield `httpx.Request`s and
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -44,6 +44,16 @@ Flow = Generator[httpx.Request, httpx.Response, T]
 
 UPLOAD_AREAS = ("lst", "cta")
 UNASKABLE = (404, 405, 501)  # a HEAD through `webdav/` is not offered: no checksum to compare
+
+
+def run_flow(flow: Flow[T], send: Callable[[httpx.Request], httpx.Response]) -> T:
+    """Drive `flow` synchronously: `send` each request it yields, hand back each response."""
+    try:
+        request = next(flow)
+        while True:
+            request = flow.send(send(request))
+    except StopIteration as stop:
+        return stop.value
 
 
 class UnknownUploadFolder(NotFound):
