@@ -24,7 +24,7 @@ import httpx
 
 from ..entry import Entry, http_date
 from ..errors import InvalidPath, NotFound, StorageException, TokenRefreshed, TransferError
-from ..http import USER_AGENT, BearerAuth, check_response, sent_token
+from ..http import USER_AGENT, bearer, check_response
 from ..paths import clean_remote, with_slash
 from ..protocol import Flow, run_flow
 from ..retry import TIMEOUT, with_retries
@@ -49,11 +49,14 @@ PROPFIND_BODY = (
 
 
 class RefreshingBearerAuth(httpx.Auth):
-    """The token source's token in the Authorization header; a 401 gets one more try with a
-    fresh token when there is one (and the request's body can be sent again).
+    """The token source's token in the Authorization header; a token refused (401) that a fresh
+    one differs from gets one more try with it: the token was revoked, or expired sooner than
+    the source said. Else the refusal is final, and `DirectClient.check` reports it.
 
-    For clients that do not go through `DirectClient.check` and the engine's retries: the
-    webdav4 client of the fsspec direct mode (`ctadata.fs`).
+    The one place where a refused token is refreshed, for every request to the door: those of
+    `DirectClient` and those of the fsspec direct mode (`ctadata.fs`). A request whose body was
+    streamed cannot be sent again: it raises `TokenRefreshed` instead, and the engine's retries
+    (`ctadata.retry`) send a new request, which carries the fresh token.
     """
 
     def __init__(self, tokens: TokenSource):
@@ -61,15 +64,21 @@ class RefreshingBearerAuth(httpx.Auth):
 
     def auth_flow(self, request: httpx.Request) -> Iterator[httpx.Request]:
         token = self.tokens.token()
-        request.headers["Authorization"] = f"Bearer {token}"
+        bearer(request, token)
         response = yield request
-        if (
-            response.status_code == 401
-            and isinstance(request.stream, httpx.ByteStream)  # a body held in memory
-            and self.tokens.refresh_after_refusal(token)
-        ):
-            request.headers["Authorization"] = f"Bearer {self.tokens.token()}"
-            yield request
+        if response.status_code != 401 or not self.tokens.refresh_after_refusal(token):
+            return
+        if not isinstance(request.stream, httpx.ByteStream):  # not a body held in memory
+            path = unquote(request.url.path)
+            # Seen by the caller only if the fresh tokens are refused as well.
+            raise TokenRefreshed(
+                f"{request.method} {path!r}: not authenticated: dCache at {request.url.netloc}"
+                f" refused the token, fresh ones too; {self.tokens.refusal_hint()}",
+                path=path,
+                status=401,
+            )
+        bearer(request, self.tokens.token())
+        yield request
 
 
 class DirectClient(TransferClient):
@@ -121,7 +130,7 @@ class DirectClient(TransferClient):
             timeout=TIMEOUT,
             limits=connection_limits(self.concurrency),
             follow_redirects=True,
-            auth=BearerAuth(self.tokens.token),
+            auth=RefreshingBearerAuth(self.tokens),
             headers={"User-Agent": USER_AGENT},
             verify=self.verify(),
         )
@@ -149,20 +158,9 @@ class DirectClient(TransferClient):
         return f"{self.dcache_url}/{quote(self.base_path, safe='/')}/{quote(path, safe='/')}"
 
     def check(self, response: httpx.Response, action: str, path: str) -> None:
-        """Raise the matching error unless the response is a success.
-
-        A refused token is retried once a fresh one differs from it (`TokenRefreshed`): the
-        token was revoked, or expired sooner than the agent said; else the refusal is final.
-        """
+        """Raise the matching error unless the response is a success. A 401 here is final:
+        `RefreshingBearerAuth` has tried a fresh token already, if there was one."""
         server = f"dCache at {urlsplit(self.dcache_url).netloc}"
-        if response.status_code == 401 and self.tokens.refresh_after_refusal(sent_token(response)):
-            # Seen by the caller only if the fresh tokens are refused as well.
-            raise TokenRefreshed(
-                f"{action} {path!r}: not authenticated: {server} refused the token, fresh ones"
-                f" too; {self.tokens.refusal_hint()}",
-                path=path,
-                status=401,
-            )
         check_response(response, action, path, server=server, auth_hint=self.tokens.refusal_hint())
 
     def _send(self, build: Callable[[], httpx.Request], action: str, path: str) -> httpx.Response:
