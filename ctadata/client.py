@@ -47,6 +47,7 @@ class APIClient(TransferClient, BaseClient):
         "_parents_made": set,
         "_uploads": threading.Condition,
         "_sending": int,
+        "_protocol": lambda: None,  # made anew from where the client lands (its environment)
     }
 
     def __init__(
