@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from .config import CERTIFICATESERVICE, DEFAULT_CHUNK_SIZE, DOWNLOADSERVICE, Settings
@@ -62,15 +63,15 @@ class BaseClient:
     @classmethod
     def from_settings(cls: type[C], settings: Settings, *args: Any, **options: Any) -> C:
         """A client for `settings`; `args` and `options` are the constructor's others."""
-        return cls(
-            *args,
-            token=settings.token,
-            downloadservice=settings.downloadservice,
-            certificateservice=settings.certificateservice,
-            chunk_size=settings.chunk_size,
-            range_window=settings.range_window,
-            **options,
-        )
+        named: dict[str, Any] = {
+            "token": settings.token,
+            "downloadservice": settings.downloadservice,
+            "certificateservice": settings.certificateservice,
+            "chunk_size": settings.chunk_size,
+            "range_window": settings.range_window,
+        }
+        make: Callable[..., C] = cls  # `args` are a subclass's own, before the settings
+        return make(*args, **named, **options)
 
     @property
     def token(self) -> str | None:

@@ -158,7 +158,9 @@ class Protocol:
             content=content,
         )
 
-    def webdav_request(self, method: str, path: str, headers: dict[str, str] | None = None):
+    def webdav_request(
+        self, method: str, path: str, headers: dict[str, str] | None = None
+    ) -> httpx.Request:
         all_headers = self._headers(json_body=False) | (headers or {})
         return httpx.Request(method, self.url("webdav", clean_remote(path)), headers=all_headers)
 

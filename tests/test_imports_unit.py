@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+import ast
+import inspect
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
+
+import ctadata
+import ctadata.api
+import ctadata.direct.api
+from ctadata.api_names import SERVICE_FUNCTIONS, TRANSFER_FUNCTIONS
+
+PACKAGE = Path(ctadata.__file__).parent
 
 
 def modules_after(statement: str, names: list[str]) -> list[str]:
@@ -20,3 +32,47 @@ def test_the_async_client_loads_no_synchronous_engine() -> None:
     sync = ["ctadata.transfer.engine", "ctadata.client", "ctadata.search.finder"]
     assert modules_after("import ctadata.aclient", sync) == []
     assert modules_after("import ctadata.client", sync) == sync  # the check can fail
+
+
+def module_functions(path: Path) -> list[str]:
+    """The public functions a module defines (`def` at its top level)."""
+    tree = ast.parse(path.read_text())
+    return [
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef) and not node.name.startswith("_")
+    ]
+
+
+def test_the_module_functions_are_those_named_in_api_names() -> None:
+    """`import ctadata` finds the module functions by `api_names` without loading `ctadata.api`:
+    the names there and the functions written out in `api.py` must be the same."""
+    assert sorted(module_functions(PACKAGE / "api.py")) == sorted(SERVICE_FUNCTIONS)
+    assert sorted(module_functions(PACKAGE / "direct" / "api.py")) == sorted(TRANSFER_FUNCTIONS)
+    assert set(SERVICE_FUNCTIONS) <= set(ctadata.__all__)
+
+
+@pytest.mark.parametrize(
+    ("module", "names"),
+    [(ctadata.api, SERVICE_FUNCTIONS), (ctadata.direct.api, TRANSFER_FUNCTIONS)],
+)
+def test_each_module_function_is_its_method_and_the_client_keywords(module, names) -> None:
+    """Each function takes what the client's method of its name takes (with its defaults), and
+    the client keywords, keyword-only; and says what it returns."""
+    client_class = module.DirectClient if module is ctadata.direct.api else module.APIClient
+    for name in names:
+        function = inspect.signature(getattr(module, name))
+        method = inspect.signature(getattr(client_class, name))
+        taken = [p for p in method.parameters.values() if p.name not in ("self", "on_temp")]
+        own = list(function.parameters.values())
+        assert own[: len(taken)] == taken, name
+        keywords = own[len(taken) :]
+        assert [p.name for p in keywords] == list(module.CLIENT_KEYWORDS), name
+        assert all(p.kind is p.KEYWORD_ONLY and p.default is None for p in keywords), name
+        assert function.return_annotation is not inspect.Signature.empty, name
+
+
+def test_import_ctadata_loads_the_functions_with_their_first_use() -> None:
+    loaded = ["ctadata.api", "httpx"]
+    assert modules_after("import ctadata", loaded) == []
+    assert modules_after("import ctadata\nctadata.list_dir", loaded) == loaded

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import ssl
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import quote, unquote, urlsplit
@@ -62,7 +62,7 @@ class RefreshingBearerAuth(httpx.Auth):
     def __init__(self, tokens: TokenSource):
         self.tokens = tokens
 
-    def auth_flow(self, request: httpx.Request) -> Iterator[httpx.Request]:
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         token = self.tokens.token()
         bearer(request, token)
         response = yield request
@@ -72,8 +72,9 @@ class RefreshingBearerAuth(httpx.Auth):
             path = unquote(request.url.path)
             # Seen by the caller only if the fresh tokens are refused as well.
             raise TokenRefreshed(
-                f"{request.method} {path!r}: not authenticated: dCache at {request.url.netloc}"
-                f" refused the token, fresh ones too; {self.tokens.refusal_hint()}",
+                f"{request.method} {path!r}: not authenticated: dCache at"
+                f" {request.url.netloc.decode()} refused the token, fresh ones too;"
+                f" {self.tokens.refusal_hint()}",
                 path=path,
                 status=401,
             )
@@ -97,7 +98,7 @@ class DirectClient(TransferClient):
 
     def __init__(
         self,
-        token: str | Callable[[], str] | TokenSource | None = None,
+        token: str | Callable[[], str | None] | TokenSource | None = None,
         dcache_url: str | None = None,
         *,
         account: str | None = None,
@@ -160,7 +161,7 @@ class DirectClient(TransferClient):
     def check(self, response: httpx.Response, action: str, path: str) -> None:
         """Raise the matching error unless the response is a success. A 401 here is final:
         `RefreshingBearerAuth` has tried a fresh token already, if there was one."""
-        server = f"dCache at {urlsplit(self.dcache_url).netloc}"
+        server = f"dCache at {urlsplit(self.dcache_url or '').netloc}"
         check_response(response, action, path, server=server, auth_hint=self.tokens.refusal_hint())
 
     def _send(self, build: Callable[[], httpx.Request], action: str, path: str) -> httpx.Response:
@@ -200,7 +201,7 @@ class DirectClient(TransferClient):
             raise StorageException(
                 f"list {path!r}: dCache answered something that is not WebDAV XML", path=path
             ) from exc
-        prefix = f"{urlsplit(self.dcache_url).path.rstrip('/')}/{self.base_path}/"
+        prefix = f"{urlsplit(self.dcache_url or '').path.rstrip('/')}/{self.base_path}/"
         listing = []
         for item in root.iter(f"{DAV}response"):
             href = unquote(urlsplit(item.findtext(f"{DAV}href", "").strip()).path)

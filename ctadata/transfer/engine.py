@@ -16,7 +16,7 @@ from abc import abstractmethod
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import httpx
 
@@ -46,6 +46,7 @@ from .progress import Meter, ProgressCallback
 from .tree import FileResult, Task, TransferSummary, run_tasks
 
 DEFAULT_CONCURRENCY = 4
+C = TypeVar("C", bound="TransferClient")
 
 
 class TransferClient(Finder):
@@ -163,7 +164,7 @@ class TransferClient(Finder):
             self._http.close()
             self._http = None
 
-    def __enter__(self) -> TransferClient:
+    def __enter__(self: C) -> C:
         return self
 
     def __exit__(self, *exc: object) -> None:

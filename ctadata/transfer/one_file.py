@@ -11,7 +11,7 @@ import errno
 import functools
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -166,7 +166,7 @@ def _windows(
     check: Checker,
     first: httpx.Response,
     path: str,
-) -> Iterator[bytes]:
+) -> Generator[bytes, None, None]:
     """The body of `first` and, while a 206 stops short of the end of the file (a bounded
     window), the bodies of the requests for the next bytes, each checked to start where the
     last one ended. The caller closes `first`; the later answers are closed here."""
