@@ -13,7 +13,7 @@ import pytest
 import ctadata
 import ctadata.api
 import ctadata.direct.api
-from ctadata.api_names import SERVICE_FUNCTIONS, TRANSFER_FUNCTIONS
+from ctadata.api_names import ITERATOR_FUNCTIONS, SERVICE_FUNCTIONS, TRANSFER_FUNCTIONS
 
 PACKAGE = Path(ctadata.__file__).parent
 
@@ -57,8 +57,9 @@ def test_the_module_functions_are_those_named_in_api_names() -> None:
     [(ctadata.api, SERVICE_FUNCTIONS), (ctadata.direct.api, TRANSFER_FUNCTIONS)],
 )
 def test_each_module_function_is_its_method_and_the_client_keywords(module, names) -> None:
-    """Each function takes what the client's method of its name takes (with its defaults), and
-    the client keywords, keyword-only; and says what it returns."""
+    """Each function takes what the client's method of its name takes (with its defaults; not
+    the server extension's `on_temp` hook), and the client keywords, keyword-only; and says what
+    it returns."""
     client_class = module.DirectClient if module is ctadata.direct.api else module.APIClient
     for name in names:
         function = inspect.signature(getattr(module, name))
@@ -69,7 +70,10 @@ def test_each_module_function_is_its_method_and_the_client_keywords(module, name
         keywords = own[len(taken) :]
         assert [p.name for p in keywords] == list(module.CLIENT_KEYWORDS), name
         assert all(p.kind is p.KEYWORD_ONLY and p.default is None for p in keywords), name
-        assert function.return_annotation is not inspect.Signature.empty, name
+        returns = function.return_annotation
+        assert returns is not inspect.Signature.empty, name
+        # An iterator's client stays open while it is used (`api_names.ITERATOR_FUNCTIONS`).
+        assert str(returns).startswith("Iterator[") == (name in ITERATOR_FUNCTIONS), name
 
 
 def test_import_ctadata_loads_the_functions_with_their_first_use() -> None:
