@@ -22,11 +22,13 @@ from .protocol import (
     UnknownUploadFolder,
     missing_parent,
     no_parent_error,
+    run_flow,
 )
+from .retry import TIMEOUT, with_retries
 from .transfer.checksum import Uploaded
-from .transfer.engine import TIMEOUT, TransferClient
+from .transfer.engine import TransferClient
 from .transfer.local import LocalPath
-from .transfer.one_file import open_source, upload, verify_upload, with_retries
+from .transfer.one_file import open_source, upload, verify_upload
 from .transfer.progress import Meter
 
 T = TypeVar("T")
@@ -45,6 +47,7 @@ class APIClient(TransferClient, BaseClient):
         "_parents_made": set,
         "_uploads": threading.Condition,
         "_sending": int,
+        "_protocol": lambda: None,  # made anew from where the client lands (its environment)
     }
 
     def __init__(
@@ -62,14 +65,11 @@ class APIClient(TransferClient, BaseClient):
         self._sending = 0
 
     def run(self, flow: Flow[T]) -> T:
-        """Drive a protocol flow: send each request it yields, hand back each response."""
-        try:
-            request = next(flow)
-            while True:
-                response = with_retries(lambda r=request: self.http.send(r), request.url.path)
-                request = flow.send(response)
-        except StopIteration as stop:
-            return stop.value
+        """Drive a protocol flow: send each request it yields (retried after transient
+        failures), hand back each response."""
+        return run_flow(
+            flow, lambda request: with_retries(lambda: self.http.send(request), request.url.path)
+        )
 
     # -- listing ----------------------------------------------------------------------------
     def list_dir(self, path: str) -> list[dict[str, Any]]:

@@ -16,6 +16,12 @@ import httpx
 _UNUSED_TLS = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 
 
+def connection_limits(concurrency: int) -> httpx.Limits:
+    """The connection pool of a client that runs `concurrency` transfers at once: two
+    connections each (a file's GET and its checksum's HEAD, a PUT and a `MKCOL`), at least 10."""
+    return httpx.Limits(max_connections=max(10, 2 * concurrency))
+
+
 class TLSOnDemandTransport(httpx.BaseTransport):
     """Plain http through one connection pool, https through another made on first use, with
     httpx's defaults (certifi's CA bundle, or `SSL_CERT_FILE`/`SSL_CERT_DIR`)."""

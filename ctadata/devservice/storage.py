@@ -316,7 +316,7 @@ class WebDAVStorage:
         # Many threads and a long timeout: each transfer holds a thread for its whole duration,
         # and the service may pause an upload while its own client is slow.
         server = wsgi.Server((self.host, self.port), app, numthreads=32, timeout=300)
-        server.error_log = _quiet_error_log
+        server.error_log = _quiet_error_log  # type: ignore[method-assign]
         if self.tls is not None:
             server.ssl_adapter = BuiltinSSLAdapter(str(self.tls[0]), str(self.tls[1]))
         server.prepare()  # binds now, so that an ephemeral port is known before serving

@@ -16,16 +16,17 @@ from abc import abstractmethod
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import httpx
 
 from ..entry import Entry
 from ..errors import InvalidPath, TransferError
 from ..paths import clean_remote, complete_upload_path, remote_join, remote_name, with_slash
+from ..retry import TIMEOUT
 from ..search.criteria import Criteria
 from ..search.finder import Finder, walk
-from ..transport import TLSOnDemandTransport
+from ..transport import TLSOnDemandTransport, connection_limits
 from .checksum import Uploaded, Written
 from .identity import mtime_ns
 from .local import Adopt, LocalPath, TempHook
@@ -44,8 +45,8 @@ from .plan import (
 from .progress import Meter, ProgressCallback
 from .tree import FileResult, Task, TransferSummary, run_tasks
 
-TIMEOUT = httpx.Timeout(120.0, connect=10.0)
 DEFAULT_CONCURRENCY = 4
+C = TypeVar("C", bound="TransferClient")
 
 
 class TransferClient(Finder):
@@ -136,8 +137,7 @@ class TransferClient(Finder):
         )
 
     def _http_client(self) -> httpx.Client:
-        limits = httpx.Limits(max_connections=max(10, 2 * self.concurrency))
-        transport = TLSOnDemandTransport(limits)
+        transport = TLSOnDemandTransport(connection_limits(self.concurrency))
         return httpx.Client(timeout=TIMEOUT, transport=transport, follow_redirects=False)
 
     # -- plumbing ---------------------------------------------------------------------------
@@ -164,7 +164,7 @@ class TransferClient(Finder):
             self._http.close()
             self._http = None
 
-    def __enter__(self) -> TransferClient:
+    def __enter__(self: C) -> C:
         return self
 
     def __exit__(self, *exc: object) -> None:

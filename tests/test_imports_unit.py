@@ -1,0 +1,82 @@
+"""Which modules an import brings: each face loads what it uses, not what sits beside it."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import ctadata
+import ctadata.api
+import ctadata.direct.api
+from ctadata.api_names import ITERATOR_FUNCTIONS, SERVICE_FUNCTIONS, TRANSFER_FUNCTIONS
+
+PACKAGE = Path(ctadata.__file__).parent
+
+
+def modules_after(statement: str, names: list[str]) -> list[str]:
+    """Those of `names` in `sys.modules` after `statement`, in a fresh interpreter."""
+    code = f"import sys\n{statement}\nprint([m for m in {names!r} if m in sys.modules])"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return eval(done.stdout)  # noqa: S307 (a list of names printed by the line above)
+
+
+def test_the_async_client_loads_no_synchronous_engine() -> None:
+    """The server extension's event loop uses `AsyncAPIClient`: its timeouts and retries come
+    from `ctadata.retry`, not from the engine of the synchronous transfers."""
+    sync = ["ctadata.transfer.engine", "ctadata.client", "ctadata.search.finder"]
+    assert modules_after("import ctadata.aclient", sync) == []
+    assert modules_after("import ctadata.client", sync) == sync  # the check can fail
+
+
+def module_functions(path: Path) -> list[str]:
+    """The public functions a module defines (`def` at its top level)."""
+    tree = ast.parse(path.read_text())
+    return [
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef) and not node.name.startswith("_")
+    ]
+
+
+def test_the_module_functions_are_those_named_in_api_names() -> None:
+    """`import ctadata` finds the module functions by `api_names` without loading `ctadata.api`:
+    the names there and the functions written out in `api.py` must be the same."""
+    assert sorted(module_functions(PACKAGE / "api.py")) == sorted(SERVICE_FUNCTIONS)
+    assert sorted(module_functions(PACKAGE / "direct" / "api.py")) == sorted(TRANSFER_FUNCTIONS)
+    assert set(SERVICE_FUNCTIONS) <= set(ctadata.__all__)
+
+
+@pytest.mark.parametrize(
+    ("module", "names"),
+    [(ctadata.api, SERVICE_FUNCTIONS), (ctadata.direct.api, TRANSFER_FUNCTIONS)],
+)
+def test_each_module_function_is_its_method_and_the_client_keywords(module, names) -> None:
+    """Each function takes what the client's method of its name takes (with its defaults; not
+    the server extension's `on_temp` hook), and the client keywords, keyword-only; and says what
+    it returns."""
+    client_class = module.DirectClient if module is ctadata.direct.api else module.APIClient
+    for name in names:
+        function = inspect.signature(getattr(module, name))
+        method = inspect.signature(getattr(client_class, name))
+        taken = [p for p in method.parameters.values() if p.name not in ("self", "on_temp")]
+        own = list(function.parameters.values())
+        assert own[: len(taken)] == taken, name
+        keywords = own[len(taken) :]
+        assert [p.name for p in keywords] == list(module.CLIENT_KEYWORDS), name
+        assert all(p.kind is p.KEYWORD_ONLY and p.default is None for p in keywords), name
+        returns = function.return_annotation
+        assert returns is not inspect.Signature.empty, name
+        # An iterator's client stays open while it is used (`api_names.ITERATOR_FUNCTIONS`).
+        assert str(returns).startswith("Iterator[") == (name in ITERATOR_FUNCTIONS), name
+
+
+def test_import_ctadata_loads_the_functions_with_their_first_use() -> None:
+    loaded = ["ctadata.api", "httpx"]
+    assert modules_after("import ctadata", loaded) == []
+    assert modules_after("import ctadata\nctadata.list_dir", loaded) == loaded
