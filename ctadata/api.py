@@ -20,7 +20,7 @@ from .entry import Entry
 from .errors import CertificateError, CtadataError, StorageException
 from .search.finder import closing_after
 from .transfer.checksum import Uploaded, Written
-from .transfer.plan import OnConflict
+from .transfer.plan import OnConflictGiven
 from .transfer.progress import ProgressCallback
 from .transfer.tree import TransferSummary
 
@@ -155,7 +155,7 @@ def fetch_and_save_file_or_dir(
     *,
     to: str | os.PathLike[str] | None = None,
     overwrite: bool = False,
-    on_conflict: OnConflict = "skip",
+    on_conflict: OnConflictGiven = "skip",
     concurrency: int | None = None,
     progress: ProgressCallback | None = None,
     progress_bar: bool | None = None,
@@ -186,7 +186,7 @@ def download_dir(
     local_dir: str | os.PathLike[str],
     *,
     overwrite: bool = False,
-    on_conflict: OnConflict = "skip",
+    on_conflict: OnConflictGiven = "skip",
     root: str | os.PathLike[str] | None = None,
     concurrency: int | None = None,
     progress: ProgressCallback | None = None,

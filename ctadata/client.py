@@ -27,6 +27,7 @@ from .protocol import (
 from .retry import TIMEOUT, with_retries
 from .transfer.checksum import Uploaded
 from .transfer.engine import TransferClient
+from .transfer.hooks import TransferHooks
 from .transfer.local import LocalPath
 from .transfer.one_file import open_source, upload, verify_upload
 from .transfer.progress import Meter
@@ -38,7 +39,8 @@ class APIClient(TransferClient, BaseClient):
     """A client of the CTA data services.
 
     `APIClient(token, downloadservice, certificateservice, chunk_size, *, hub_user)`: the
-    settings of `BaseClient`; `concurrency` and `progress_bar` are the transfers'.
+    settings of `BaseClient`; `concurrency`, `progress_bar` and `hooks` are the transfers'
+    (`TransferClient`).
     """
 
     parents_on_conflict = True
@@ -55,9 +57,12 @@ class APIClient(TransferClient, BaseClient):
         *settings: Any,
         concurrency: int | None = None,
         progress_bar: bool | None = None,
+        hooks: TransferHooks | None = None,
         **named_settings: Any,
     ):
-        TransferClient.__init__(self, concurrency=concurrency, progress_bar=progress_bar)
+        TransferClient.__init__(
+            self, concurrency=concurrency, progress_bar=progress_bar, hooks=hooks
+        )
         BaseClient.__init__(self, *settings, **named_settings)
         self._parents_lock = threading.Lock()
         self._parents_made: set[str] = set()
