@@ -21,9 +21,8 @@ from .jobs import Job, JobManager
 
 @dataclass(frozen=True)
 class TransferService:
-    workspace: (
-        Workspace  # the Jupyter server's root directory, and whether hidden files may be used
-    )
+    # the Jupyter server's root directory, and whether hidden files may be used
+    workspace: Workspace
     jobs: JobManager  # the jobs, their worker threads and their journal
     aclient: AsyncAPIClient  # the server's client of the services, on its event loop
     job_client: Callable[[Job], APIClient]  # a synchronous client for one job's worker thread
