@@ -14,6 +14,8 @@ import ctadata
 import ctadata.api
 import ctadata.direct.api
 from ctadata.api_names import ITERATOR_FUNCTIONS, SERVICE_FUNCTIONS, TRANSFER_FUNCTIONS
+from ctadata.base_client import BaseClient
+from ctadata.direct.client import DirectClient
 
 PACKAGE = Path(ctadata.__file__).parent
 
@@ -52,24 +54,48 @@ def test_the_module_functions_are_those_named_in_api_names() -> None:
     assert set(SERVICE_FUNCTIONS) <= set(ctadata.__all__)
 
 
-@pytest.mark.parametrize(
-    ("module", "names"),
-    [(ctadata.api, SERVICE_FUNCTIONS), (ctadata.direct.api, TRANSFER_FUNCTIONS)],
-)
-def test_each_module_function_is_its_method_and_the_client_keywords(module, names) -> None:
+# Each module's functions, its client, the client keywords and where the client names them.
+FACES = [
+    (ctadata.api, SERVICE_FUNCTIONS, "APIClient", "ServiceOptions", BaseClient.__init__),
+    (
+        ctadata.direct.api,
+        TRANSFER_FUNCTIONS,
+        "DirectClient",
+        "DirectOptions",
+        DirectClient.__init__,
+    ),
+]
+CLIENT_KEYWORDS = {
+    "ServiceOptions": ["token", "downloadservice", "certificateservice", "chunk_size"],
+    "DirectOptions": ["token", "dcache_url", "account", "base_path"],
+}
+
+
+@pytest.mark.parametrize(("module", "names", "client", "options", "init"), FACES)
+def test_each_module_function_is_its_method_and_the_client_keywords(
+    module, names, client, options, init
+) -> None:
     """Each function takes what the client's method of its name takes (with its defaults; not
-    the server extension's `on_temp` hook), and the client keywords, keyword-only; and says what
-    it returns."""
-    client_class = module.DirectClient if module is ctadata.direct.api else module.APIClient
+    the server extension's `on_temp` hook), and the client keywords, keyword-only (`**client`,
+    typed by the module's `TypedDict` of them, each optional and typed as the client takes it);
+    and says what it returns."""
+    keywords = getattr(module, options)
+    assert list(keywords.__annotations__) == CLIENT_KEYWORDS[options]
+    assert keywords.__required_keys__ == frozenset()
+    assert keywords.__optional_keys__ == frozenset(CLIENT_KEYWORDS[options])
+    taken_by_client = inspect.signature(init).parameters
+    for keyword, annotation in keywords.__annotations__.items():
+        assert annotation.__forward_arg__ == taken_by_client[keyword].annotation, keyword
+        assert taken_by_client[keyword].default is None, keyword
+    client_class = getattr(module, client)
     for name in names:
         function = inspect.signature(getattr(module, name))
         method = inspect.signature(getattr(client_class, name))
         taken = [p for p in method.parameters.values() if p.name not in ("self", "on_temp")]
         own = list(function.parameters.values())
-        assert own[: len(taken)] == taken, name
-        keywords = own[len(taken) :]
-        assert [p.name for p in keywords] == list(module.CLIENT_KEYWORDS), name
-        assert all(p.kind is p.KEYWORD_ONLY and p.default is None for p in keywords), name
+        assert own[:-1] == taken, name
+        assert own[-1].kind is own[-1].VAR_KEYWORD, name
+        assert own[-1].annotation == f"Unpack[{options}]", name
         returns = function.return_annotation
         assert returns is not inspect.Signature.empty, name
         # An iterator's client stays open while it is used (`api_names.ITERATOR_FUNCTIONS`).
