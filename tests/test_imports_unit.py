@@ -7,6 +7,7 @@ import inspect
 import subprocess
 import sys
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -100,6 +101,59 @@ def test_each_module_function_is_its_method_and_the_client_keywords(
         assert returns is not inspect.Signature.empty, name
         # An iterator's client stays open while it is used (`api_names.ITERATOR_FUNCTIONS`).
         assert str(returns).startswith("Iterator[") == (name in ITERATOR_FUNCTIONS), name
+
+
+class RecordingClient:
+    """A client that records how it was made and what was called on it."""
+
+    made: ClassVar[list[RecordingClient]] = []
+
+    def __init__(self, **options: object):
+        self.options = options
+        self.called: tuple[str, dict[str, object]] | None = None
+        self.closed = False
+        RecordingClient.made.append(self)
+
+    def __getattr__(self, name: str):
+        def method(**arguments: object) -> object:
+            self.called = (name, arguments)
+            if arguments.get("path") == "raise":
+                raise ValueError(name)
+            return iter(["found"]) if name in ITERATOR_FUNCTIONS else "result"
+
+        return method
+
+    def close(self) -> None:
+        self.closed = True
+
+
+@pytest.mark.parametrize(("module", "names", "client", "options", "init"), FACES)
+def test_each_module_function_calls_its_method_on_a_client_of_its_own(
+    module, names, client, options, init, monkeypatch
+) -> None:
+    """All its arguments to the method of its name, its client keywords to the client, which is
+    closed after the call (after the iteration for an iterator, at once if the call fails)."""
+    monkeypatch.setattr(module, client, RecordingClient)
+    given = {keyword: f"{keyword} given" for keyword in CLIENT_KEYWORDS[options]}
+    for name in names:
+        function = getattr(module, name)
+        parameters = list(inspect.signature(function).parameters)[:-1]
+        arguments = {parameter: object() for parameter in parameters}
+        result = function(**arguments, **given)
+        made = RecordingClient.made[-1]
+        assert (made.options, made.called) == (given, (name, arguments)), name
+        if name in ITERATOR_FUNCTIONS:
+            assert not made.closed, name
+            assert list(result) == ["found"], name
+        else:  # what the method returned, or None (`mkdirs`)
+            returns_none = inspect.signature(function).return_annotation == "None"
+            assert result == (None if returns_none else "result"), name
+        assert made.closed, name
+        if "path" in parameters:
+            with pytest.raises(ValueError, match=name):
+                function(**(arguments | {"path": "raise"}))
+            assert RecordingClient.made[-1].options == {}, name
+            assert RecordingClient.made[-1].closed, name
 
 
 def test_import_ctadata_loads_the_functions_with_their_first_use() -> None:
