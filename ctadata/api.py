@@ -1,9 +1,10 @@
 """The module-level API that users' notebooks call (`ctadata.list_dir(...)`, ...).
 
-Each function makes an `APIClient` for the call (`_client`) and calls its method of the same
-name; the keywords `token`, `downloadservice`, `certificateservice` and `chunk_size` override the
-defaults for that call only. `find` returns an iterator: its client stays open while it is used.
-The names are listed in `api_names.py`, which `import ctadata` reads without loading this module.
+Each function makes an `APIClient` for the call and calls its method of the same name
+(`calls.call`); the keywords `token`, `downloadservice`, `certificateservice` and `chunk_size`
+(`ServiceOptions`) override the defaults for that call only. `find` returns an iterator: its
+client stays open while it is used. The names are listed in `api_names.py`, which
+`import ctadata` reads without loading this module.
 """
 
 from __future__ import annotations
@@ -12,68 +13,44 @@ import os
 import threading
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from ._version import __version__
+from .calls import call
 from .client import APIClient
 from .entry import Entry
 from .errors import CertificateError, CtadataError, StorageException
-from .search.finder import closing_after
 from .transfer.checksum import Uploaded, Written
 from .transfer.plan import OnConflictGiven
 from .transfer.progress import ProgressCallback
 from .transfer.tree import TransferSummary
 
-CLIENT_KEYWORDS = ("token", "downloadservice", "certificateservice", "chunk_size")
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 
-def _client(
-    token: str | None,
-    downloadservice: str | None,
-    certificateservice: str | None,
-    chunk_size: int | None,
-) -> APIClient:
-    """The client of one call: the keywords given, the defaults for the others."""
-    return APIClient(token, downloadservice, certificateservice, chunk_size)
+class ServiceOptions(TypedDict, total=False):
+    """The client keywords of each function: `APIClient`'s settings, for that call only."""
+
+    token: str | None
+    downloadservice: str | None
+    certificateservice: str | None
+    chunk_size: int | None
 
 
-def list_dir(
-    path: str,
-    *,
-    token: str | None = None,
-    downloadservice: str | None = None,
-    certificateservice: str | None = None,
-    chunk_size: int | None = None,
-) -> list[dict[str, Any]]:
+def list_dir(path: str, **client: Unpack[ServiceOptions]) -> list[dict[str, Any]]:
     """The service's listing of `path`: the directory itself first, then its entries."""
-    with _client(token, downloadservice, certificateservice, chunk_size) as client:
-        return client.list_dir(path)
+    return call(APIClient, "list_dir", locals())
 
 
-def entries(
-    path: str,
-    *,
-    token: str | None = None,
-    downloadservice: str | None = None,
-    certificateservice: str | None = None,
-    chunk_size: int | None = None,
-) -> list[Entry]:
+def entries(path: str, **client: Unpack[ServiceOptions]) -> list[Entry]:
     """The entries of the directory `path` (without itself), or the file itself."""
-    with _client(token, downloadservice, certificateservice, chunk_size) as client:
-        return client.entries(path)
+    return call(APIClient, "entries", locals())
 
 
-def stat(
-    path: str,
-    *,
-    token: str | None = None,
-    downloadservice: str | None = None,
-    certificateservice: str | None = None,
-    chunk_size: int | None = None,
-) -> Entry:
+def stat(path: str, **client: Unpack[ServiceOptions]) -> Entry:
     """The entry of `path` itself."""
-    with _client(token, downloadservice, certificateservice, chunk_size) as client:
-        return client.stat(path)
+    return call(APIClient, "stat", locals())
 
 
 def find(
@@ -91,34 +68,11 @@ def find(
     on_error: Callable[[CtadataError | OSError], None] | None = None,
     on_listed: Callable[[str], None] | None = None,
     cancel: threading.Event | None = None,
-    token: str | None = None,
-    downloadservice: str | None = None,
-    certificateservice: str | None = None,
-    chunk_size: int | None = None,
+    **client: Unpack[ServiceOptions],
 ) -> Iterator[Entry]:
     """The entries below `path` that match, as they are found (`APIClient.find`: `name` a shell
     pattern, `newer`/`older` dates, `min_size`/`max_size` sizes such as `"1G"`, `type`)."""
-    client = _client(token, downloadservice, certificateservice, chunk_size)
-    try:  # bad arguments raise here, now, and the client is closed
-        found = client.find(
-            path,
-            name,
-            newer=newer,
-            older=older,
-            min_size=min_size,
-            max_size=max_size,
-            maxdepth=maxdepth,
-            type=type,
-            ignore_case=ignore_case,
-            listings=listings,
-            on_error=on_error,
-            on_listed=on_listed,
-            cancel=cancel,
-        )
-    except BaseException:
-        client.close()
-        raise
-    return closing_after(found, client.close)
+    return call(APIClient, "find", locals())
 
 
 def fetch_and_save_file(
@@ -130,23 +84,11 @@ def fetch_and_save_file(
     progress: ProgressCallback | None = None,
     progress_bar: bool | None = None,
     cancel: threading.Event | None = None,
-    token: str | None = None,
-    downloadservice: str | None = None,
-    certificateservice: str | None = None,
-    chunk_size: int | None = None,
+    **client: Unpack[ServiceOptions],
 ) -> Written:
     """Download one file to `save_to_fn` (default: its name, here); returns bytes written
     (`APIClient.fetch_and_save_file`)."""
-    with _client(token, downloadservice, certificateservice, chunk_size) as client:
-        return client.fetch_and_save_file(
-            path,
-            save_to_fn,
-            overwrite=overwrite,
-            root=root,
-            progress=progress,
-            progress_bar=progress_bar,
-            cancel=cancel,
-        )
+    return call(APIClient, "fetch_and_save_file", locals())
 
 
 def fetch_and_save_file_or_dir(
@@ -160,25 +102,11 @@ def fetch_and_save_file_or_dir(
     progress: ProgressCallback | None = None,
     progress_bar: bool | None = None,
     cancel: threading.Event | None = None,
-    token: str | None = None,
-    downloadservice: str | None = None,
-    certificateservice: str | None = None,
-    chunk_size: int | None = None,
+    **client: Unpack[ServiceOptions],
 ) -> Written | TransferSummary:
     """A file, or with `recursive` a whole directory, mirrored under `to` (default: here)
     (`APIClient.fetch_and_save_file_or_dir`)."""
-    with _client(token, downloadservice, certificateservice, chunk_size) as client:
-        return client.fetch_and_save_file_or_dir(
-            path,
-            recursive,
-            to=to,
-            overwrite=overwrite,
-            on_conflict=on_conflict,
-            concurrency=concurrency,
-            progress=progress,
-            progress_bar=progress_bar,
-            cancel=cancel,
-        )
+    return call(APIClient, "fetch_and_save_file_or_dir", locals())
 
 
 def download_dir(
@@ -192,25 +120,11 @@ def download_dir(
     progress: ProgressCallback | None = None,
     progress_bar: bool | None = None,
     cancel: threading.Event | None = None,
-    token: str | None = None,
-    downloadservice: str | None = None,
-    certificateservice: str | None = None,
-    chunk_size: int | None = None,
+    **client: Unpack[ServiceOptions],
 ) -> TransferSummary:
     """The contents of the remote directory `path`, concurrently, into `local_dir`
     (`APIClient.download_dir`)."""
-    with _client(token, downloadservice, certificateservice, chunk_size) as client:
-        return client.download_dir(
-            path,
-            local_dir,
-            overwrite=overwrite,
-            on_conflict=on_conflict,
-            root=root,
-            concurrency=concurrency,
-            progress=progress,
-            progress_bar=progress_bar,
-            cancel=cancel,
-        )
+    return call(APIClient, "download_dir", locals())
 
 
 def upload_file(
@@ -221,17 +135,11 @@ def upload_file(
     progress: ProgressCallback | None = None,
     progress_bar: bool | None = None,
     cancel: threading.Event | None = None,
-    token: str | None = None,
-    downloadservice: str | None = None,
-    certificateservice: str | None = None,
-    chunk_size: int | None = None,
+    **client: Unpack[ServiceOptions],
 ) -> Uploaded:
     """Upload one file into your user folder; a `path` ending in `/` keeps the local name.
     Returns the service's answer (`APIClient.upload_file`)."""
-    with _client(token, downloadservice, certificateservice, chunk_size) as client:
-        return client.upload_file(
-            local_fn, path, root=root, progress=progress, progress_bar=progress_bar, cancel=cancel
-        )
+    return call(APIClient, "upload_file", locals())
 
 
 def upload_dir(
@@ -243,104 +151,51 @@ def upload_dir(
     progress: ProgressCallback | None = None,
     progress_bar: bool | None = None,
     cancel: threading.Event | None = None,
-    token: str | None = None,
-    downloadservice: str | None = None,
-    certificateservice: str | None = None,
-    chunk_size: int | None = None,
+    **client: Unpack[ServiceOptions],
 ) -> TransferSummary:
     """Upload a local tree to `path` in your user folder, with its directories
     (`APIClient.upload_dir`)."""
-    with _client(token, downloadservice, certificateservice, chunk_size) as client:
-        return client.upload_dir(
-            local_dir,
-            path,
-            root=root,
-            concurrency=concurrency,
-            progress=progress,
-            progress_bar=progress_bar,
-            cancel=cancel,
-        )
+    return call(APIClient, "upload_dir", locals())
 
 
-def mkdirs(
-    path: str,
-    *,
-    token: str | None = None,
-    downloadservice: str | None = None,
-    certificateservice: str | None = None,
-    chunk_size: int | None = None,
-) -> None:
+def mkdirs(path: str, **client: Unpack[ServiceOptions]) -> None:
     """Create `path` (relative to your user folder) and its parents."""
-    with _client(token, downloadservice, certificateservice, chunk_size) as client:
-        client.mkdirs(path)
+    call(APIClient, "mkdirs", locals())
 
 
-def upload_folder(
-    hub_user: str | None = None,
-    *,
-    token: str | None = None,
-    downloadservice: str | None = None,
-    certificateservice: str | None = None,
-    chunk_size: int | None = None,
-) -> str:
+def upload_folder(hub_user: str | None = None, **client: Unpack[ServiceOptions]) -> str:
     """`<area>/users/<user>/`: the storage folder where your uploads land."""
-    with _client(token, downloadservice, certificateservice, chunk_size) as client:
-        return client.upload_folder(hub_user)
+    return call(APIClient, "upload_folder", locals())
 
 
 def upload_personal_certificate(
     certificate_file_path: str | os.PathLike[str],
     certificate_key: str,
     user: str | None = None,
-    *,
-    token: str | None = None,
-    downloadservice: str | None = None,
-    certificateservice: str | None = None,
-    chunk_size: int | None = None,
+    **client: Unpack[ServiceOptions],
 ) -> dict[str, Any]:
     """Store your own short-lived grid proxy certificate for a storage area (`certificate_key`:
     `"cta"`, `"lst"` or `"arc"`)."""
-    with _client(token, downloadservice, certificateservice, chunk_size) as client:
-        return client.upload_personal_certificate(certificate_file_path, certificate_key, user)
+    return call(APIClient, "upload_personal_certificate", locals())
 
 
 def upload_certificate(
-    path: str | os.PathLike[str],
-    certificate_key: str = "cta",
-    *,
-    token: str | None = None,
-    downloadservice: str | None = None,
-    certificateservice: str | None = None,
-    chunk_size: int | None = None,
+    path: str | os.PathLike[str], certificate_key: str = "cta", **client: Unpack[ServiceOptions]
 ) -> dict[str, Any]:
     """The friendly name of `upload_personal_certificate`."""
-    with _client(token, downloadservice, certificateservice, chunk_size) as client:
-        return client.upload_certificate(path, certificate_key)
+    return call(APIClient, "upload_certificate", locals())
 
 
 def upload_shared_certificate(
-    certificate_file_path: str | os.PathLike[str],
-    *,
-    token: str | None = None,
-    downloadservice: str | None = None,
-    certificateservice: str | None = None,
-    chunk_size: int | None = None,
+    certificate_file_path: str | os.PathLike[str], **client: Unpack[ServiceOptions]
 ) -> dict[str, Any]:
     """Store the shared robot certificate (admins only)."""
-    with _client(token, downloadservice, certificateservice, chunk_size) as client:
-        return client.upload_shared_certificate(certificate_file_path)
+    return call(APIClient, "upload_shared_certificate", locals())
 
 
-def webdav4_client(
-    *,
-    token: str | None = None,
-    downloadservice: str | None = None,
-    certificateservice: str | None = None,
-    chunk_size: int | None = None,
-) -> Any:
+def webdav4_client(**client: Unpack[ServiceOptions]) -> Any:
     """A webdav4 `Client` on the service's `webdav/` pass-through, with the bearer token."""
-    with _client(token, downloadservice, certificateservice, chunk_size) as client:
-        return client.webdav4_client()
+    return call(APIClient, "webdav4_client", locals())
 
 
 __all__ = [

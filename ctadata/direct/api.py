@@ -1,8 +1,9 @@
 """The module functions of `ctadata.direct`: those of `import ctadata`, on dCache itself.
 
-Each function makes a `DirectClient` for the call (`_client`) and calls its method of the same
-name; the keywords `token`, `dcache_url`, `account` and `base_path` override the defaults for
-that call only. `find` returns an iterator: its client stays open while it is used.
+Each function makes a `DirectClient` for the call and calls its method of the same name
+(`calls.call`); the keywords `token`, `dcache_url`, `account` and `base_path` (`DirectOptions`)
+override the defaults for that call only. `find` returns an iterator: its client stays open
+while it is used.
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ import os
 import threading
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
+from ..calls import call
 from ..entry import Entry
 from ..errors import CtadataError
-from ..search.finder import closing_after
 from ..transfer.checksum import Uploaded, Written
 from ..transfer.plan import OnConflictGiven
 from ..transfer.progress import ProgressCallback
@@ -23,57 +24,33 @@ from ..transfer.tree import TransferSummary
 from .client import DirectClient
 from .tokens import TokenSource
 
-CLIENT_KEYWORDS = ("token", "dcache_url", "account", "base_path")
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 
-def _client(
-    token: str | Callable[[], str | None] | TokenSource | None,
-    dcache_url: str | None,
-    account: str | None,
-    base_path: str | None,
-) -> DirectClient:
-    """The client of one call: the keywords given, the defaults for the others."""
-    return DirectClient(token, dcache_url, account=account, base_path=base_path)
+class DirectOptions(TypedDict, total=False):
+    """The client keywords of each function: `DirectClient`'s, for that call only."""
+
+    token: str | Callable[[], str | None] | TokenSource | None
+    dcache_url: str | None
+    account: str | None
+    base_path: str | None
 
 
-def list_dir(
-    path: str = "",
-    *,
-    token: str | Callable[[], str | None] | TokenSource | None = None,
-    dcache_url: str | None = None,
-    account: str | None = None,
-    base_path: str | None = None,
-) -> list[dict[str, Any]]:
+def list_dir(path: str = "", **client: Unpack[DirectOptions]) -> list[dict[str, Any]]:
     """The listing of `path` in the shape of the download service's: the directory itself
     first, then its entries."""
-    with _client(token, dcache_url, account, base_path) as client:
-        return client.list_dir(path)
+    return call(DirectClient, "list_dir", locals())
 
 
-def entries(
-    path: str,
-    *,
-    token: str | Callable[[], str | None] | TokenSource | None = None,
-    dcache_url: str | None = None,
-    account: str | None = None,
-    base_path: str | None = None,
-) -> list[Entry]:
+def entries(path: str, **client: Unpack[DirectOptions]) -> list[Entry]:
     """The entries of the directory `path` (without itself), or the file itself."""
-    with _client(token, dcache_url, account, base_path) as client:
-        return client.entries(path)
+    return call(DirectClient, "entries", locals())
 
 
-def stat(
-    path: str,
-    *,
-    token: str | Callable[[], str | None] | TokenSource | None = None,
-    dcache_url: str | None = None,
-    account: str | None = None,
-    base_path: str | None = None,
-) -> Entry:
+def stat(path: str, **client: Unpack[DirectOptions]) -> Entry:
     """The entry of `path` itself."""
-    with _client(token, dcache_url, account, base_path) as client:
-        return client.stat(path)
+    return call(DirectClient, "stat", locals())
 
 
 def find(
@@ -91,34 +68,11 @@ def find(
     on_error: Callable[[CtadataError | OSError], None] | None = None,
     on_listed: Callable[[str], None] | None = None,
     cancel: threading.Event | None = None,
-    token: str | Callable[[], str | None] | TokenSource | None = None,
-    dcache_url: str | None = None,
-    account: str | None = None,
-    base_path: str | None = None,
+    **client: Unpack[DirectOptions],
 ) -> Iterator[Entry]:
     """The entries below `path` that match, as they are found (`DirectClient.find`: `name` a shell
     pattern, `newer`/`older` dates, `min_size`/`max_size` sizes such as `"1G"`, `type`)."""
-    client = _client(token, dcache_url, account, base_path)
-    try:  # bad arguments raise here, now, and the client is closed
-        found = client.find(
-            path,
-            name,
-            newer=newer,
-            older=older,
-            min_size=min_size,
-            max_size=max_size,
-            maxdepth=maxdepth,
-            type=type,
-            ignore_case=ignore_case,
-            listings=listings,
-            on_error=on_error,
-            on_listed=on_listed,
-            cancel=cancel,
-        )
-    except BaseException:
-        client.close()
-        raise
-    return closing_after(found, client.close)
+    return call(DirectClient, "find", locals())
 
 
 def fetch_and_save_file(
@@ -130,23 +84,11 @@ def fetch_and_save_file(
     progress: ProgressCallback | None = None,
     progress_bar: bool | None = None,
     cancel: threading.Event | None = None,
-    token: str | Callable[[], str | None] | TokenSource | None = None,
-    dcache_url: str | None = None,
-    account: str | None = None,
-    base_path: str | None = None,
+    **client: Unpack[DirectOptions],
 ) -> Written:
     """Download one file to `save_to_fn` (default: its name, here); returns bytes written
     (`DirectClient.fetch_and_save_file`)."""
-    with _client(token, dcache_url, account, base_path) as client:
-        return client.fetch_and_save_file(
-            path,
-            save_to_fn,
-            overwrite=overwrite,
-            root=root,
-            progress=progress,
-            progress_bar=progress_bar,
-            cancel=cancel,
-        )
+    return call(DirectClient, "fetch_and_save_file", locals())
 
 
 def fetch_and_save_file_or_dir(
@@ -160,25 +102,11 @@ def fetch_and_save_file_or_dir(
     progress: ProgressCallback | None = None,
     progress_bar: bool | None = None,
     cancel: threading.Event | None = None,
-    token: str | Callable[[], str | None] | TokenSource | None = None,
-    dcache_url: str | None = None,
-    account: str | None = None,
-    base_path: str | None = None,
+    **client: Unpack[DirectOptions],
 ) -> Written | TransferSummary:
     """A file, or with `recursive` a whole directory, mirrored under `to` (default: here)
     (`DirectClient.fetch_and_save_file_or_dir`)."""
-    with _client(token, dcache_url, account, base_path) as client:
-        return client.fetch_and_save_file_or_dir(
-            path,
-            recursive,
-            to=to,
-            overwrite=overwrite,
-            on_conflict=on_conflict,
-            concurrency=concurrency,
-            progress=progress,
-            progress_bar=progress_bar,
-            cancel=cancel,
-        )
+    return call(DirectClient, "fetch_and_save_file_or_dir", locals())
 
 
 def download_dir(
@@ -192,25 +120,11 @@ def download_dir(
     progress: ProgressCallback | None = None,
     progress_bar: bool | None = None,
     cancel: threading.Event | None = None,
-    token: str | Callable[[], str | None] | TokenSource | None = None,
-    dcache_url: str | None = None,
-    account: str | None = None,
-    base_path: str | None = None,
+    **client: Unpack[DirectOptions],
 ) -> TransferSummary:
     """The contents of the remote directory `path`, concurrently, into `local_dir`
     (`DirectClient.download_dir`)."""
-    with _client(token, dcache_url, account, base_path) as client:
-        return client.download_dir(
-            path,
-            local_dir,
-            overwrite=overwrite,
-            on_conflict=on_conflict,
-            root=root,
-            concurrency=concurrency,
-            progress=progress,
-            progress_bar=progress_bar,
-            cancel=cancel,
-        )
+    return call(DirectClient, "download_dir", locals())
 
 
 def upload_file(
@@ -221,17 +135,11 @@ def upload_file(
     progress: ProgressCallback | None = None,
     progress_bar: bool | None = None,
     cancel: threading.Event | None = None,
-    token: str | Callable[[], str | None] | TokenSource | None = None,
-    dcache_url: str | None = None,
-    account: str | None = None,
-    base_path: str | None = None,
+    **client: Unpack[DirectOptions],
 ) -> Uploaded:
     """Upload one file to the storage path `path`; a `path` ending in `/` keeps the local name
     (`DirectClient.upload_file`)."""
-    with _client(token, dcache_url, account, base_path) as client:
-        return client.upload_file(
-            local_fn, path, root=root, progress=progress, progress_bar=progress_bar, cancel=cancel
-        )
+    return call(DirectClient, "upload_file", locals())
 
 
 def upload_dir(
@@ -243,33 +151,13 @@ def upload_dir(
     progress: ProgressCallback | None = None,
     progress_bar: bool | None = None,
     cancel: threading.Event | None = None,
-    token: str | Callable[[], str | None] | TokenSource | None = None,
-    dcache_url: str | None = None,
-    account: str | None = None,
-    base_path: str | None = None,
+    **client: Unpack[DirectOptions],
 ) -> TransferSummary:
     """Upload a local tree to the storage path `path`, with its directories
     (`DirectClient.upload_dir`)."""
-    with _client(token, dcache_url, account, base_path) as client:
-        return client.upload_dir(
-            local_dir,
-            path,
-            root=root,
-            concurrency=concurrency,
-            progress=progress,
-            progress_bar=progress_bar,
-            cancel=cancel,
-        )
+    return call(DirectClient, "upload_dir", locals())
 
 
-def mkdirs(
-    path: str,
-    *,
-    token: str | Callable[[], str | None] | TokenSource | None = None,
-    dcache_url: str | None = None,
-    account: str | None = None,
-    base_path: str | None = None,
-) -> None:
+def mkdirs(path: str, **client: Unpack[DirectOptions]) -> None:
     """Create the storage directory `path` and its missing parents."""
-    with _client(token, dcache_url, account, base_path) as client:
-        client.mkdirs(path)
+    call(DirectClient, "mkdirs", locals())

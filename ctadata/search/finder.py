@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -254,12 +254,3 @@ def entry_json(entry: Entry) -> dict[str, Any]:
         "size": entry.size,
         "mtime": entry.mtime.isoformat() if entry.mtime else None,
     }
-
-
-def closing_after(found: Iterator[T], close: Callable[[], None]) -> Generator[T, None, None]:
-    """The items of `found`, then `close()` once the iteration ends or is dropped: what the
-    module functions' `find` returns, whose client stays open while its results are read."""
-    try:
-        yield from found
-    finally:
-        close()
