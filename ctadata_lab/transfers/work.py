@@ -37,15 +37,7 @@ def download_job(
     `entry`: the remote entry as the request found it, which the work downloads without asking
     for it again; None (a resumed job): asked when the work runs, as it may have changed.
     """
-    job = Job(
-        "download",
-        remote,
-        local,
-        recursive=directory,
-        bytes_total=None if directory else size,
-        files_total=0 if directory else 1,
-    )
-    job.redo = redo
+    job = _new_job("download", remote, local, redo, directory, size)
     target = service.workspace.path(local)
     return job, _download(service, remote, target, redo, directory, entry)
 
@@ -116,15 +108,7 @@ def upload_job(
     Local files are opened from the workspace root without following links; in a folder, only
     regular files and folders are read, the rest is reported by name.
     """
-    job = Job(
-        "upload",
-        shown,
-        local,
-        recursive=directory,
-        bytes_total=None if directory else size,
-        files_total=0 if directory else 1,
-    )
-    job.redo = redo
+    job = _new_job("upload", shown, local, redo, directory, size)
     source = service.workspace.path(local)
 
     def work(job: Job) -> None:
@@ -136,3 +120,25 @@ def upload_job(
                 client.upload_file(source, redo.remote, **options)
 
     return job, work
+
+
+def _new_job(
+    kind: str,
+    path: str,
+    local: str,
+    redo: DownloadRedo | UploadRedo,
+    directory: bool,
+    size: int | None,
+) -> Job:
+    """A job of `kind` between `path` and the workspace path `local`: a folder's totals are
+    counted as it goes, a file's are known."""
+    job = Job(
+        kind,
+        path,
+        local,
+        recursive=directory,
+        bytes_total=None if directory else size,
+        files_total=0 if directory else 1,
+    )
+    job.redo = redo
+    return job
