@@ -13,7 +13,7 @@ Configuration: `CTADS_URL`, `CTACS_URL`, `JUPYTERHUB_API_TOKEN`, or keywords on 
 """
 
 import importlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 from .api_names import SERVICE_FUNCTIONS
@@ -44,15 +44,16 @@ LAZY = {
     "APIClient": "api",
     **dict.fromkeys(SERVICE_FUNCTIONS, "api"),
 }
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # what the lazy names are, for type checkers and IDEs
     from . import api as api
+    from .api import *  # noqa: F403 (the module functions: api.__all__)
     from .api import APIClient
     from .entry import Entry
     from .transfer.progress import Progress
     from .transfer.tree import FileResult, TransferSummary
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     if name == "api" or name in LAZY:
         # Not `from . import api`: that asks this module for `api` first, and so calls us again.
         module = importlib.import_module(f"{__name__}.{LAZY.get(name, name)}")
@@ -66,7 +67,7 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *__all__})
 
 
-def open(path: str, mode: str = "rb", **kwargs):
+def open(path: str, mode: str = "rb", **kwargs: Any) -> Any:
     """Open a storage file in place, without downloading it: a seekable binary file object.
 
     Reads are HTTP Range requests for 1 MiB blocks, cached per file (the blocks one read misses

@@ -9,6 +9,7 @@ and a streamed upload whose body arrives asynchronously (a browser upload piped 
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import AsyncIterable, AsyncIterator
 from typing import Any, TypeVar
 
@@ -18,9 +19,9 @@ from .base_client import BaseClient
 from .entry import Entry
 from .errors import CtadataError, StorageException
 from .protocol import Flow, missing_parent, no_parent_error
+from .retry import TIMEOUT, as_ctadata_error, async_with_retries
 from .transfer.checksum import Running, Uploaded
-from .transfer.engine import TIMEOUT
-from .transfer.one_file import as_ctadata_error, async_with_retries, verify_upload
+from .transfer.one_file import verify_upload
 
 T = TypeVar("T")
 OFF_LOOP_BYTES = 256 * 1024  # answers larger than this are parsed in a thread
@@ -53,9 +54,8 @@ class AsyncAPIClient(BaseClient):
         try:
             request = next(flow)
             while True:
-                response = await async_with_retries(
-                    lambda r=request: self.http.send(r), request.url.path
-                )
+                send = functools.partial(self.http.send, request)
+                response = await async_with_retries(send, request.url.path)
                 if len(response.content) > OFF_LOOP_BYTES:
                     # A 100k-entry listing takes a second to parse: not on the event loop.
                     step = await asyncio.to_thread(_step, flow, response)

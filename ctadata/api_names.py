@@ -1,5 +1,7 @@
 """The names of the module functions (`ctadata.list_dir`, ...), apart from `ctadata.api`, which
-makes them: `import ctadata` lists them without loading the client (and httpx) behind them."""
+defines them: `import ctadata` lists them without loading the client (and httpx) behind them.
+`ctadata.api` defines exactly `SERVICE_FUNCTIONS`, `ctadata.direct.api` `TRANSFER_FUNCTIONS`
+(tests/test_imports_unit.py)."""
 
 # The functions both `ctadata` and `ctadata.direct` offer, then those of the services only.
 TRANSFER_FUNCTIONS = (

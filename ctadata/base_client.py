@@ -5,7 +5,9 @@ in how they do I/O (`httpx.Client` or `httpx.AsyncClient`, driving `ctadata.prot
 
 from __future__ import annotations
 
+import dataclasses
 import os
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from .config import CERTIFICATESERVICE, DEFAULT_CHUNK_SIZE, DOWNLOADSERVICE, Settings
@@ -18,17 +20,22 @@ class BaseClient:
     """Where the services are and as whom.
 
     Class attributes are the defaults for every client (`APIClient.downloadservice = URL`
-    changes them for later calls; unset, `CTADS_URL` and `CTACS_URL` are read when a call is
-    made); constructor arguments override them for one client. The token defaults to
+    changes them for later clients, hence for the later calls of the module functions, which
+    make a client each; unset, `CTADS_URL` and `CTACS_URL` are read when a client makes its
+    first call); constructor arguments (or attributes set on the client) override them for one
+    client. These make the client's `protocol`, built once. The token defaults to
     `JUPYTERHUB_API_TOKEN` and the hub user (which names the upload folder, needed only to
-    create missing folders) to `JUPYTERHUB_USER`, both read when a call is made.
+    create missing folders) to `JUPYTERHUB_USER`, both read when each call is made.
     """
 
     downloadservice = DOWNLOADSERVICE
     certificateservice = CERTIFICATESERVICE
     chunk_size: int = DEFAULT_CHUNK_SIZE
-    # None: `CTADATA_RANGE_WINDOW`, else 16 MiB (`Settings.range_window`), read at each call.
+    # None: `CTADATA_RANGE_WINDOW`, else 16 MiB (`Settings.range_window`), read with the first
+    # call.
     range_window: int | None = None
+    # The attributes `protocol` is made of: setting one on a client makes it anew.
+    SETTINGS = frozenset({"downloadservice", "certificateservice", "chunk_size", "range_window"})
 
     def __init__(
         self,
@@ -56,15 +63,15 @@ class BaseClient:
     @classmethod
     def from_settings(cls: type[C], settings: Settings, *args: Any, **options: Any) -> C:
         """A client for `settings`; `args` and `options` are the constructor's others."""
-        return cls(
-            *args,
-            token=settings.token,
-            downloadservice=settings.downloadservice,
-            certificateservice=settings.certificateservice,
-            chunk_size=settings.chunk_size,
-            range_window=settings.range_window,
-            **options,
-        )
+        named: dict[str, Any] = {
+            "token": settings.token,
+            "downloadservice": settings.downloadservice,
+            "certificateservice": settings.certificateservice,
+            "chunk_size": settings.chunk_size,
+            "range_window": settings.range_window,
+        }
+        make: Callable[..., C] = cls  # `args` are a subclass's own, before the settings
+        return make(*args, **named, **options)
 
     @property
     def token(self) -> str | None:
@@ -74,19 +81,31 @@ class BaseClient:
     def token(self, value: str | None) -> None:
         self.__dict__["_token"] = value
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        super().__setattr__(name, value)
+        if name in self.SETTINGS:
+            self.__dict__.pop("_protocol", None)
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.settings!r})"
 
     @property
     def settings(self) -> Settings:
-        window = {} if self.range_window is None else {"range_window": self.range_window}
-        return Settings(
-            self.downloadservice, self.certificateservice, self.token, self.chunk_size, **window
-        )
+        """The client's settings, with the token of now."""
+        return dataclasses.replace(self.protocol.settings, token=self.token)
 
     @property
     def protocol(self) -> Protocol:
-        return Protocol(self.settings)
+        """The services' protocol with this client's settings, made at its first use; the
+        token is read as each request is built (`token`)."""
+        protocol = self.__dict__.get("_protocol")
+        if protocol is None:
+            window = {} if self.range_window is None else {"range_window": self.range_window}
+            fixed = Settings(
+                self.downloadservice, self.certificateservice, None, self.chunk_size, **window
+            )
+            protocol = self.__dict__["_protocol"] = Protocol(fixed, lambda: self.token)
+        return protocol
 
     # -- the user folder --------------------------------------------------------------------
     def _upload_folder_flow(self, hub_user: str | None) -> Flow[str]:

@@ -22,11 +22,14 @@ from .protocol import (
     UnknownUploadFolder,
     missing_parent,
     no_parent_error,
+    run_flow,
 )
+from .retry import TIMEOUT, with_retries
 from .transfer.checksum import Uploaded
-from .transfer.engine import TIMEOUT, TransferClient
+from .transfer.engine import TransferClient
+from .transfer.hooks import TransferHooks
 from .transfer.local import LocalPath
-from .transfer.one_file import open_source, upload, verify_upload, with_retries
+from .transfer.one_file import open_source, upload, verify_upload
 from .transfer.progress import Meter
 
 T = TypeVar("T")
@@ -36,7 +39,8 @@ class APIClient(TransferClient, BaseClient):
     """A client of the CTA data services.
 
     `APIClient(token, downloadservice, certificateservice, chunk_size, *, hub_user)`: the
-    settings of `BaseClient`; `concurrency` and `progress_bar` are the transfers'.
+    settings of `BaseClient`; `concurrency`, `progress_bar` and `hooks` are the transfers'
+    (`TransferClient`).
     """
 
     parents_on_conflict = True
@@ -45,6 +49,7 @@ class APIClient(TransferClient, BaseClient):
         "_parents_made": set,
         "_uploads": threading.Condition,
         "_sending": int,
+        "_protocol": lambda: None,  # made anew from where the client lands (its environment)
     }
 
     def __init__(
@@ -52,9 +57,12 @@ class APIClient(TransferClient, BaseClient):
         *settings: Any,
         concurrency: int | None = None,
         progress_bar: bool | None = None,
+        hooks: TransferHooks | None = None,
         **named_settings: Any,
     ):
-        TransferClient.__init__(self, concurrency=concurrency, progress_bar=progress_bar)
+        TransferClient.__init__(
+            self, concurrency=concurrency, progress_bar=progress_bar, hooks=hooks
+        )
         BaseClient.__init__(self, *settings, **named_settings)
         self._parents_lock = threading.Lock()
         self._parents_made: set[str] = set()
@@ -62,14 +70,11 @@ class APIClient(TransferClient, BaseClient):
         self._sending = 0
 
     def run(self, flow: Flow[T]) -> T:
-        """Drive a protocol flow: send each request it yields, hand back each response."""
-        try:
-            request = next(flow)
-            while True:
-                response = with_retries(lambda r=request: self.http.send(r), request.url.path)
-                request = flow.send(response)
-        except StopIteration as stop:
-            return stop.value
+        """Drive a protocol flow: send each request it yields (retried after transient
+        failures), hand back each response."""
+        return run_flow(
+            flow, lambda request: with_retries(lambda: self.http.send(request), request.url.path)
+        )
 
     # -- listing ----------------------------------------------------------------------------
     def list_dir(self, path: str) -> list[dict[str, Any]]:

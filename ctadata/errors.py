@@ -53,8 +53,9 @@ class AuthenticationError(StorageException):
 class TokenRefreshed(AuthenticationError):
     """The server refused a token that a fresh one has replaced since: worth another try.
 
-    Raised by endpoints whose tokens are short-lived and refreshable (`ctadata.direct`); the
-    transfer engine retries the request, which then carries the fresh token.
+    Raised where tokens are short-lived and refreshable (`ctadata.direct`'s
+    `RefreshingBearerAuth`, for a request whose streamed body cannot be sent again); the retries
+    of `ctadata.retry` send a new request, which carries the fresh token.
     """
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import Any
 
 import httpx
@@ -45,13 +45,18 @@ class BearerAuth(httpx.Auth):
     def __init__(self, token: Any):
         self._token = token
 
-    def auth_flow(self, request: httpx.Request) -> Iterator[httpx.Request]:
-        token = self._token() if callable(self._token) else self._token
-        check_token(token)
-        register_secret(token)
-        if token:
-            request.headers["Authorization"] = f"Bearer {token}"
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        bearer(request, self._token() if callable(self._token) else self._token)
         yield request
+
+
+def bearer(request: httpx.Request, token: str | None) -> None:
+    """Put `token` in the Authorization header of `request` (none if it is empty), once it is
+    known to fit in a header and to be scrubbed from every message."""
+    check_token(token)
+    register_secret(token)
+    if token:
+        request.headers["Authorization"] = f"Bearer {token}"
 
 
 def byte_range(start: int, end: int) -> dict[str, str]:

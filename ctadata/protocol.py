@@ -8,14 +8,14 @@ I/O. Multi-step operations are generator "flows" that yield `httpx.Request`s and
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import Any, TypeVar
 from urllib.parse import quote
 
 import httpx
 
 from . import jsonitems
-from .config import Settings
+from .config import Settings, check_token
 from .entry import Entry
 from .errors import (
     AuthenticationError,
@@ -26,6 +26,7 @@ from .errors import (
     PermissionDenied,
     StorageException,
     TransferError,
+    register_secret,
 )
 from .http import (
     REDIRECT_STATUSES,
@@ -44,6 +45,16 @@ Flow = Generator[httpx.Request, httpx.Response, T]
 
 UPLOAD_AREAS = ("lst", "cta")
 UNASKABLE = (404, 405, 501)  # a HEAD through `webdav/` is not offered: no checksum to compare
+
+
+def run_flow(flow: Flow[T], send: Callable[[httpx.Request], httpx.Response]) -> T:
+    """Drive `flow` synchronously: `send` each request it yields, hand back each response."""
+    try:
+        request = next(flow)
+        while True:
+            request = flow.send(send(request))
+    except StopIteration as stop:
+        return stop.value
 
 
 class UnknownUploadFolder(NotFound):
@@ -80,14 +91,28 @@ def no_parent_error(path: str, parent: str) -> NotFound:
 
 
 class Protocol:
-    """Builds requests for one `Settings` and maps responses to results or errors."""
+    """Builds requests for one `Settings` and maps responses to results or errors.
 
-    def __init__(self, settings: Settings):
+    `token`: where the token comes from when each request is built (a client's, which may be
+    read from the environment), instead of `settings.token`.
+    """
+
+    def __init__(self, settings: Settings, token: Callable[[], str | None] | None = None):
         self.settings = settings
+        self._token = token
+
+    @property
+    def token(self) -> str | None:
+        if self._token is None:
+            return self.settings.token
+        token = self._token()
+        check_token(token)
+        register_secret(token)
+        return token
 
     # -- requests ---------------------------------------------------------------------------
     def _headers(self, json_body: bool = True) -> dict[str, str]:
-        token = self.settings.token
+        token = self.token
         if not token:
             raise AuthenticationError(
                 "not authenticated: no token (set JUPYTERHUB_API_TOKEN or pass token=...)"
@@ -133,7 +158,9 @@ class Protocol:
             content=content,
         )
 
-    def webdav_request(self, method: str, path: str, headers: dict[str, str] | None = None):
+    def webdav_request(
+        self, method: str, path: str, headers: dict[str, str] | None = None
+    ) -> httpx.Request:
         all_headers = self._headers(json_body=False) | (headers or {})
         return httpx.Request(method, self.url("webdav", clean_remote(path)), headers=all_headers)
 
@@ -165,10 +192,10 @@ class Protocol:
     # -- responses --------------------------------------------------------------------------
     def check(self, response: httpx.Response, action: str, path: str) -> None:
         """Raise the matching `CtadataError` unless the response is a success."""
-        check_response(response, action, path, token=self.settings.token)
+        check_response(response, action, path, token=self.token)
 
     def reason(self, response: httpx.Response) -> str:
-        return response_reason(response, self.settings.token)
+        return response_reason(response, self.token)
 
     def parse_listing(self, response: httpx.Response, path: str) -> list[dict[str, Any]]:
         self.check(response, "list", path)
@@ -179,7 +206,7 @@ class Protocol:
                 f"list {path!r}: the service answered something that is not JSON", path=path
             ) from exc
         if not isinstance(listing, list):
-            shown = short_reason(repr(listing), self.settings.token, limit=200)
+            shown = short_reason(repr(listing), self.token, limit=200)
             raise StorageException(
                 f"list {path!r}: the service sent something unexpected: {shown}", path=path
             )

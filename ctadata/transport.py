@@ -37,6 +37,12 @@ BUFFER_SIZE = 64 * 1024
 MAX_HEAD = BUFFER_SIZE  # status line and headers of an answer
 
 
+def connection_limits(concurrency: int) -> httpx.Limits:
+    """The connection pool of a client that runs `concurrency` transfers at once: two
+    connections each (a file's GET and its checksum's HEAD, a PUT and a `MKCOL`), at least 10."""
+    return httpx.Limits(max_connections=max(10, 2 * concurrency))
+
+
 class TLSOnDemandTransport(httpx.BaseTransport):
     """Plain http through one connection pool, https through another made on first use, with
     httpx's defaults (certifi's CA bundle, or `SSL_CERT_FILE`/`SSL_CERT_DIR`) or `verify`."""

@@ -1,7 +1,11 @@
-"""`CtadataLab`: the Jupyter server extension application, its settings and its shared state."""
+"""`CtadataLab`: the Jupyter server extension application: its settings, and the services it
+builds from them for the handlers (`RemoteServices`, `TransferService`, `PreviewService`,
+handed over through the tornado settings; no other module of the extension imports this one).
+"""
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from multiprocessing.connection import Connection
@@ -26,10 +30,14 @@ from .handlers import routes
 from .hub_signals import stop_on_sigint
 from .preview import preview_worker
 from .preview.openfiles import OpenFiles
-from .transfers.jobclient import JobClient
-from .transfers.jobs import KEEP_FINISHED, MAX_FINISHED, Job, JobManager
+from .preview.service import PreviewService
+from .remote import RemoteServices
+from .transfers.jobclient import job_client
+from .transfers.jobs import JobManager
 from .transfers.journal import Journal, journal_path
+from .transfers.records import KEEP_FINISHED, MAX_FINISHED
 from .transfers.resume import resume_jobs
+from .transfers.service import TransferService
 from .workspace import Workspace
 
 
@@ -125,7 +133,7 @@ class CtadataLab(ExtensionApp):
     def _hub_user_default(self) -> str | None:
         return os.environ.get("JUPYTERHUB_USER")
 
-    # -- what the handlers use --------------------------------------------------------------
+    # -- the services the handlers use ------------------------------------------------------
     @property
     def service_settings(self) -> Settings:
         return Settings(
@@ -145,41 +153,57 @@ class CtadataLab(ExtensionApp):
         """Whether hidden files may be read or written: the Jupyter server's own setting."""
         return bool(getattr(self.serverapp.contents_manager, "allow_hidden", False))
 
-    @property
-    def workspace(self) -> Workspace:
-        return Workspace(self.root_dir, self.allow_hidden)
-
-    def job_client(self, job: Job) -> JobClient:
-        """A synchronous client for one transfer job (run in a worker thread)."""
-        return JobClient.from_settings(
-            self.service_settings,
-            job,
-            self.workspace,
-            self.jobs.journal,
-            progress_bar=False,
-            hub_user=self.hub_user,
-        )
-
     def initialize_settings(self) -> None:
         try:
             check_token(self.token)
         except AuthenticationError as exc:
             self.log.error("ctadata_lab: %s", exc)
             self.token = None
-        self.aclient = AsyncAPIClient.from_settings(self.service_settings, hub_user=self.hub_user)
+        settings = self.service_settings
+        aclient = AsyncAPIClient.from_settings(settings, hub_user=self.hub_user)
+        workspace = Workspace(self.root_dir, self.allow_hidden)
         journal = Journal(journal_path(self.serverapp.data_dir, self.root_dir))
         kept = max(0, self.max_finished_transfers)
-        self.jobs = JobManager(self.max_concurrent_transfers, journal, max_finished=kept)
+        jobs = JobManager(self.max_concurrent_transfers, journal, max_finished=kept)
+        self.transfers = TransferService(
+            workspace=workspace,
+            jobs=jobs,
+            aclient=aclient,
+            job_client=functools.partial(
+                job_client,
+                settings=settings,
+                workspace=workspace,
+                journal=journal,
+                hub_user=self.hub_user,
+            ),
+            max_queued_transfers=self.max_queued_transfers,
+            max_upload_size=self.max_upload_size,
+        )
         records = journal.open(self.root_dir, keep_finished=KEEP_FINISHED, max_finished=kept)
-        self.jobs.restore(records)
-        resume_jobs(self, records)
-        self.search_slots = threading.BoundedSemaphore(max(1, self.max_concurrent_searches))
+        jobs.restore(records)
+        resume_jobs(self.transfers, records)
+        self.remote = RemoteServices(
+            settings=settings,
+            aclient=aclient,
+            hub_user=self.hub_user,
+            search_slots=threading.BoundedSemaphore(max(1, self.max_concurrent_searches)),
+        )
         stop_on_sigint(self.serverapp)
-        self.open_files = OpenFiles(
-            self._start_preview,
-            ttl=self.preview_idle_seconds,
-            max_open=self.preview_max_open_files,
-            timeout=self.preview_timeout_seconds,
+        self.previews = PreviewService(
+            OpenFiles(
+                self._start_preview,
+                ttl=self.preview_idle_seconds,
+                max_open=self.preview_max_open_files,
+                timeout=self.preview_timeout_seconds,
+            ),
+            self.preview_max_answer_bytes,
+        )
+        self.settings.update(
+            {
+                RemoteServices.SETTINGS_KEY: self.remote,
+                TransferService.SETTINGS_KEY: self.transfers,
+                PreviewService.SETTINGS_KEY: self.previews,
+            }
         )
         self.log.info(
             "ctadata_lab: download service %s, certificate service %s, token %s",
@@ -197,6 +221,6 @@ class CtadataLab(ExtensionApp):
         self.handlers.extend(routes("ctadata"))
 
     async def stop_extension(self) -> None:
-        self.jobs.shutdown()
-        self.open_files.close_all()
-        await self.aclient.aclose()
+        self.transfers.jobs.shutdown()
+        self.previews.open_files.close_all()
+        await self.remote.aclient.aclose()

@@ -20,6 +20,8 @@ install_proxy
 
 ruff check .
 ruff format --check .
+# Types of ctadata/ and of the typed uses of its API in tests/typing/ ([tool.mypy] in pyproject.toml).
+python -m mypy
 jlpm lint:check
 jlpm test
 

@@ -4,28 +4,36 @@
  * finished transfer changes.
  */
 import { Clipboard } from '@jupyterlab/apputils';
+import { ISignal, Signal } from '@lumino/signaling';
 
 import { CertificateKey, IEntry, ITransfer } from './apiTypes';
 import { CERTIFICATE_KEYS } from './certificateDialog';
-import { DownloadActions } from './downloadActions';
-import { TransferNotifier } from './notices';
-import { ICommandContext } from './tokens';
-import { UploadActions } from './uploadActions';
+import { DownloadActions } from './transfers/downloadActions';
+import { TransferNotifier } from './transfers/notices';
+import { IActionContext } from './tokens';
+import { UploadActions } from './transfers/uploadActions';
 import { pythonSnippet } from './workspace';
 
 export class StorageActions {
-  constructor(private _ctx: ICommandContext) {
-    const notifier = new TransferNotifier(
-      _ctx.panel.transfers,
-      _ctx.trans,
-      job => this._onFinished(job)
+  constructor(private _ctx: IActionContext) {
+    const notifier = new TransferNotifier(_ctx.transfers, _ctx.trans, job =>
+      this._onFinished(job)
     );
-    this.downloads = new DownloadActions(_ctx, notifier);
-    this.uploads = new UploadActions(_ctx, notifier);
+    const started = () => this._transfersStarted.emit();
+    this.downloads = new DownloadActions(_ctx, notifier, started);
+    this.uploads = new UploadActions(_ctx, notifier, started);
   }
 
   readonly downloads: DownloadActions;
   readonly uploads: UploadActions;
+
+  /**
+   * Transfers the user asked for have started: the panel shows its
+   * transfers list.
+   */
+  get transfersStarted(): ISignal<this, void> {
+    return this._transfersStarted;
+  }
 
   copyPaths(entries: IEntry[]): void {
     Clipboard.copyToSystem(entries.map(entry => entry.path).join('\n'));
@@ -39,7 +47,7 @@ export class StorageActions {
    * The storage area to preselect for a certificate: that of the upload folder.
    */
   defaultCertificateKey(): CertificateKey {
-    const area = (this._ctx.panel.model.uploadFolder ?? '').split('/')[0];
+    const area = (this._ctx.model.uploadFolder ?? '').split('/')[0];
     return (CERTIFICATE_KEYS as string[]).includes(area)
       ? (area as CertificateKey)
       : 'lst';
@@ -55,4 +63,6 @@ export class StorageActions {
       this.uploads.finished(job);
     }
   }
+
+  private _transfersStarted = new Signal<this, void>(this);
 }

@@ -23,7 +23,7 @@ import {
   LineSplitter,
   parseSearchLine,
   SearchLine
-} from './searchLines';
+} from './search/searchLines';
 
 const NAMESPACE = 'ctadata';
 

@@ -1,7 +1,7 @@
 /**
  * The commands of the CTA Storage panel: their registration, palette
  * entries, context menus and key bindings. What they do is in actions.ts,
- * downloadActions.ts and uploadActions.ts.
+ * transfers/downloadActions.ts and transfers/uploadActions.ts.
  */
 import { FileDialog } from '@jupyterlab/filebrowser';
 import { InputDialog } from '@jupyterlab/apputils';
@@ -59,10 +59,9 @@ export function addCommands(
   ctx: ICommandContext,
   actions: StorageActions
 ): void {
-  const { app, panel, trans, palette } = ctx;
+  const { app, panel, model, transfers, trans, palette } = ctx;
   const { commands } = app;
   const { downloads, uploads } = actions;
-  const model = panel.model;
   const selected = () => model.selectedItems;
   const ready = () =>
     !!model.config?.token_present &&
@@ -152,8 +151,7 @@ export function addCommands(
     ...toolbarButton(trans.__('Filter CTA Storage Listing'), filterIcon),
     execute: () => {
       app.shell.activateById(panel.id);
-      panel.browser.filter.input.focus();
-      panel.browser.filter.input.select();
+      panel.focusFilter();
     }
   });
 
@@ -304,14 +302,14 @@ export function addCommands(
   commands.addCommand(CommandIDs.cancelAllTransfers, {
     describedBy: ARGS,
     label: trans.__('Cancel All CTA Storage Transfers'),
-    isEnabled: () => panel.transfers.hasActive,
-    execute: () => panel.transfers.cancelAll()
+    isEnabled: () => transfers.hasActive,
+    execute: () => transfers.cancelAll()
   });
 
   commands.addCommand(CommandIDs.clearTransfers, {
     describedBy: ARGS,
     label: trans.__('Clear Finished CTA Storage Transfers'),
-    execute: () => panel.transfers.dismissFinished()
+    execute: () => transfers.dismissFinished()
   });
 
   // Enablement follows the selection, the configuration and the transfers.
@@ -327,7 +325,7 @@ export function addCommands(
   model.selectionChanged.connect(notify);
   model.configChanged.connect(notify);
   model.changed.connect(notify);
-  panel.transfers.changed.connect(notify);
+  transfers.changed.connect(notify);
 
   // The palette: every command.
   for (const command of Object.values(CommandIDs)) {

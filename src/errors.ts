@@ -13,6 +13,7 @@ export type ErrorReason =
   | 'no_access'
   | 'not_found'
   | 'conflict'
+  | 'busy'
   | 'unreachable'
   | 'extension_unavailable'
   | 'network'
@@ -41,6 +42,7 @@ const REASONS: ReadonlySet<string> = new Set([
   'no_access',
   'not_found',
   'conflict',
+  'busy',
   'unreachable'
 ]);
 

@@ -22,14 +22,14 @@ import { CommandToolbarButton } from '@jupyterlab/ui-components';
 import { StorageActions } from './actions';
 import { CtadataClient } from './api';
 import { addCommands } from './commands';
-import { openOnDragHover } from './dropzone';
-import { StorageModel } from './model';
-import { StoragePanel } from './panel';
+import { openOnDragHover } from './browser/dropzone';
+import { StorageModel } from './browser/model';
+import { StoragePanel } from './browser/panel';
 import { addPreviewCommands, opensPreview } from './preview/commands';
 import { StorageSettings } from './settings';
-import { TransferStatus } from './statusbar';
+import { TransferStatus } from './transfers/statusbar';
 import { CommandIDs, PLUGIN_ID } from './tokens';
-import { TransferModel } from './transferModel';
+import { TransferModel } from './transfers/transferModel';
 
 const plugin: JupyterFrontEndPlugin<void> = {
   id: PLUGIN_ID,
@@ -73,19 +73,30 @@ const plugin: JupyterFrontEndPlugin<void> = {
       transfers.concurrency = settings.concurrency;
     });
 
+    const actions = new StorageActions({
+      app,
+      model,
+      transfers,
+      trans,
+      settings,
+      docManager,
+      docRegistry: app.docRegistry,
+      defaultBrowser,
+      browserFactory
+    });
+
     let listed = false;
-    let actions: StorageActions | null = null;
 
     /**
-     * Load the configuration; list the storage when the panel is visible.
+     * Load the configuration; list the storage when the panel is `visible`.
      */
-    const start = async (): Promise<void> => {
+    const start = async (visible: boolean): Promise<void> => {
       const config = await model.loadConfig();
       if (!config) {
         return;
       }
       transfers.start();
-      if (config.token_present && config.downloadservice && panel.isVisible) {
+      if (config.token_present && config.downloadservice && visible) {
         listed = true;
         await model.refresh();
       }
@@ -97,12 +108,13 @@ const plugin: JupyterFrontEndPlugin<void> = {
       trans,
       translator,
       docRegistry: app.docRegistry,
+      transfersStarted: actions.transfersStarted,
       onOpenFile: entry => {
         if (opensPreview(entry)) {
           void app.commands.execute(CommandIDs.preview, {
             path: entry.path
           });
-        } else if (actions?.downloads.canOpen(entry)) {
+        } else if (actions.downloads.canOpen(entry)) {
           void actions.downloads.open(entry);
         } else {
           Notification.info(
@@ -115,10 +127,11 @@ const plugin: JupyterFrontEndPlugin<void> = {
         }
       },
       onUploadFiles: (files, target) =>
-        void actions?.uploads.uploadFiles(files, target),
+        void actions.uploads.uploadFiles(files, target),
       onUploadWorkspacePaths: (paths, target) =>
-        void actions?.uploads.uploadWorkspacePaths(paths, target),
-      onRetry: start,
+        void actions.uploads.uploadWorkspacePaths(paths, target),
+      // The retry button is in the panel, which is therefore visible.
+      onRetry: () => start(true),
       onShow: () => {
         const config = model.config;
         if (!listed && config?.token_present && config.downloadservice) {
@@ -128,21 +141,24 @@ const plugin: JupyterFrontEndPlugin<void> = {
       }
     });
 
-    const context = {
-      app,
-      panel,
-      trans,
-      translator,
-      settings,
-      docManager,
-      docRegistry: app.docRegistry,
-      defaultBrowser,
-      browserFactory,
-      palette,
-      onRetry: start
-    };
-    actions = new StorageActions(context);
-    addCommands(context, actions);
+    addCommands(
+      {
+        app,
+        model,
+        transfers,
+        panel,
+        trans,
+        translator,
+        settings,
+        docManager,
+        docRegistry: app.docRegistry,
+        defaultBrowser,
+        browserFactory,
+        palette,
+        onRetry: () => start(panel.isVisible)
+      },
+      actions
+    );
     addPreviewCommands({
       app,
       client,
@@ -194,7 +210,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     void app.restored.then(() => {
       // After the layout restorer, which may have squeezed the transfers list.
       panel.keepTransfersVisible();
-      void start();
+      void start(panel.isVisible);
     });
   }
 };

@@ -12,7 +12,8 @@ import {
 } from '@jupyterlab/filebrowser';
 import { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 
-import type { StoragePanel } from './panel';
+import type { StorageModel } from './browser/model';
+import type { TransferModel } from './transfers/transferModel';
 
 /**
  * The id of the plugin, which is also that of its settings (schema/plugin.json).
@@ -59,18 +60,51 @@ export interface IStorageSettings {
 }
 
 /**
- * What the actions and the commands work with.
+ * What the commands ask of the CTA Storage panel (the widget implements it).
  */
-export interface ICommandContext {
+export interface IStoragePanel {
+  /**
+   * The panel's id in the shell, to activate it.
+   */
+  readonly id: string;
+  /**
+   * Expand the transfers section, with room to show its list.
+   */
+  showTransfers(): void;
+  /**
+   * Put the focus in the filter box, its text selected.
+   */
+  focusFilter(): void;
+}
+
+/**
+ * What the actions work with: the models, not the panel (which is built
+ * after them, with the actions).
+ */
+export interface IActionContext {
   app: JupyterFrontEnd;
-  panel: StoragePanel;
+  /**
+   * The storage listing and the upload folder.
+   */
+  model: StorageModel;
+  /**
+   * The transfers of the server extension and of this tab.
+   */
+  transfers: TransferModel;
   trans: TranslationBundle;
-  translator: ITranslator;
   settings: IStorageSettings;
   docManager: IDocumentManager | null;
   docRegistry: DocumentRegistry;
   defaultBrowser: IDefaultFileBrowser | null;
   browserFactory: IFileBrowserFactory | null;
+}
+
+/**
+ * What the commands work with: the actions' context and the panel.
+ */
+export interface ICommandContext extends IActionContext {
+  panel: IStoragePanel;
+  translator: ITranslator;
   palette: ICommandPalette | null;
   /**
    * Load the configuration and the listing again.

@@ -479,11 +479,17 @@ def test_main_certificate_is_for_admins(dev_service: RunningDevService) -> None:
 
 
 def test_storage_counts_bytes_sent(dev_service: RunningDevService, alice: httpx.Client) -> None:
-    assert httpx.post(dev_service.stats_url + "/reset").json() == {"bytes_sent": 0, "requests": 0}
+    reset = httpx.post(dev_service.stats_url + "/reset").json()
+    assert reset == {"bytes_sent": 0, "requests": 0, "methods": {}}
     alice.get("webdav/lst/DL1/big.bin", headers={"Range": "bytes=0-99"})
-    assert httpx.get(dev_service.stats_url).json() == {"bytes_sent": 100, "requests": 1}
+    stats = httpx.get(dev_service.stats_url).json()
+    assert stats == {"bytes_sent": 100, "requests": 1, "methods": {"GET": 1}}
     alice.get("fetch/lst/DL1/big.bin")
-    assert httpx.get(dev_service.stats_url).json() == {"bytes_sent": 100 + (1 << 20), "requests": 2}
+    alice.get("list/lst/DL1/big.bin")
+    alice.head("webdav/lst/DL1/big.bin", headers={"Want-Digest": "adler32"})
+    stats = httpx.get(dev_service.stats_url).json()
+    assert stats["bytes_sent"] == 100 + (1 << 20) and stats["requests"] == 2
+    assert stats["methods"] == {"GET": 2, "PROPFIND": 1, "HEAD": 1}
 
 
 def test_storage_is_plain_webdav(dev_service: RunningDevService, sample_tree: SampleTree) -> None:

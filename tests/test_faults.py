@@ -243,7 +243,13 @@ def test_overlapping_targets_are_refused(lab: Lab) -> None:
         ("lst/DL1/nested/", "f0"),  # the same
     ]:
         body = _dl(path, to, recursive=path.endswith("/"), overwrite=True)
-        assert "overlaps" in lab.error("POST", "transfers", 409, "conflict", json=body)
+        assert "overlaps" in lab.error("POST", "transfers", 409, "busy", json=body)
+    # No conflict: no choice about conflicts helps; waiting for it or cancelling it does.
+    for choice in ("ask", "skip", "overwrite"):
+        body = _dl("lst/DL1/nested/", "f0", recursive=True, on_conflict=choice)
+        message = lab.error("POST", "transfers", 409, "busy", json=body)
+        assert "'f0/nested'" in message and "being downloaded by an unfinished transfer" in message
+        assert "wait" in message and "cancel" in message
     sibling = lab.download("lst/DL1/big.bin", "f0")  # f0/big.bin: beside, not inside
     for job in (blocker, tree, sibling):
         lab.call("DELETE", f"transfers/{job['id']}")

@@ -34,11 +34,13 @@ def test_a_checksum_lie_twice_fails_the_job_naming_both(lab: Lab, request) -> No
     assert not (lab.root / "lied/a.bin").exists()
 
 
-def test_an_equal_size_edit_is_a_conflict_at_once(lab: Lab, request) -> None:
+def test_an_equal_size_edit_is_a_conflict(lab: Lab, request) -> None:
     path = f"lst/lab-ck/{request.node.name}/a.bin"
     put_remote(lab.service, path, os.urandom(40_000))
     for _ in range(2):  # the second time: the same file, no conflict
         assert lab.wait(lab.download(path, "own")["id"])["state"] == "done"
     edit_in_place(lab.root / "own/a.bin")
-    body = {"kind": "download", "path": path, "to": "own"}
-    assert "'own/a.bin'" in lab.error("POST", "transfers", 409, "conflict", json=body)
+    edited = (lab.root / "own/a.bin").read_bytes()
+    job = lab.wait(lab.download(path, "own")["id"])
+    assert (job["state"], job["conflicts"]) == ("conflict", ["own/a.bin"]), job
+    assert "'own/a.bin'" in job["error"] and (lab.root / "own/a.bin").read_bytes() == edited

@@ -44,12 +44,18 @@ def test_a_folder_download_asks_before_replacing_edited_files(lab: Lab, folder: 
     assert leftovers(lab.root) == []
 
 
-def test_a_single_file_that_differs_is_a_conflict_at_once(lab: Lab, folder: str) -> None:
+def test_a_single_file_that_differs_ends_in_conflict(lab: Lab, folder: str) -> None:
     (lab.root / "own").mkdir()
     (lab.root / "own/a.bin").write_text("mine")
     body = {"kind": "download", "path": f"{folder}/a.bin", "to": "own"}
-    message = lab.error("POST", "transfers", 409, "conflict", json=body)
-    assert "'own/a.bin'" in message and "overwrite" in message
+    job = lab.wait(lab.call("POST", "transfers", 201, json=body)["id"])
+    assert (job["state"], job["conflicts"], job["conflicts_total"]) == (
+        "conflict",
+        ["own/a.bin"],
+        1,
+    )
+    assert "'own/a.bin'" in job["error"] and "overwrite" in job["error"]
+    assert (lab.root / "own/a.bin").read_text() == "mine"
     job = lab.wait(lab.download(f"{folder}/a.bin", "own", on_conflict="overwrite")["id"])
     assert job["state"] == "done" and (lab.root / "own/a.bin").stat().st_size == 5000
     bad = {**body, "on_conflict": "maybe"}

@@ -10,6 +10,7 @@ import os
 import threading
 from pathlib import Path
 
+import httpx
 import pytest
 from click.testing import CliRunner
 
@@ -79,6 +80,49 @@ def test_a_single_file_onto_a_different_file_is_a_conflict(client, remote, tmp_p
     assert client.fetch_and_save_file(f"{remote}/a.bin", target, overwrite=True) == 5000
     assert target.stat().st_size == 5000
     assert client.fetch_and_save_file(f"{remote}/a.bin", target) == 5000  # identical: fine
+
+
+def storage_calls(service, reset: bool = False) -> dict[str, int]:
+    if reset:
+        httpx.post(service.stats_url + "/reset").raise_for_status()
+    return httpx.get(service.stats_url).json()["methods"]
+
+
+def test_one_entry_point_one_vocabulary_for_a_file_and_a_folder(
+    dev_service, client, remote, tmp_path
+) -> None:
+    """`download_entry` takes what a stat gave; "ask", "skip", "overwrite" mean the same for a
+    file as for a folder's files ("error": the older spelling of "ask")."""
+    entry, folder = client.stat(f"{remote}/a.bin"), client.stat(remote)
+    target = tmp_path / "a.bin"
+    target.write_text("mine")
+    for ask in ("ask", "error"):
+        with pytest.raises(ConflictError) as refused:
+            client.download_entry(entry, target, on_conflict=ask)
+        assert refused.value.conflicts == [str(target)] and target.read_text() == "mine"
+    (kept,) = client.download_entry(entry, target, on_conflict="skip").conflicts
+    assert kept.local == str(target) and target.read_text() == "mine"
+    storage_calls(dev_service, reset=True)
+    summary = client.download_entry(entry, target, on_conflict="overwrite")
+    assert (summary.files, summary.bytes, summary.check) == (1, 5000, "verified (adler32)")
+    assert storage_calls(dev_service) == {"HEAD": 1, "GET": 1}  # no stat: the entry is given
+    assert target.read_bytes() == storage_bytes(dev_service, f"{remote}/a.bin")
+    summary = client.download_entry(folder, tmp_path / "d", on_conflict="skip")
+    assert summary.files == 3 and summary.conflicts == []
+    with pytest.raises(ValueError, match="'ask', 'skip' or 'overwrite'"):
+        client.download_entry(entry, target, on_conflict="maybe")  # type: ignore[arg-type]
+
+
+def test_a_recursive_get_of_a_file_stats_it_once(dev_service, client, remote, tmp_path) -> None:
+    storage_calls(dev_service, reset=True)
+    written = client.fetch_and_save_file_or_dir(f"{remote}/a.bin", recursive=True, to=tmp_path)
+    assert written == 5000 and storage_calls(dev_service)["PROPFIND"] == 1
+
+
+def test_a_folder_download_of_a_file_is_refused(client, remote, tmp_path) -> None:
+    with pytest.raises(InvalidPath, match=r"a\.bin' is a file, not a folder"):
+        client.download_dir(f"{remote}/a.bin", tmp_path / "d")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_file_that_appears_during_the_download_is_kept(client, remote, tmp_path) -> None:

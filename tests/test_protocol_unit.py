@@ -138,3 +138,24 @@ def test_the_service_urls_are_read_when_a_client_is_made(monkeypatch: pytest.Mon
     monkeypatch.setattr(APIClient, "downloadservice", "http://set/")  # 0.6.0's override
     assert APIClient().downloadservice == "http://set/"
     assert APIClient(downloadservice="http://one/").downloadservice == "http://one/"
+
+
+def test_a_client_makes_its_protocol_once_and_reads_the_token_at_each_call(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ctadata import APIClient
+
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "first-token-of-the-env")
+    client = APIClient(downloadservice="http://svc/ds/")
+    protocol = client.protocol
+    assert client.protocol is protocol
+    bearer = protocol.list_request("a").headers["Authorization"]
+    assert bearer == "Bearer first-token-of-the-env"
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "second-token-of-the-env")
+    assert client.protocol is protocol
+    bearer = protocol.list_request("a").headers["Authorization"]
+    assert bearer == "Bearer second-token-of-the-env"
+    assert client.settings.token == "second-token-of-the-env"
+    client.downloadservice = "http://other/ds/"  # a setting set on the client: made anew
+    assert client.protocol is not protocol
+    assert client.protocol.list_request("a").url.host == "other"

@@ -16,6 +16,7 @@ from types import SimpleNamespace
 import httpx
 import pytest
 
+import ctadata.retry
 import ctadata.transfer.one_file
 from ctadata import Progress, TransferError
 from ctadata.transfer.progress import Meter
@@ -31,7 +32,7 @@ def port_of(service) -> str:
 
 @pytest.fixture
 def fast_retries(monkeypatch) -> None:
-    monkeypatch.setattr(ctadata.transfer.one_file, "BACKOFF_SECONDS", 0.05)
+    monkeypatch.setattr(ctadata.retry, "BACKOFF_SECONDS", 0.05)
 
 
 def kill_after(service, nbytes: int, then=None):
@@ -64,7 +65,7 @@ def test_service_killed_mid_download_leaves_no_file(spawn_dev_service, tmp_path,
 @pytest.fixture
 def dying_service(spawn_dev_service, tmp_path, monkeypatch) -> SimpleNamespace:
     """A service holding a 48 MiB file, and `revive()` to start it again on its port."""
-    monkeypatch.setattr(ctadata.transfer.one_file, "BACKOFF_SECONDS", 1.0)
+    monkeypatch.setattr(ctadata.retry, "BACKOFF_SECONDS", 1.0)
     users, storage = make_users(), tmp_path / "storage"
     service = spawn_dev_service(storage_dir=storage, users=users)
     data = os.urandom(SIZE)

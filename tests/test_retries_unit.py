@@ -7,8 +7,8 @@ import threading
 import httpx
 import pytest
 
+from ctadata import retry
 from ctadata.errors import Cancelled, ServiceUnreachable
-from ctadata.transfer import one_file as transfer
 
 
 def refused(tries: list[int]) -> None:
@@ -17,11 +17,11 @@ def refused(tries: list[int]) -> None:
 
 
 def test_transient_failures_are_tried_again_until_the_retries_run_out(monkeypatch) -> None:
-    monkeypatch.setattr(transfer, "BACKOFF_SECONDS", 0.001)
+    monkeypatch.setattr(retry, "BACKOFF_SECONDS", 0.001)
     tries: list[int] = []
     with pytest.raises(ServiceUnreachable, match=r"dcache\.test"):
-        transfer.with_retries(lambda: refused(tries), "lst/a.h5", threading.Event())
-    assert len(tries) == transfer.RETRIES + 1
+        retry.with_retries(lambda: refused(tries), "lst/a.h5", threading.Event())
+    assert len(tries) == retry.RETRIES + 1
 
 
 def test_a_cancel_ends_the_back_off_without_another_try() -> None:
@@ -29,5 +29,5 @@ def test_a_cancel_ends_the_back_off_without_another_try() -> None:
     cancel.set()  # as a cancel that cut the connection leaves it
     tries: list[int] = []
     with pytest.raises(Cancelled, match=r"lst/a\.h5"):
-        transfer.with_retries(lambda: refused(tries), "lst/a.h5", cancel)
+        retry.with_retries(lambda: refused(tries), "lst/a.h5", cancel)
     assert len(tries) == 1

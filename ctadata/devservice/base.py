@@ -230,7 +230,8 @@ class StreamedBodyHandler(AuthenticatedHandler):
 
     async def prepare(self) -> None:
         # Bodies are streamed, never held: uploads of many GB must pass.
-        self.request.connection.set_max_body_size(MAX_UPLOAD_BYTES)
+        # An HTTP1Connection, which tornado's typing of `connection` (its interface) does not say.
+        self.request.connection.set_max_body_size(MAX_UPLOAD_BYTES)  # type: ignore[union-attr]
         await super().prepare()
 
     def has_body(self) -> bool:
@@ -276,6 +277,7 @@ class StreamedBodyHandler(AuthenticatedHandler):
         if self.release_held():
             return None
         await self.pipe.close()
+        assert self.pipe.consumer is not None  # started when the body began (`prepare`)
         try:
             return await self.pipe.consumer
         except httpx.HTTPError as e:

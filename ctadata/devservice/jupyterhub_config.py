@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-c = get_config()  # noqa: F821 - provided by traitlets when it loads this file
+c = get_config()  # type: ignore[name-defined]  # noqa: F821 - given by traitlets when it loads this file
 
 env = os.environ
 home = Path(env["CTADATA_HUB_DIR"])

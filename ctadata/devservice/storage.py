@@ -5,9 +5,11 @@ MOVE), `Range` answered, `Want-Digest: adler32` answered with a `Digest` header.
 authentication: it listens on the loopback only, and the development service in front of it
 does the access checks, as the deployed services do in front of dCache.
 
-It also counts the response body bytes it sends for GET requests, readable with `stats` or over
-HTTP (`GET /_stats`, `POST /_stats/reset`), so that tests can prove a random access read only
-part of a file; and it can lie about checksums (`ctadata.devservice.digests`, `/_digest_lies`).
+It also counts the response body bytes it sends for GET requests and the requests it receives by
+method (`PROPFIND`, `HEAD`, `GET`, `PUT`...), readable with `stats` or over HTTP (`GET /_stats`,
+`POST /_stats/reset`), so that tests can prove a random access read only part of a file, or that
+a download listed and asked for a checksum once; and it can lie about checksums
+(`ctadata.devservice.digests`, `/_digest_lies`).
 """
 
 from __future__ import annotations
@@ -39,29 +41,40 @@ WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
 
 
 class TransferStats:
-    """Thread-safe counters of GET traffic (cheroot serves each request in its own thread)."""
+    """Thread-safe counters (cheroot serves each request in its own thread): GET requests and
+    the body bytes they sent, and every request by method."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.bytes_sent = 0
-        self.requests = 0
+        self.requests = 0  # GETs
+        self.methods: dict[str, int] = {}
 
     def count_request(self) -> None:
         with self._lock:
             self.requests += 1
 
+    def count_method(self, method: str) -> None:
+        with self._lock:
+            self.methods[method] = self.methods.get(method, 0) + 1
+
     def count_bytes(self, n: int) -> None:
         with self._lock:
             self.bytes_sent += n
 
-    def snapshot(self) -> dict[str, int]:
+    def snapshot(self) -> dict[str, Any]:
         with self._lock:
-            return {"bytes_sent": self.bytes_sent, "requests": self.requests}
+            return {
+                "bytes_sent": self.bytes_sent,
+                "requests": self.requests,
+                "methods": dict(self.methods),
+            }
 
     def reset(self) -> None:
         with self._lock:
             self.bytes_sent = 0
             self.requests = 0
+            self.methods = {}
 
 
 class _CountedBody:
@@ -139,6 +152,7 @@ class StorageMiddleware:
         if path == LIES_PATH:
             return self._serve_lies(environ, start_response)
         method = environ["REQUEST_METHOD"]
+        self._stats.count_method(method)
         length = environ.get("CONTENT_LENGTH", "")
         if method == "PUT" and length.isdigit():
             environ["wsgi.input"] = _LengthCheckedInput(environ["wsgi.input"], int(length))
@@ -316,7 +330,7 @@ class WebDAVStorage:
         # Many threads and a long timeout: each transfer holds a thread for its whole duration,
         # and the service may pause an upload while its own client is slow.
         server = wsgi.Server((self.host, self.port), app, numthreads=32, timeout=300)
-        server.error_log = _quiet_error_log
+        server.error_log = _quiet_error_log  # type: ignore[method-assign]
         if self.tls is not None:
             server.ssl_adapter = BuiltinSSLAdapter(str(self.tls[0]), str(self.tls[1]))
         server.prepare()  # binds now, so that an ephemeral port is known before serving

@@ -8,18 +8,24 @@
 The functions are those of `import ctadata`, on the storage instead of the service. Tokens come
 from oidc-agent (`cta-data-direct start-agent` sets it up) or `CTADATA_TOKEN`; the storage is
 `CTADATA_DCACHE_URL` (default `https://dcache.cta.cscs.ch:2880`). Each function also takes the
-keywords `token`, `dcache_url`, `account` and `base_path` for that call.
+keywords `token`, `dcache_url`, `account` and `base_path` for that call (`api.py`).
 """
 
-from ..api import module_functions
-from ..api_names import TRANSFER_FUNCTIONS
 from ..errors import AuthenticationError, CtadataError, StorageException
+from .api import (
+    download_dir,
+    entries,
+    fetch_and_save_file,
+    fetch_and_save_file_or_dir,
+    find,
+    list_dir,
+    mkdirs,
+    stat,
+    upload_dir,
+    upload_file,
+)
 from .client import DEFAULT_BASE_PATH, DEFAULT_DCACHE_URL, DirectClient
 from .tokens import OidcAgentTokens, StaticToken, Token, TokenSource
-
-CLIENT_KEYWORDS = ("token", "dcache_url", "account", "base_path")
-
-globals().update(module_functions(TRANSFER_FUNCTIONS, DirectClient, CLIENT_KEYWORDS))
 
 __all__ = [
     "DEFAULT_BASE_PATH",
@@ -32,5 +38,14 @@ __all__ = [
     "StorageException",
     "Token",
     "TokenSource",
-    *TRANSFER_FUNCTIONS,
+    "download_dir",
+    "entries",
+    "fetch_and_save_file",
+    "fetch_and_save_file_or_dir",
+    "find",
+    "list_dir",
+    "mkdirs",
+    "stat",
+    "upload_dir",
+    "upload_file",
 ]

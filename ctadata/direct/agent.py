@@ -191,7 +191,7 @@ def _run_shown(command: list[str], env: dict[str, str], out: Callable[[str], Non
         command, env=env, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     ) as process:
         assert process.stdout is not None
-        while chunk := process.stdout.read1(4096):
+        while chunk := process.stdout.read1(4096):  # type: ignore[attr-defined]
             out(chunk.decode(errors="replace"))
         return process.wait()
 

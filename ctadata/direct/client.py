@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import ssl
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import quote, unquote, urlsplit
@@ -24,14 +24,16 @@ import httpx
 
 from ..entry import Entry, http_date
 from ..errors import InvalidPath, NotFound, StorageException, TokenRefreshed, TransferError
-from ..http import USER_AGENT, BearerAuth, check_response, sent_token
+from ..http import USER_AGENT, bearer, check_response
 from ..paths import clean_remote, with_slash
+from ..protocol import Flow, run_flow
+from ..retry import TIMEOUT, with_retries
 from ..transfer.checksum import WANT_DIGEST, Uploaded, digest_of
-from ..transfer.engine import TIMEOUT, TransferClient
+from ..transfer.engine import TransferClient
 from ..transfer.local import LocalPath
-from ..transfer.one_file import open_source, upload, verify_upload, with_retries
+from ..transfer.one_file import open_source, upload, verify_upload
 from ..transfer.progress import Meter
-from ..transport import TLSOnDemandTransport
+from ..transport import TLSOnDemandTransport, connection_limits
 from .tokens import TokenSource, token_source
 
 DEFAULT_DCACHE_URL = "https://dcache.cta.cscs.ch:2880"
@@ -47,27 +49,37 @@ PROPFIND_BODY = (
 
 
 class RefreshingBearerAuth(httpx.Auth):
-    """The token source's token in the Authorization header; a 401 gets one more try with a
-    fresh token when there is one (and the request's body can be sent again).
+    """The token source's token in the Authorization header; a token refused (401) that a fresh
+    one differs from gets one more try with it: the token was revoked, or expired sooner than
+    the source said. Else the refusal is final, and `DirectClient.check` reports it.
 
-    For clients that do not go through `DirectClient.check` and the engine's retries: the
-    webdav4 client of the fsspec direct mode (`ctadata.fs`).
+    The one place where a refused token is refreshed, for every request to the door: those of
+    `DirectClient` and those of the fsspec direct mode (`ctadata.fs`). A request whose body was
+    streamed cannot be sent again: it raises `TokenRefreshed` instead, and the engine's retries
+    (`ctadata.retry`) send a new request, which carries the fresh token.
     """
 
     def __init__(self, tokens: TokenSource):
         self.tokens = tokens
 
-    def auth_flow(self, request: httpx.Request) -> Iterator[httpx.Request]:
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         token = self.tokens.token()
-        request.headers["Authorization"] = f"Bearer {token}"
+        bearer(request, token)
         response = yield request
-        if (
-            response.status_code == 401
-            and isinstance(request.stream, httpx.ByteStream)  # a body held in memory
-            and self.tokens.refresh_after_refusal(token)
-        ):
-            request.headers["Authorization"] = f"Bearer {self.tokens.token()}"
-            yield request
+        if response.status_code != 401 or not self.tokens.refresh_after_refusal(token):
+            return
+        if not isinstance(request.stream, httpx.ByteStream):  # not a body held in memory
+            path = unquote(request.url.path)
+            # Seen by the caller only if the fresh tokens are refused as well.
+            raise TokenRefreshed(
+                f"{request.method} {path!r}: not authenticated: dCache at"
+                f" {request.url.netloc.decode()} refused the token, fresh ones too;"
+                f" {self.tokens.refusal_hint()}",
+                path=path,
+                status=401,
+            )
+        bearer(request, self.tokens.token())
+        yield request
 
 
 class DirectClient(TransferClient):
@@ -86,7 +98,7 @@ class DirectClient(TransferClient):
 
     def __init__(
         self,
-        token: str | Callable[[], str] | TokenSource | None = None,
+        token: str | Callable[[], str | None] | TokenSource | None = None,
         dcache_url: str | None = None,
         *,
         account: str | None = None,
@@ -115,13 +127,12 @@ class DirectClient(TransferClient):
     def _http_client(self) -> httpx.Client:
         # dCache may redirect a read to a pool: follow it (httpx drops the Authorization
         # header when the redirect leaves the door's origin).
-        limits = httpx.Limits(max_connections=max(10, 2 * self.concurrency))
         verify = self.verify()
         return httpx.Client(
             timeout=TIMEOUT,
-            transport=TLSOnDemandTransport(limits, verify=verify),
+            transport=TLSOnDemandTransport(connection_limits(self.concurrency), verify=verify),
             follow_redirects=True,
-            auth=BearerAuth(self.tokens.token),
+            auth=RefreshingBearerAuth(self.tokens),
             headers={"User-Agent": USER_AGENT},
             verify=verify,  # for a proxy's transport, should the environment name one
         )
@@ -149,20 +160,9 @@ class DirectClient(TransferClient):
         return f"{self.dcache_url}/{quote(self.base_path, safe='/')}/{quote(path, safe='/')}"
 
     def check(self, response: httpx.Response, action: str, path: str) -> None:
-        """Raise the matching error unless the response is a success.
-
-        A refused token is retried once a fresh one differs from it (`TokenRefreshed`): the
-        token was revoked, or expired sooner than the agent said; else the refusal is final.
-        """
-        server = f"dCache at {urlsplit(self.dcache_url).netloc}"
-        if response.status_code == 401 and self.tokens.refresh_after_refusal(sent_token(response)):
-            # Seen by the caller only if the fresh tokens are refused as well.
-            raise TokenRefreshed(
-                f"{action} {path!r}: not authenticated: {server} refused the token, fresh ones"
-                f" too; {self.tokens.refusal_hint()}",
-                path=path,
-                status=401,
-            )
+        """Raise the matching error unless the response is a success. A 401 here is final:
+        `RefreshingBearerAuth` has tried a fresh token already, if there was one."""
+        server = f"dCache at {urlsplit(self.dcache_url or '').netloc}"
         check_response(response, action, path, server=server, auth_hint=self.tokens.refusal_hint())
 
     def _send(self, build: Callable[[], httpx.Request], action: str, path: str) -> httpx.Response:
@@ -202,7 +202,7 @@ class DirectClient(TransferClient):
             raise StorageException(
                 f"list {path!r}: dCache answered something that is not WebDAV XML", path=path
             ) from exc
-        prefix = f"{urlsplit(self.dcache_url).path.rstrip('/')}/{self.base_path}/"
+        prefix = f"{urlsplit(self.dcache_url or '').path.rstrip('/')}/{self.base_path}/"
         listing = []
         for item in root.iter(f"{DAV}response"):
             href = unquote(urlsplit(item.findtext(f"{DAV}href", "").strip()).path)
@@ -240,7 +240,15 @@ class DirectClient(TransferClient):
         return None
 
     def adler32(self, path: str) -> str | None:
-        return digest_of(self._head(self.relative(path)).headers)
+        return with_retries(lambda: run_flow(self.adler32_flow(path), self.http.send), path)
+
+    def adler32_flow(self, path: str) -> Flow[str | None]:
+        """The storage's adler32 of the file `path` (a HEAD asking for it), or None where dCache
+        keeps none; as `Protocol.adler32_flow`, for any client that sends its requests."""
+        relative = self.relative(path)
+        response = yield httpx.Request("HEAD", self.url(relative), headers=WANT_DIGEST)
+        self.check(response, "stat", relative)
+        return digest_of(response.headers)
 
     def _head(self, relative: str) -> httpx.Response:
         """HEAD of a file, with its adler32 asked for."""

@@ -178,7 +178,7 @@ class StaticToken(TokenSource):
 class CallableToken(TokenSource):
     """Tokens from a function of the caller's, called before every request."""
 
-    def __init__(self, function: Callable[[], str]):
+    def __init__(self, function: Callable[[], str | None]):
         super().__init__()
         self._function = function
 
@@ -248,7 +248,7 @@ class OidcAgentTokens(TokenSource):
                 f" {error}; run `cta-data-direct start-agent`"
             )
         expires_at = answer.get("expires_at")
-        return Token(str(answer["access_token"]), float(expires_at) if expires_at else None)
+        return Token(str(answer["access_token"]), float(str(expires_at)) if expires_at else None)
 
 
 def agent_request(socket_path: str, request: dict[str, object]) -> dict[str, object]:
@@ -309,7 +309,7 @@ def find_agent_socket() -> str | None:
 
 
 def token_source(
-    token: str | Callable[[], str] | TokenSource | None = None,
+    token: str | Callable[[], str | None] | TokenSource | None = None,
     account: str | None = None,
     min_valid: float | None = None,
 ) -> TokenSource:

@@ -1,5 +1,6 @@
 """How `ctadata://` reports failures: webdav4's and httpx's errors as ctadata's (fsspec's
-`FileNotFoundError` for a 404), and a refused write with the service's rule of where writes go.
+`FileNotFoundError` for a 404), a refused write with the service's rule of where writes go, and
+the service's redirect to the hub's login page (a refused token).
 """
 
 from __future__ import annotations
@@ -12,11 +13,10 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import httpx
-from webdav4.client import ClientError
+from webdav4.client import ClientError, HTTPError
 
-from ..errors import CtadataError, PermissionDenied
-from ..http import check_response
-from .files import failed_response
+from ..errors import AuthenticationError, CtadataError, PermissionDenied
+from ..http import AUTH_HINT, REDIRECT_STATUSES, check_response
 
 if TYPE_CHECKING:
     from ..direct.client import DirectClient
@@ -95,3 +95,22 @@ class Failures:
         if folder is not None and not (path + "/").startswith(folder):
             denied = PermissionDenied("not in the user folder", path=path, status=403)
             raise self._denied(denied, path)
+
+
+def refuse_login_redirect(response: httpx.Response) -> None:
+    if response.status_code in REDIRECT_STATUSES:
+        raise AuthenticationError(
+            "not authenticated: the service redirected to the login page (token missing,"
+            f" invalid or expired); {AUTH_HINT}",
+            status=response.status_code,
+        )
+
+
+def failed_response(exc: BaseException) -> httpx.Response | None:
+    """The HTTP response behind a webdav4 or httpx error, if there is one."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, HTTPError | httpx.HTTPStatusError):
+            return seen.response
+        seen = seen.__cause__
+    return None

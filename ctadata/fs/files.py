@@ -1,26 +1,36 @@
 """The file objects of `ctadata.fs` (read by blocks, with read-ahead; written on close), and
-its HTTP helpers: a Range request's answer, a failed response behind webdav4's errors, the login
-redirect."""
+the body of a Range request's answer.
+
+They reach their filesystem through `RangeReader` (what they call of it), so that this module
+needs nothing of `filesystem.py`, which imports it."""
 
 from __future__ import annotations
 
 import errno
 from collections import OrderedDict
-from typing import TYPE_CHECKING, Any
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
 
 import httpx
 from fsspec.caching import BaseCache, Fetcher, register_cache
 from fsspec.spec import AbstractBufferedFile
-from webdav4.client import HTTPError
 from webdav4.fsspec import UploadFile
 
-from ..errors import AuthenticationError, StorageException
-from ..http import AUTH_HINT, REDIRECT_STATUSES
+from ..errors import StorageException
 from ..transfer.one_file import Checker
 from ..transfer.progress import Meter
 
-if TYPE_CHECKING:
-    from .filesystem import CtadataFileSystem
+
+class RangeReader(Protocol):
+    """What the files call of their filesystem (`CtadataFileSystem`)."""
+
+    def info(self, path: str, **kwargs: Any) -> dict[str, Any]: ...
+
+    def fetch_range(self, path: str, start: int, end: int) -> bytes: ...
+
+    def _translated(
+        self, action: str, path: str, writing: bool = False
+    ) -> AbstractContextManager[None]: ...
 
 
 class ReadAheadCache(BaseCache):
@@ -98,9 +108,9 @@ class CtadataFile(AbstractBufferedFile):
     """A remote file read by blocks through HTTP Range requests, with a read-ahead block cache
     (`ReadAheadCache`)."""
 
-    fs: CtadataFileSystem
+    fs: RangeReader
 
-    def __init__(self, fs: CtadataFileSystem, path: str, **kwargs: Any):
+    def __init__(self, fs: RangeReader, path: str, **kwargs: Any):
         details = None
         if kwargs.get("size") is None:
             details = fs.info(path)
@@ -123,7 +133,7 @@ class CtadataFile(AbstractBufferedFile):
 class CtadataUploadFile(UploadFile):
     """A file opened for writing: spooled locally, PUT when closed (WebDAV has no append)."""
 
-    fs: CtadataFileSystem
+    fs: RangeReader
 
     def commit(self) -> None:
         with self.fs._translated("upload", self.path, writing=True):
@@ -140,25 +150,6 @@ class CallbackMeter(Meter):
     def advance(self, nbytes: int, path: str) -> None:
         super().advance(nbytes, path)
         self._fsspec_callback.relative_update(nbytes)
-
-
-def refuse_login_redirect(response: httpx.Response) -> None:
-    if response.status_code in REDIRECT_STATUSES:
-        raise AuthenticationError(
-            "not authenticated: the service redirected to the login page (token missing,"
-            f" invalid or expired); {AUTH_HINT}",
-            status=response.status_code,
-        )
-
-
-def failed_response(exc: BaseException) -> httpx.Response | None:
-    """The HTTP response behind a webdav4 or httpx error, if there is one."""
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, HTTPError | httpx.HTTPStatusError):
-            return seen.response
-        seen = seen.__cause__
-    return None
 
 
 def range_body(response: httpx.Response, start: int, end: int, path: str, check: Checker) -> bytes:

@@ -45,21 +45,20 @@ from ..errors import (
 )
 from ..http import USER_AGENT, BearerAuth, byte_range, windows
 from ..paths import clean_remote
-from ..protocol import UNASKABLE
-from ..search.finder import fsspec_find
-from ..transfer.checksum import WANT_DIGEST, Summing, digest_of
-from ..transfer.engine import TIMEOUT
+from ..protocol import run_flow
+from ..retry import TIMEOUT, with_retries
+from ..transfer.checksum import WANT_DIGEST, Summing
 from ..transfer.identity import mtime_ns
-from ..transfer.one_file import download, verify_upload, with_retries
-from .errors import Failures, translating
+from ..transfer.one_file import download, verify_upload
+from .errors import Failures, refuse_login_redirect, translating
 from .files import (
     CallbackMeter,
     CtadataFile,
     CtadataUploadFile,
     ReadAheadCache,
     range_body,
-    refuse_login_redirect,
 )
+from .find import fsspec_find
 
 # One HTTP Range request fetches one block. HDF5 readers (h5py, PyTables) do many small reads
 # (superblock, object headers, B-tree nodes, heaps: a few hundred bytes to a few KiB each)
@@ -211,7 +210,8 @@ class CtadataFileSystem(Failures, WebdavFileSystem, metaclass=_DefaultsAsArgumen
         detail: bool = False,
         **kwargs: Any,
     ) -> Any:
-        """Everything below `path`, listed by `ctadata.search.finder`'s concurrent walk."""
+        """Everything below `path`, listed by `ctadata.search.finder`'s concurrent walk
+        (`ctadata.fs.find`)."""
         return fsspec_find(self, path, maxdepth, withdirs, detail, **kwargs)
 
     # -- reading ----------------------------------------------------------------------------
@@ -368,16 +368,18 @@ class CtadataFileSystem(Failures, WebdavFileSystem, metaclass=_DefaultsAsArgumen
         return None
 
     def _adler32(self, path: str) -> str | None:
-        """The storage's adler32 of the file `path`, or None where it gives none."""
-        url = self.client.join_url(path)
+        """The storage's adler32 of the file `path`, or None where it gives none: the flow of
+        `Protocol.adler32_flow` (direct mode: `DirectClient.adler32_flow`) on this filesystem's
+        connections."""
 
-        def attempt() -> httpx.Response:
-            response = self.client.http.head(url, headers=WANT_DIGEST, follow_redirects=self.direct)
-            if response.status_code not in UNASKABLE:
-                self._check(response, "checksum of", path)
-            return response
+        def send(request: httpx.Request) -> httpx.Response:
+            return self.client.http.send(request, follow_redirects=self.direct)
 
-        return digest_of(with_retries(attempt, path).headers)
+        def attempt() -> str | None:
+            flow = (self._direct or self._api().protocol).adler32_flow(path)
+            return run_flow(flow, send)
+
+        return with_retries(attempt, path)
 
     pipe_file = translating(WebdavFileSystem.pipe_file, "upload")
     rm_file = _rm = translating(WebdavFileSystem.rm_file, "delete")

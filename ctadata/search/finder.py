@@ -2,7 +2,8 @@
 `criteria.py`'s).
 
 `ctadata.find`, `APIClient.find` (and `ctadata.direct`'s), `cta-data find`, the server
-extension's `find` endpoint and `ctadata://`'s `find`/`glob` all walk with `walk`: a bounded
+extension's `find` endpoint and `ctadata://`'s `find`/`glob` (`ctadata.fs.find`) all walk with
+`walk`: a bounded
 number of listings run at once in threads (each listing is one request that mostly waits on
 the network), results come out as each listing arrives, and the walk stops early when its
 consumer stops iterating or `cancel` is set.
@@ -253,46 +254,3 @@ def entry_json(entry: Entry) -> dict[str, Any]:
         "size": entry.size,
         "mtime": entry.mtime.isoformat() if entry.mtime else None,
     }
-
-
-def _info_entry(info: dict[str, Any]) -> Entry:
-    """An fsspec info dict as an `Entry`, for the walk's decisions."""
-    is_dir = info.get("type") == "directory"
-    return Entry(str(info["name"]), "directory" if is_dir else "file", info.get("size"), None)
-
-
-def fsspec_find(
-    fs: Any, path: str, maxdepth: int | None, withdirs: bool, detail: bool, **kwargs: Any
-) -> list[str] | dict[str, dict[str, Any]]:
-    """fsspec's `find` (hence `glob`, `du`, recursive `get`) with the concurrent walk.
-
-    As fsspec's own: a missing `path` finds nothing; `on_error` ("omit", the default,
-    "raise", or a callable) says what a folder that cannot be listed below it does.
-    """
-    path = fs._strip_protocol(path)
-    on_error = kwargs.pop("on_error", "omit")
-    handler = on_error if callable(on_error) else None if on_error == "raise" else _omit
-    out: dict[str, dict[str, Any]] = {}
-    if withdirs and path != "" and fs.isdir(path):
-        out[path] = fs.info(path)
-    found = walk(
-        lambda folder: fs.ls(folder, detail=True, **kwargs),
-        path,
-        entry_of=_info_entry,
-        maxdepth=maxdepth,
-        on_error=handler,
-    )
-    try:
-        out.update(
-            (info["name"], info) for info in found if withdirs or info["type"] != "directory"
-        )
-    except FileNotFoundError as exc:
-        if exc.filename != path:
-            raise
-        # as fsspec: nothing below a path that is not there
-    names = sorted(out)
-    return {name: out[name] for name in names} if detail else names
-
-
-def _omit(error: CtadataError | OSError) -> None:
-    """fsspec's default for folders that cannot be listed during a walk: leave them out."""

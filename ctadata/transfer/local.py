@@ -193,6 +193,8 @@ class TempFile:
     is made.
     """
 
+    file: BinaryIO | None = None  # open while the transfer writes it (`_create`, `_adopt`)
+
     def __init__(
         self, target: LocalPath, hook: TempHook | None = None, *, adopt: Adopt | None = None
     ):
@@ -201,7 +203,6 @@ class TempFile:
         self._dirs = target.parent.open_dir(create=True)
         self._dir_fd = self._dirs.__enter__()
         self.name = ""
-        self.file: BinaryIO | None = None
         try:
             if adopt is None or not self._adopt(*adopt):
                 self._create()

@@ -11,100 +11,26 @@ import errno
 import functools
 import os
 import re
-import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
-from threading import Event
-from typing import BinaryIO, TypeVar
+from typing import BinaryIO
 
 import httpx
 
-from ..errors import (
-    Cancelled,
-    ChecksumMismatch,
-    CtadataError,
-    ServiceUnreachable,
-    StorageException,
-    TokenRefreshed,
-    TransferError,
-)
+from ..errors import ChecksumMismatch, CtadataError, TransferError
+from ..retry import with_retries
 from ..transport import RAW_BODY, body_pieces
 from .checksum import Running, Written, digest_of
 from .local import Adopt, LocalPath, TempFile, TempHook
 from .progress import Meter
 
-RETRIES = 3
-BACKOFF_SECONDS = 0.5
 READ_SIZE = 1024 * 1024
 # A file at least this large is read raw (`ctadata.transport.RawBody`), on a connection of its
 # own: smaller ones keep the pooled connections, whose reuse matters more to them.
 RAW_FROM_SIZE = 4 * 1024 * 1024
 _CONTENT_RANGE = re.compile(r"bytes (?P<first>\d+)-(?P<last>\d+)/(?P<total>\d+)")
 
-T = TypeVar("T")
 Checker = Callable[[httpx.Response, str, str], None]
-
-
-def _retryable(exc: Exception) -> bool:
-    if isinstance(exc, httpx.TransportError | TokenRefreshed):
-        return True
-    return isinstance(exc, StorageException) and (exc.status or 0) >= 500
-
-
-RETRIED = (httpx.TransportError, StorageException, TokenRefreshed)
-
-
-def _pause_before_retry(exc: Exception, n: int, path: str) -> float:
-    """The back-off before try `n + 1` after `exc`; raises our error when there is none."""
-    if not _retryable(exc) or n == RETRIES:
-        if isinstance(exc, CtadataError):
-            raise exc
-        raise as_ctadata_error(exc, path) from exc
-    return BACKOFF_SECONDS * 2**n
-
-
-def with_retries(attempt: Callable[[], T], path: str, cancel: Event | None = None) -> T:
-    """Run `attempt` again after transient failures, with back-off.
-
-    Transient: connection lost, 5xx, or a token refused because it expired meanwhile and has
-    been refreshed (each attempt builds its request anew, so it carries the fresh token).
-    A transfer's `cancel` ends the back-off at once: a cancel that cut the connection would
-    otherwise wait it out before the next try noticed.
-    """
-    for n in range(RETRIES + 1):
-        try:
-            return attempt()
-        except RETRIED as exc:
-            pause = _pause_before_retry(exc, n, path)
-            if cancel is None:
-                time.sleep(pause)
-            elif cancel.wait(pause):
-                raise Cancelled.of(path) from exc
-    raise AssertionError("unreachable")
-
-
-async def async_with_retries(attempt: Callable[[], Awaitable[T]], path: str) -> T:
-    """`with_retries` for a coroutine: the same policy, waiting without blocking the loop."""
-    import asyncio  # here: the command line, which never waits in a loop, starts 10 ms sooner
-
-    for n in range(RETRIES + 1):
-        try:
-            return await attempt()
-        except RETRIED as exc:
-            await asyncio.sleep(_pause_before_retry(exc, n, path))
-    raise AssertionError("unreachable")
-
-
-def as_ctadata_error(exc: Exception, path: str) -> CtadataError:
-    """Our error for an httpx one; its message names the host, never a URL with a query."""
-    if isinstance(exc, CtadataError):
-        return exc
-    host = exc.request.url.host if isinstance(exc, httpx.RequestError) else "the service"
-    if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout):
-        return ServiceUnreachable(f"cannot reach {host} for {path!r}: {exc}", path=path)
-    return TransferError(
-        f"transfer of {path!r} from {host} interrupted: {type(exc).__name__}: {exc}", path=path
-    )
 
 
 def download(
@@ -253,7 +179,7 @@ def _windows(
     first: httpx.Response,
     path: str,
     size: int,
-) -> Iterator[bytes | memoryview]:
+) -> Generator[bytes | memoryview, None, None]:
     """The body of `first` and, while a 206 stops short of the end of the file (a bounded
     window), the bodies of the requests for the next bytes, each checked to start where the
     last one ended. The caller closes `first`; the later answers are closed here. The pieces

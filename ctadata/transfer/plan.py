@@ -1,9 +1,10 @@
-"""What a transfer does with each local file, decided before anything moves.
+"""What a transfer does with each local file, decided once, before anything moves.
 
 Downloads: a file not there is new; the same file (`identity.py`: by adler32, or else size and
-modification time) is skipped; any other is a conflict, never replaced unless overwriting was
-asked for. Uploads: the walk of a local folder opens only regular files and folders, and
-reports everything else by name.
+modification time) is skipped in a folder (a single file asked for is fetched again); any other
+is a conflict, never replaced unless overwriting was asked for (`OnConflict`). The rename into
+place enforces that decision: a file that appears meanwhile is not replaced. Uploads: the walk
+of a local folder opens only regular files and folders, and reports everything else by name.
 """
 
 from __future__ import annotations
@@ -21,7 +22,12 @@ from ..errors import ConflictError, InvalidPath
 from .identity import same_file
 from .local import LocalPath
 
-OnConflict = Literal["skip", "overwrite", "error"]
+OnConflict = Literal["ask", "skip", "overwrite"]
+"""What a download does with local files that differ from the storage's: "ask" writes nothing
+and reports them (`ConflictError` listing them); "skip" keeps and lists them, and downloads the
+rest; "overwrite" replaces them. The library, the command line and the REST API say it alike."""
+ON_CONFLICT: tuple[OnConflict, ...] = ("ask", "skip", "overwrite")
+OnConflictGiven = OnConflict | Literal["error"]  # "error": the older spelling of "ask"
 SHOWN_CONFLICTS = 5  # named in a ConflictError's message; `.conflicts` has them all
 
 
@@ -32,10 +38,32 @@ class Plan(Enum):
     CONFLICT = "conflict"
 
 
-def conflict_mode(on_conflict: str, overwrite: bool) -> OnConflict:
-    if on_conflict not in ("skip", "overwrite", "error"):
-        raise ValueError(f"on_conflict must be 'skip', 'overwrite' or 'error', not {on_conflict!r}")
-    return "overwrite" if overwrite else on_conflict  # type: ignore[return-value]
+def conflict_mode(on_conflict: str, overwrite: bool = False) -> OnConflict:
+    """The one place an `on_conflict` is read: "ask", "skip" or "overwrite" (`OnConflict`);
+    "error" is the older spelling of "ask"; `overwrite=True` (0.6.0's) means "overwrite"."""
+    mode = "ask" if on_conflict == "error" else on_conflict
+    if mode not in ON_CONFLICT:
+        raise ValueError(f"on_conflict must be 'ask', 'skip' or 'overwrite', not {on_conflict!r}")
+    return "overwrite" if overwrite else mode
+
+
+class AskedOnce:
+    """The storage's adler32 of one file, for the plan and then the download's check: what the
+    plan asked (calling it) the download's check reuses (`reuse`), so the two cost one HEAD.
+    Reused once: a download that fetches again after a mismatch asks the storage anew."""
+
+    def __init__(self, ask: Callable[[], str | None]):
+        self._ask = ask
+        self._kept: list[str | None] = []
+
+    def __call__(self) -> str | None:
+        answer = self._ask()
+        self._kept = [answer]
+        return answer
+
+    def reuse(self) -> str | None:
+        """The plan's answer, the first time (if it asked); else the storage's, asked now."""
+        return self._kept.pop() if self._kept else self._ask()
 
 
 def local_path(
@@ -52,8 +80,10 @@ def local_path(
 def plan_file(
     target: LocalPath, entry: Entry, overwrite: bool, storage_adler32: Callable[[], str | None]
 ) -> Plan:
-    """What a download of `entry` does at `target`; `storage_adler32()` asks the storage's
-    checksum (only if there is a local file of the listed size, and not `overwrite`)."""
+    """What a download of `entry` does at `target`: the one decision about the local file.
+
+    `storage_adler32()` asks the storage's checksum (only if there is a local file of the
+    listed size, and not `overwrite`)."""
     if target.lstat() is None:
         return Plan.NEW
     if overwrite:

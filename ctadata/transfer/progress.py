@@ -66,7 +66,7 @@ class Meter:
         self.files_total = 0
         self._lock = threading.Lock()
         self._bar_wanted = interactive() if bar is None else bar
-        self._bar = None
+        self._bar: Any = None  # a tqdm bar, made when the first bytes come
 
     def start(self, bytes_total: int | None, files_total: int) -> None:
         with self._lock:

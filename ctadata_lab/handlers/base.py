@@ -1,11 +1,15 @@
-"""What every ctadata_lab handler shares: JSON errors, input checks, remote paths."""
+"""What every ctadata_lab handler shares: its services, JSON errors, input checks, remote paths.
+
+The services come from the tornado settings, where `app.py` put them (as jupyterlab-git puts
+its `Git`): the handlers never see the extension application itself.
+"""
 
 from __future__ import annotations
 
 import json
 import math
 from http.client import responses
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from jupyter_server.base.handlers import APIHandler
 from tornado import web
@@ -15,17 +19,26 @@ from ctadata.limits import check_path
 from ctadata.paths import clean_remote
 
 from ..errors import ApiError, bad_request, from_ctadata
-
-if TYPE_CHECKING:
-    from ..app import CtadataLab
+from ..preview.service import PreviewService
+from ..remote import RemoteServices
+from ..transfers.service import TransferService
 
 
 class CtadataHandler(APIHandler):
     """An `APIHandler` whose errors are `{"message", "reason"}` as docs/rest-api.md says."""
 
+    # -- services ---------------------------------------------------------------------------
     @property
-    def lab(self) -> CtadataLab:
-        return self.settings["ctadata_lab"]
+    def remote(self) -> RemoteServices:
+        return self.settings[RemoteServices.SETTINGS_KEY]
+
+    @property
+    def transfers(self) -> TransferService:
+        return self.settings[TransferService.SETTINGS_KEY]
+
+    @property
+    def previews(self) -> PreviewService:
+        return self.settings[PreviewService.SETTINGS_KEY]
 
     # -- errors -----------------------------------------------------------------------------
     @staticmethod

@@ -25,11 +25,11 @@ class CertificateHandler(CtadataHandler):
         key = body.get("certificate_key")
         if key not in CERTIFICATE_KEYS:
             raise bad_request(f"'certificate_key' must be one of {', '.join(CERTIFICATE_KEYS)}")
-        self.finish(await self.lab.aclient.upload_certificate(pem, key))
+        self.finish(await self.remote.aclient.upload_certificate(pem, key))
 
 
 class SharedCertificateHandler(CertificateHandler):
     @web.authenticated
     async def post(self) -> None:
         _, pem = self.pem()
-        self.finish(await self.lab.aclient.upload_shared_certificate(pem))
+        self.finish(await self.remote.aclient.upload_shared_certificate(pem))

@@ -17,19 +17,22 @@ UPLOAD_FOLDER_TIMEOUT = 5.0  # seconds: the panel must not wait long for an opti
 class ConfigHandler(CtadataHandler):
     @web.authenticated
     async def get(self) -> None:
-        lab = self.lab
+        remote = self.remote
+        settings = remote.settings
         folder = None
-        if lab.token:
+        if settings.token:
             try:
-                folder = await asyncio.wait_for(lab.aclient.upload_folder(), UPLOAD_FOLDER_TIMEOUT)
+                folder = await asyncio.wait_for(
+                    remote.aclient.upload_folder(), UPLOAD_FOLDER_TIMEOUT
+                )
             except (CtadataError, asyncio.TimeoutError):
                 folder = None  # unknown: not an error of this call
         self.finish(
             {
-                "downloadservice": lab.service_settings.downloadservice,
-                "certificateservice": lab.service_settings.certificateservice,
-                "token_present": bool(lab.token),
-                "user": lab.hub_user,
+                "downloadservice": settings.downloadservice,
+                "certificateservice": settings.certificateservice,
+                "token_present": bool(settings.token),
+                "user": remote.hub_user,
                 "upload_folder": folder,
                 "version": __version__,
             }

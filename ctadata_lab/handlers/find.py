@@ -92,11 +92,11 @@ class FindHandler(CtadataHandler):
         query = {key: self.get_query_argument(key, None) or None for key in CRITERIA}
         query["maxdepth"] = self.number("maxdepth", None, 1, None, int)
         query["ignore_case"] = self.get_query_argument("ignore_case", "false") == "true"
-        slots = self.lab.search_slots
+        slots = self.remote.search_slots
         if not slots.acquire(blocking=False):
             message = "too many searches run at once: try again when one has ended"
             raise ApiError(429, message, "too_many_searches")
-        client = APIClient.from_settings(self.lab.service_settings, progress_bar=False)
+        client = APIClient.from_settings(self.remote.settings, progress_bar=False)
         try:
             search = self._search = _Search(client, path, query, on_end=slots.release)
         except ValueError as exc:

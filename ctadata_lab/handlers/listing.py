@@ -20,7 +20,7 @@ class ListHandler(CtadataHandler):
     @web.authenticated
     async def get(self) -> None:
         path = self.remote_path(self.get_query_argument("path", ""))
-        entries = await self.lab.aclient.entries(path)
+        entries = await self.remote.aclient.entries(path)
         # Sorting and encoding a long listing takes a while: in a thread, off the event loop;
         # and it is sent in pieces, so that the server compresses a piece at a time.
         self.set_header("Content-Type", "application/json")

@@ -38,7 +38,7 @@ class PreviewHandler(CtadataHandler):
             raise bad_request("give the remote file to read as ?file=<path>")
         watcher = asyncio.ensure_future(self._watch_connection())
         try:
-            return await self.lab.open_files.use((path, self.kind), work, self.gone)
+            return await self.previews.open_files.use((path, self.kind), work, self.gone)
         except Abandoned:
             self.log.debug("preview of %r abandoned: the browser went away", path)
             return None
@@ -65,7 +65,7 @@ class H5GroveHandler(PreviewHandler):
     @web.authenticated
     async def get(self, endpoint: str) -> None:
         query = {key: self.get_query_arguments(key, strip=False) for key in self.request.arguments}
-        limit = self.lab.preview_max_answer_bytes
+        limit = self.previews.max_answer_bytes
         response = await self.read(partial(h5content.answer, endpoint, query=query, limit=limit))
         if response is None:
             return
@@ -84,7 +84,7 @@ class FitsHandler(PreviewHandler):
         # isdigit() also takes "²" and "①", which int() does not
         if not (rows.isascii() and rows.isdigit()) or int(rows) > fitsinfo.MAX_ROWS:
             raise bad_request(f"rows must be a whole number up to {fitsinfo.MAX_ROWS}")
-        limit = self.lab.preview_max_answer_bytes
+        limit = self.previews.max_answer_bytes
         answer = await self.read(partial(fitsinfo.summary, rows=int(rows), limit=limit))
         if answer is not None:
             self.finish(answer)

@@ -72,8 +72,8 @@ class BrowserUploadHandler(CtadataHandler):
             raise web.HTTPError(403)  # before a single byte of the body is read
         if self.request.method != "PUT":
             raise ApiError(405, "only PUT uploads a file here")
-        lab = self.lab
-        self.request.connection.set_max_body_size(lab.max_upload_size)
+        transfers = self.transfers
+        self.request.connection.set_max_body_size(transfers.max_upload_size)
         read_in_blocks(self.request.connection)
         path = self.remote_path(self.get_query_argument("path", ""))
         if not path or path.endswith("/"):
@@ -83,19 +83,19 @@ class BrowserUploadHandler(CtadataHandler):
         # A browser's body cannot be sent twice: missing folders are made before it, where
         # the user folder is known; else the upload goes ahead, and a missing folder is an
         # error that says how to make it.
-        folder = await lab.aclient.known_upload_folder()
+        folder = await transfers.aclient.known_upload_folder()
         parent = path.rpartition("/")[0]
         if parent and folder is not None:
-            await lab.aclient.mkdirs(parent)
+            await transfers.aclient.mkdirs(parent)
         if self.gone:
             return  # left while we prepared: no body will come
         shown = remote_join(folder, path) if folder is not None else path
-        self.job = lab.jobs.register(Job("browser-upload", shown, None, bytes_total=size))
+        self.job = transfers.jobs.register(Job("browser-upload", shown, None, bytes_total=size))
         self.pipe = BodyPipe(QUEUE_BLOCKS, on_piece=self.job.advance)
         self.pending: list[bytes] = []  # chunks received, not yet a block
         self.pending_size = 0
         body = self.pipe.chunks()
-        self.upload = asyncio.ensure_future(lab.aclient.upload_stream(path, body, size))
+        self.upload = asyncio.ensure_future(transfers.aclient.upload_stream(path, body, size))
         self.pipe.consumer = self.upload
         self.upload.add_done_callback(self.upload_finished)
         self.job.on_cancel = self.upload.cancel

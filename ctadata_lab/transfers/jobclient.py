@@ -1,24 +1,25 @@
-"""`JobClient`: the library's client, as one transfer job of the server uses it.
+"""The library's client as one transfer job of the server uses it: `job_client(...)`.
 
-On top of `APIClient` it
-- stops at once on cancel: every socket the job opened (httpcore names each to the request's
+A job's client is a plain `ctadata.APIClient` given `JobHooks` (the library's public
+`TransferHooks`), which
+- stop it at once on cancel: every socket the job opened (httpcore names each to the request's
   `trace` extension, public httpx/httpcore API) is shut down from the cancelling side, so a
   read or write that waits on a stalled service ends now rather than at its timeout, and no
   request starts after the cancel;
-- refuses hidden paths file by file as the job runs (a remote folder may hold `.ipython/...`),
+- keep its temporary files when the server stops (`suspend`), for the next start;
+- refuse hidden paths file by file as the job runs (a remote folder may hold `.ipython/...`),
   unless the Jupyter server allows hidden files;
-- records each temporary file it writes in the journal, with its target and the remote file's
+- record each temporary file it writes in the journal, with its target and the remote file's
   size and mtime, so that the next server continues it (or removes it);
-- takes over the temporary file an earlier run of the job left for a target (`job.partials`),
+- take over the temporary file an earlier run of the job left for a target (`job.partials`),
   continued if the remote file is unchanged, else emptied and written again.
 
-Local paths are opened from the workspace root (`root=`), never through a link.
+Local paths are opened from the workspace root (`root=`, `job_options`), never through a link.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
 import socket
 import threading
 import weakref
@@ -28,11 +29,11 @@ from typing import Any
 import httpx
 
 from ctadata.client import APIClient
+from ctadata.config import Settings
 from ctadata.entry import Entry
 from ctadata.errors import Cancelled
-from ctadata.transfer.checksum import Uploaded
-from ctadata.transfer.local import Adopt, LocalPath
-from ctadata.transfer.progress import Meter
+from ctadata.transfer.hooks import TransferHooks
+from ctadata.transfer.local import Adopt, LocalPath, TempHook
 
 from ..workspace import Workspace
 from .jobs import Job
@@ -42,29 +43,37 @@ from .journal import Journal
 OPENED = (".connect_tcp.complete", ".connect_unix_socket.complete", ".start_tls.complete")
 
 
-class JobClient(APIClient):
-    def __init__(self, job: Job, workspace: Workspace, journal: Journal, **kw: Any) -> None:
-        super().__init__(**kw)
+def job_client(
+    job: Job, *, settings: Settings, workspace: Workspace, journal: Journal, hub_user: str | None
+) -> APIClient:
+    """A synchronous client for one transfer job (used in its worker thread)."""
+    hooks = JobHooks(job, workspace, journal)
+    return APIClient.from_settings(settings, progress_bar=False, hub_user=hub_user, hooks=hooks)
+
+
+def job_options(job: Job, workspace: Workspace) -> dict[str, Any]:
+    """What every transfer call of the job is given."""
+    return {"root": workspace.root, "progress": job.progress, "cancel": job.cancel}
+
+
+class JobHooks(TransferHooks):
+    def __init__(self, job: Job, workspace: Workspace, journal: Journal) -> None:
         self.job = job
         self.workspace = workspace
         self.journal = journal
-        self._sockets: weakref.WeakSet[socket.socket] = weakref.WeakSet()
-        self._sockets_lock = threading.Lock()
+        self.suspend = job.suspend  # a stopping server keeps the temporary files
+        self.sockets: weakref.WeakSet[socket.socket] = weakref.WeakSet()
+        self.sockets_lock = threading.Lock()
         job.on_cancel = self.abort
 
-    def _http_client(self) -> httpx.Client:
-        client = super()._http_client()
-        client.event_hooks["request"].append(self._before_request)
-        return client
-
-    def _before_request(self, request: httpx.Request) -> None:
+    def before_request(self, request: httpx.Request) -> None:
         if self.job.cancel.is_set():
             raise Cancelled(f"transfer of {self.job.path!r} cancelled", path=self.job.path)
         # httpcore tells a request's `trace` callback of each connection it opens for it; the
         # job's client opens every connection of its pool, so each is seen once.
-        request.extensions["trace"] = self._trace
+        request.extensions["trace"] = self.trace
 
-    def _trace(self, event: str, info: dict[str, Any]) -> None:
+    def trace(self, event: str, info: dict[str, Any]) -> None:
         """httpcore's `trace` extension: keeps the socket of each connection opened (and of its
         TLS layer, which takes the socket over)."""
         if not event.endswith(OPENED):
@@ -72,54 +81,46 @@ class JobClient(APIClient):
         sock = info["return_value"].get_extra_info("socket")
         if sock is None:
             return
-        with self._sockets_lock:
-            self._sockets.add(sock)
+        with self.sockets_lock:
+            self.sockets.add(sock)
         if self.job.cancel.is_set():  # opened while `abort` ran: it may not have seen it
-            _shut(sock)
+            shut(sock)
 
     def abort(self) -> None:
         """Shut every socket of the job down (called from the cancelling thread, after
         `job.cancel` is set)."""
-        with self._sockets_lock:
-            sockets = list(self._sockets)
+        with self.sockets_lock:
+            sockets = list(self.sockets)
         for sock in sockets:
-            _shut(sock)
+            shut(sock)
 
-    def _meter(self, *args: Any, **kw: Any) -> Meter:
-        meter = super()._meter(*args, **kw)
-        meter.suspend = self.job.suspend  # a stopping server keeps the temporary files
-        return meter
+    def check_local(self, path: LocalPath) -> None:
+        self.workspace.refuse_hidden(path.path)
 
-    def options(self) -> dict[str, Any]:
-        """What every transfer call of the job is given."""
-        return {
-            "root": self.workspace.root,
-            "progress": self.job.progress,
-            "cancel": self.job.cancel,
-        }
+    def adopt(self, entry: Entry, target: LocalPath) -> Adopt | None:
+        return adoption(self.job.partials.get(str(target.path)), about(entry, target))
 
-    def _on_temp(self, about: dict[str, Any], temp: Path, exists: bool) -> None:
-        """The engine's `on_temp` hook: a temporary file was created (or taken over), or is gone."""
-        if exists:
-            self.journal.temp_started(self.job.id, temp, about)
-        else:
-            self.journal.temp_ended(self.job.id, temp)
+    def on_temp(self, entry: Entry, target: LocalPath) -> TempHook:
+        """Tells the journal of a temporary file created (or taken over), or gone."""
+        recorded = about(entry, target)
 
-    def _download_one(self, entry: Entry, target: LocalPath, meter: Meter, replace: bool) -> int:
-        self.workspace.refuse_hidden(target.path)
-        mtime = entry.mtime.isoformat() if entry.mtime is not None else None
-        about = {"target": str(target.path), "remote": entry.path, "size": entry.size}
-        about["mtime"] = mtime
-        adopt = adoption(self.job.partials.get(str(target.path)), about)
-        hook = functools.partial(self._on_temp, about)
-        return self._download(entry, target, meter, replace, adopt=adopt, on_temp=hook)
+        def hook(temp: Path, exists: bool) -> None:
+            if exists:
+                self.journal.temp_started(self.job.id, temp, recorded)
+            else:
+                self.journal.temp_ended(self.job.id, temp)
 
-    def _upload_one(self, source: LocalPath, remote: str, meter: Meter) -> Uploaded:
-        self.workspace.refuse_hidden(source.path)
-        return super()._upload_one(source, remote, meter)
+        return hook
 
 
-def _shut(sock: socket.socket) -> None:
+def about(entry: Entry, target: LocalPath) -> dict[str, Any]:
+    """What the journal keeps of a temporary file: its target, the remote file, its size and
+    mtime when the download began."""
+    mtime = entry.mtime.isoformat() if entry.mtime is not None else None
+    return {"target": str(target.path), "remote": entry.path, "size": entry.size, "mtime": mtime}
+
+
+def shut(sock: socket.socket) -> None:
     """Wake whatever waits on `sock` (its reads end, its writes fail); its owner closes it."""
     with contextlib.suppress(OSError):  # closed already
         sock.shutdown(socket.SHUT_RDWR)

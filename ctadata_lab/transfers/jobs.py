@@ -17,86 +17,39 @@ from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ctadata.errors import Cancelled, ConflictError, CtadataError, scrub
 from ctadata.transfer.checksum import check_text
 from ctadata.transfer.progress import Progress
 
-if TYPE_CHECKING:
-    from .journal import Journal
+from .journal import Journal
+from .records import (
+    CANCELLED,
+    CONFLICT,
+    DONE,
+    FAILED,
+    FINISHED,
+    KEEP_FINISHED,
+    MAX_FINISHED,
+    QUEUED,
+    RUNNING,
+    expired,
+    parse_iso,
+)
+from .redo import Redo
 
 log = logging.getLogger(__name__)
 
-QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
-CONFLICT = "conflict"  # a download that would replace differing local files: nothing written
-FINISHED = (DONE, FAILED, CANCELLED, CONFLICT)
 CONFLICTS_LISTED = 200  # workspace paths a job's JSON lists; `conflicts_total` counts them all
 
 RATE_WINDOW = 5.0  # seconds of history behind `rate`
 SAMPLE_EVERY = 0.2  # seconds between rate samples
-KEEP_FINISHED = 3600.0  # seconds a finished job stays listed
-MAX_FINISHED = 1000  # finished jobs listed at most (the oldest go first)
 SHUTDOWN_WAIT = 3.0  # seconds a stopping server waits for its jobs to clean up
 
 
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
-
-
-def parse_iso(text: Any) -> datetime | None:
-    try:
-        return datetime.fromisoformat(text)
-    except (TypeError, ValueError):
-        return None
-
-
-# A job's record, as `Job.to_json` writes it and the journal keeps it: the types each field
-# may have (a missing field is None). Fields not named here are kept as they are.
-RECORD_FIELDS: dict[str, tuple[type, ...]] = {
-    "id": (str,),
-    "kind": (str,),
-    "path": (str,),
-    "local": (str, type(None)),
-    "state": (str,),
-    "recursive": (bool, type(None)),
-    "resumed": (bool, type(None)),
-    "bytes_done": (int, type(None)),
-    "bytes_total": (int, type(None)),
-    "files_done": (int, type(None)),
-    "files_total": (int, type(None)),
-    "error": (str, type(None)),
-    "created": (str, type(None)),
-    "finished": (str, type(None)),
-    "redo": (dict, type(None)),
-    "temp": (list, type(None)),
-}
-
-
-def record_problem(record: Any) -> str | None:
-    """Why `record` (read from a journal) cannot be a job; None if it can."""
-    if not isinstance(record, dict):
-        return "not a JSON object"
-    for key, kinds in RECORD_FIELDS.items():
-        value = record.get(key)
-        if type(value) not in kinds:  # exact types: `true` is no byte count
-            return f"{key!r} is {str(value)[:40]!r}"
-    if record["state"] not in (QUEUED, RUNNING, *FINISHED):
-        return f"'state' is {record['state'][:40]!r}"
-    for key in ("created", "finished"):
-        text = record.get(key)
-        if text is not None and getattr(parse_iso(text), "tzinfo", None) is None:
-            return f"{key!r} is not a time with its zone: {text[:40]!r}"
-    return None
-
-
-def expired(finished: list[tuple[str, float]], horizon: float, cap: int) -> list[str]:
-    """The jobs to forget of `finished` (id, when it ended): those that ended before `horizon`,
-    and past the `cap` newest."""
-    if len(finished) <= cap:  # the rule, and no sort (this runs on every request)
-        return [job_id for job_id, at in finished if at < horizon]
-    newest_first = sorted(finished, key=lambda job: job[1], reverse=True)
-    return [job_id for n, (job_id, at) in enumerate(newest_first) if at < horizon or n >= cap]
 
 
 class Job:
@@ -126,7 +79,7 @@ class Job:
         self.error: str | None = None
         self.conflicts: list[str] | None = None  # local files that differ, workspace-relative
         self.resumed = False  # started again after a restart of the server
-        self.redo: dict[str, Any] = {}  # what starting it again needs (`resume.py`)
+        self.redo: Redo | None = None  # what starting it again needs (`redo.py`, `resume.py`)
         # An earlier run's temporary files, by target path: journal records to continue from
         self.partials: dict[str, dict[str, Any]] = {}
         self.created = datetime.now(timezone.utc)
@@ -322,7 +275,7 @@ class JobManager:
         self._journal(job, not job.resumed)
 
     def _journal(self, job: Job, important: bool) -> None:
-        fields = job.to_json() | {"redo": job.redo}
+        fields = job.to_json() | {"redo": job.redo.to_json() if job.redo is not None else None}
         del fields["rate"]
         self.journal.record(job.id, fields, force=important)
 

@@ -36,8 +36,8 @@ from typing import Any, TextIO
 from ctadata.errors import Cancelled, InvalidPath
 from ctadata.transfer.local import LocalPath, remove_leftover
 
-from .jobs import FINISHED, KEEP_FINISHED, MAX_FINISHED, expired, parse_iso, record_problem
 from .journal_file import JournalFile, drop_line, set_line
+from .records import FINISHED, KEEP_FINISHED, MAX_FINISHED, expired, parse_iso, record_problem
 
 log = logging.getLogger(__name__)
 

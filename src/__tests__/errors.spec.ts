@@ -12,6 +12,18 @@ describe('errorFromResponse', () => {
     expect(error.status).toBe(409);
   });
 
+  it('takes the reason busy of a download that overlaps one that runs', () => {
+    const error = errorFromResponse(
+      409,
+      JSON.stringify({
+        reason: 'busy',
+        message: 'data/run.h5 is being written'
+      })
+    );
+    expect(error.reason).toBe('busy');
+    expect(error.status).toBe(409);
+  });
+
   it.each([
     [400, 'bad_request'],
     [401, 'not_authenticated'],

@@ -14,7 +14,7 @@ import { Widget } from '@lumino/widgets';
 
 import { CtadataClient } from '../api';
 import { IEntry } from '../apiTypes';
-import { ITEM_CLASS } from '../listingRow';
+import { ITEM_CLASS } from '../browser/listingRow';
 import { CommandIDs } from '../tokens';
 import { FitsPreview } from './fitsPreview';
 import { previewKind } from './formats';

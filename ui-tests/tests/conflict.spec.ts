@@ -2,6 +2,9 @@
  * Downloads onto workspace files that differ from the storage's, and uploads
  * onto storage entries: the panel asks (Overwrite / Skip / Cancel, Replace /
  * Cancel), Enter never takes the destructive choice, and a skip is reported.
+ * A download, of a file or of a folder, meets such files as a job that ends
+ * in the state `conflict` (nothing written); the question comes then, with
+ * "Do this for all conflicts" when several entries were downloaded at once.
  */
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import * as fs from 'fs';
@@ -131,6 +134,58 @@ test('Enter keeps an edited file, and a skip is said and listed', async ({
   );
   await shot(page, 'conflict-skipped', testInfo);
   expect(await workspaceSize(page, local)).toBe(EDITED.length);
+});
+
+test('one answer "for all" settles the conflicts of a multiple download', async ({
+  page,
+  tmpPath
+}, testInfo) => {
+  // Files no other test downloads: finished transfers are listed to every test.
+  const folder = 'lst/monitoring/20241115/Run16012/';
+  const names = ['subrun_0006.json', 'subrun_0007.json'];
+  const select = async () => {
+    await entry(page, folder + names[0]).click();
+    await entry(page, folder + names[1]).click({
+      modifiers: ['ControlOrMeta']
+    });
+  };
+  await openPanel(page);
+  await goTo(page, folder);
+  await select();
+  await toolbarButton(page, 'ctadata:download').click();
+  for (const name of names) {
+    await expect(transfer(page, name).first()).toHaveAttribute(
+      'data-state',
+      'done'
+    );
+    await page.contents.uploadContent(EDITED, 'text', `${tmpPath}/${name}`);
+  }
+
+  // Both end in conflict; one question, with the box, answers both.
+  await select();
+  await toolbarButton(page, 'ctadata:download').click();
+  const dialog = page.locator('.jp-Dialog');
+  await expect(dialog).toContainText('differs from the storage');
+  const forAll = dialog.getByLabel('Do this for all conflicts');
+  await expect(forAll).not.toBeChecked();
+  await forAll.check();
+  await shot(page, 'conflict-for-all', testInfo);
+  await dialogButton(page, 'Skip').click();
+  await expect(dialog).toHaveCount(0);
+  for (const name of names) {
+    const row = transfer(page, name).first();
+    await expect(row).toHaveAttribute('data-state', 'done');
+    await expect(row.locator('.jp-CtadataTransfer-state')).toHaveText(
+      'Skipped: yours kept'
+    );
+    // The earlier job of each is listed as held by the conflict.
+    await expect(
+      transfer(page, name).and(page.locator('[data-state="conflict"]'))
+    ).not.toHaveCount(0);
+    expect(await workspaceSize(page, `${tmpPath}/${name}`)).toBe(EDITED.length);
+  }
+  // No second question came.
+  await expect(dialog).toHaveCount(0);
 });
 
 test('Enter keeps the storage entry an upload would replace', async ({
