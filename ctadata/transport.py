@@ -166,7 +166,8 @@ class RawBody(httpx.SyncByteStream):
     def __init__(self, sock: socket.socket, request: httpx.Request):
         self._sock = sock
         self._request = request
-        self._view = memoryview(bytearray(BUFFER_SIZE))
+        self._buffer = bytearray(BUFFER_SIZE)
+        self._view = memoryview(self._buffer)
         self._start = self._end = 0  # received, not yet handed over: _view[_start:_end]
         self._left = -1  # bytes left of the body (chunked: of this chunk); -1: until closed
         self._chunked = False
@@ -205,7 +206,7 @@ class RawBody(httpx.SyncByteStream):
         return line
 
     def _find(self, what: bytes) -> int:
-        return self._view.obj.find(what, self._start, self._end)  # type: ignore[attr-defined]
+        return self._buffer.find(what, self._start, self._end)
 
     def _protocol_error(self, message: str) -> httpx.RemoteProtocolError:
         return httpx.RemoteProtocolError(message, request=self._request)
@@ -246,7 +247,8 @@ class RawBody(httpx.SyncByteStream):
             self._left = int(length)
             self._done = not self._left
 
-    def _next_chunk(self) -> None:
+    def _next_chunk(self) -> bool:
+        """Begin the next chunk: False at the last (empty) one, whose trailers are read."""
         if self._chunks and self._line():  # the CRLF after the last chunk's bytes
             raise self._protocol_error("a chunk longer than it said")
         self._chunks += 1
@@ -259,16 +261,15 @@ class RawBody(httpx.SyncByteStream):
             while self._line():  # trailers, to the empty line
                 pass
             self._done = True
+        return not self._done
 
     def read_view(self) -> memoryview:
         """The next bytes of the body (a view of this body's buffer, valid until the next
         call); empty at its end."""
         if self._done:
             return self._view[:0]
-        if self._chunked and not self._left:
-            self._next_chunk()
-            if self._done:
-                return self._view[:0]
+        if self._chunked and not self._left and not self._next_chunk():
+            return self._view[:0]
         left = self._left
         if self._start < self._end:  # received with the headers or a chunk's size
             take = self._end - self._start if left < 0 else min(left, self._end - self._start)
