@@ -190,6 +190,10 @@ def median(runs: list[Run]) -> Run:
     )
 
 
+def spread(runs: list[Run]) -> str:
+    return " ".join(f"{r.wall:.2f}/{r.cpu:.2f}" for r in runs)
+
+
 HEADER = (
     f"{'case':<34} {'size':>6} | {'wall s':>13} {'ratio':>5} | {'CPU s':>11} {'ratio':>5}"
     f" {'CPU/GiB':>7} | {'peak MB':>13}"
@@ -337,11 +341,7 @@ def big_file(
             with machine_load():
                 refs, ours = paired(case, size, repeat, svc.storage_dir)
                 print(row(labels[case.name], size, median(refs), median(ours)), flush=True)
-                print(
-                    f"    runs, wall s: curl {' '.join(f'{r.wall:.2f}' for r in refs)};"
-                    f" ours {' '.join(f'{r.wall:.2f}' for r in ours)}",
-                    flush=True,
-                )
+                print(f"    runs, wall/CPU s: curl {spread(refs)}; ours {spread(ours)}", flush=True)
             for output in case.outputs[1:]:
                 assert digest(output) == expected, f"{case.name}: {output} corrupted"
             if lab is not None and case.name in ("lab", "browser-put"):
