@@ -95,10 +95,10 @@ class APIClient(TransferClient, BaseClient):
     def check(self, response: httpx.Response, action: str, path: str) -> None:
         self.protocol.check(response, action, path)
 
-    def _download_request(self, path: str, offset: int) -> httpx.Request:
+    def _download_request(self, path: str, offset: int, size: int) -> httpx.Request:
         """`fetch/` for the whole file; the rest of it (a resumed or retried download), window
-        after window through `webdav/`, as `fetch/` ignores Range."""
-        return self.protocol.download_request(path, offset)
+        after window through `webdav/`, as `fetch/` ignores Range; a small file in one window."""
+        return self.protocol.download_request(path, offset, size)
 
     def _upload_one(self, source: LocalPath, remote: str, meter: Meter) -> Uploaded:
         """Upload first; only if the parent folder is missing (409), make it and upload again."""

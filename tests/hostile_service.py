@@ -17,7 +17,9 @@ each tree misbehaves in its own way:
 
 Its `webdav/` answers `PROPFIND` and ranged `GET`s (what the preview reads files with) for
 `h5/ok.h5` and `h5/other.h5`, small HDF5 files, and `stall/h5.h5`, whose every read sends
-4 bytes, then nothing until the service stops.
+4 bytes, then nothing until the service stops; and ranged `GET`s of the files above (small ones
+are downloaded through `webdav/`, in one window with their checksum), `trunc/big.bin` cut short
+there too.
 """
 
 from __future__ import annotations
@@ -56,6 +58,13 @@ def pattern(n: int) -> bytes:
 def content(n: int) -> bytes:
     """The bytes of `ok/<n>.bin`."""
     return (pattern(n) * (n // 65536 + 1))[:n]
+
+
+def plain_file(path: str) -> bytes | None:
+    """The bytes of a file that behaves (`ok/<n>.bin`, `hidden/...`), or None."""
+    if path.startswith("ok/"):
+        return content(int(path[3:].removesuffix(".bin")))
+    return FILES.get(path)
 
 
 def entry(href: str, kind: str = "file", size: int | None = 0) -> dict[str, Any]:
@@ -194,10 +203,12 @@ def handler_for(service: State) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(body)
 
         def webdav_get(self, path: str) -> None:
-            if path not in WEBDAV_FILES:
+            content = WEBDAV_FILES.get(path, plain_file(path))
+            if path == "trunc/big.bin":
+                content = b"t" * 1024 * 1024
+            elif path not in WEBDAV_FILES and content is None:
                 self.send_json(404, {"message": "not found"})
                 return
-            content = WEBDAV_FILES[path]
             size = STALLED_H5_SIZE if content is None else len(content)
             first, _, last = self.headers["Range"].removeprefix("bytes=").partition("-")
             start, end = int(first), min(int(last) + 1, size)
@@ -206,6 +217,10 @@ def handler_for(service: State) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Length", str(end - start))
             self.send_header("Content-Range", f"bytes {start}-{end - 1}/{size}")
             self.end_headers()
+            if path == "trunc/big.bin":  # half of what the answer promised, then closed
+                self.wfile.write(content[start : start + (end - start) // 2])
+                self.close_connection = True
+                return
             if content is not None:
                 self.wfile.write(content[start:end])
                 return

@@ -24,6 +24,7 @@ from ctadata import (
     TransferError,
 )
 from ctadata.entry import Entry
+from ctadata.protocol import SMALL_FILE
 from ctadata.transfer.local import LocalPath
 from ctadata.transfer.progress import Meter
 from tests.helpers import client_for, put_remote, temp_files, token_of
@@ -120,11 +121,18 @@ def test_missing_file_leaves_nothing(client, tmp_path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_error_page_instead_of_file_is_caught(client, tmp_path) -> None:
-    """The fetch quirk: a file that vanished after `list` comes as 200 + an error page."""
+@pytest.mark.parametrize(
+    ("size", "error"),
+    [
+        (SMALL_FILE + 1, TransferError),  # `fetch/`'s quirk: 200 and an error page
+        (SMALL_FILE, NotFound),  # a small file comes through `webdav/`, which says 404
+    ],
+)
+def test_error_page_instead_of_file_is_caught(client, tmp_path, size: int, error: type) -> None:
+    """A file that vanished after `list` fails its download, named, and leaves nothing."""
     meter = Meter("x", bar=False)
-    ghost = Entry("lst/t/vanished.h5", "file", 1_000_000, None)
-    with pytest.raises(TransferError, match=r"vanished\.h5"):
+    ghost = Entry("lst/t/vanished.h5", "file", size, None)
+    with pytest.raises(error, match=r"vanished\.h5"):
         client._download_one(ghost, LocalPath.of(tmp_path / "v.h5"), meter, False)
     assert list(tmp_path.iterdir()) == []
 

@@ -17,7 +17,7 @@ from ctadata.config import RANGE_WINDOW_VARIABLE, Settings
 from ctadata.devservice.webdav import open_ended
 from ctadata.direct.client import DirectClient
 from ctadata.fs.filesystem import CtadataFileSystem
-from ctadata.protocol import Protocol
+from ctadata.protocol import SMALL_FILE, Protocol
 from ctadata.transfer.local import LocalPath, temp_name
 from ctadata.transfer.progress import Meter
 from tests.helpers import client_for
@@ -41,6 +41,26 @@ def test_downloads_are_fetch_for_whole_files_and_windows_for_the_rest(monkeypatc
         rest = proto.download_request("a/f.h5", offset)
         assert rest.url.path == "/services/downloadservice/webdav/a/f.h5"
         assert rest.headers["Range"] == f"bytes={offset}-{offset + 16 * MiB - 1}"
+        assert rest.headers["Want-Digest"] == "adler32"  # which fetch/ cannot pass on
+
+
+def test_a_small_file_comes_in_one_window_with_its_checksum(monkeypatch) -> None:
+    """Up to SMALL_FILE, one request through `webdav/` carries the bytes and the adler32, where
+    `fetch/` needs a HEAD besides; an empty file (no byte to range over) and a bigger one come
+    from `fetch/`."""
+    monkeypatch.delenv(RANGE_WINDOW_VARIABLE, raising=False)
+    proto = Protocol(settings())
+    for size in (1, 64 * 1024, SMALL_FILE):
+        small = proto.download_request("a/f.h5", 0, size)
+        assert small.url.path == "/services/downloadservice/webdav/a/f.h5"
+        assert (small.headers["Range"], small.headers["Want-Digest"]) == (
+            f"bytes=0-{16 * MiB - 1}",
+            "adler32",
+        )
+    for size in (0, SMALL_FILE + 1, None):
+        whole = proto.download_request("a/f.h5", 0, size)
+        assert whole.url.path == "/services/downloadservice/fetch/a/f.h5"
+        assert "Range" not in whole.headers
 
 
 def test_the_window_is_configurable(monkeypatch) -> None:
@@ -57,8 +77,8 @@ def test_direct_mode_asks_dcache_for_the_rest_at_once() -> None:
     """dCache streams (it holds no answer whole) and each request costs a TLS session and a
     token: a download from its door asks the rest in one request. It never passes `webdav/`."""
     client = DirectClient("t0ken", "https://dcache.example:2880")
-    assert client._download_request("lst/f", 10).headers["Range"] == "bytes=10-"
-    assert "Range" not in client._download_request("lst/f", 0).headers
+    assert client._download_request("lst/f", 10, 100).headers["Range"] == "bytes=10-"
+    assert "Range" not in client._download_request("lst/f", 0, 100).headers
 
 
 @pytest.mark.parametrize(

@@ -232,7 +232,7 @@ class DirectClient(TransferClient):
         return self._propfind(path, 0)[0]
 
     # -- one file ---------------------------------------------------------------------------
-    def _download_request(self, path: str, offset: int) -> httpx.Request:
+    def _download_request(self, path: str, offset: int, size: int) -> httpx.Request:
         return httpx.Request("GET", self.url(path), headers=rest_of_file(offset) | WANT_DIGEST)
 
     def _download_digest(self, path: str) -> None:

@@ -296,7 +296,7 @@ class CtadataFileSystem(Failures, WebdavFileSystem, metaclass=_DefaultsAsArgumen
         size = details["size"]
         callback.set_size(size)
         meter = CallbackMeter(rpath, callback)
-        request_for, digest = self._download_requests(rpath)
+        request_for, digest = self._download_requests(rpath, size)
         mtime = mtime_ns(details.get("modified"))
         with self._translated("download", rpath):
             download(
@@ -313,7 +313,7 @@ class CtadataFileSystem(Failures, WebdavFileSystem, metaclass=_DefaultsAsArgumen
         return None
 
     def _download_requests(
-        self, path: str
+        self, path: str, size: int
     ) -> tuple[Callable[[int], httpx.Request], Callable[[], str | None] | None]:
         """The GET of `path` from a byte on, and how to learn the storage's adler32 where the
         answers do not carry it. In service mode `fetch/` for the whole file, and the rest
@@ -327,7 +327,7 @@ class CtadataFileSystem(Failures, WebdavFileSystem, metaclass=_DefaultsAsArgumen
             ), None
         api = self._api()
         api.range_window = self.range_window
-        return functools.partial(api.protocol.download_request, path), functools.partial(
+        return functools.partial(api.protocol.download_request, path, size=size), functools.partial(
             self._adler32, path
         )
 

@@ -85,9 +85,10 @@ class TransferClient(Finder):
         """The entry of `path` itself."""
 
     @abstractmethod
-    def _download_request(self, path: str, offset: int) -> httpx.Request:
-        """The GET of the file `path` from byte `offset` on. An answer of 206 may stop short of
-        the end (a bounded window): the engine then asks again from where it stopped."""
+    def _download_request(self, path: str, offset: int, size: int) -> httpx.Request:
+        """The GET of the file `path` (of the listed `size`) from byte `offset` on. An answer of
+        206 may stop short of the end (a bounded window): the engine then asks again from where
+        it stopped."""
 
     @abstractmethod
     def adler32(self, path: str) -> str | None:
@@ -144,16 +145,17 @@ class TransferClient(Finder):
     ) -> Written:
         """`_download_one` without the hooks, which may continue an earlier run's temporary
         file (`adopt`)."""
-        if entry.size is None:
+        size = entry.size
+        if size is None:
             raise TransferError(f"{entry.path!r}: the listing gives no size", path=entry.path)
         digest = self._download_digest(entry.path)
         return download(
             self.http,
-            lambda offset: self._download_request(entry.path, offset),
+            lambda offset: self._download_request(entry.path, offset, size),
             self.check,
             entry.path,
             target,
-            entry.size,
+            size,
             meter,
             replace=replace,
             adopt=adopt,
