@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from ._version import __version__
+from .api_names import SERVICE_FUNCTIONS
 from .calls import call
 from .client import APIClient
 from .entry import Entry
@@ -198,24 +199,4 @@ def webdav4_client(**client: Unpack[ServiceOptions]) -> Any:
     return call(APIClient, "webdav4_client", locals())
 
 
-__all__ = [
-    "APIClient",
-    "CertificateError",
-    "StorageException",
-    "__version__",
-    "download_dir",
-    "entries",
-    "fetch_and_save_file",
-    "fetch_and_save_file_or_dir",
-    "find",
-    "list_dir",
-    "mkdirs",
-    "stat",
-    "upload_certificate",
-    "upload_dir",
-    "upload_file",
-    "upload_folder",
-    "upload_personal_certificate",
-    "upload_shared_certificate",
-    "webdav4_client",
-]
+__all__ = ["APIClient", "CertificateError", "StorageException", "__version__", *SERVICE_FUNCTIONS]
